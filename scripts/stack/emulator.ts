@@ -1,0 +1,45 @@
+import path from 'node:path';
+import { ensureEmulatorPython } from './install.js';
+import { step } from './log.js';
+import { LOG_DIR, REPO_ROOT } from './paths.js';
+import { freePort, isPortOpen, startProcess, waitUntil, type ManagedProcess } from './process.js';
+
+export interface Emulator {
+  /** http://127.0.0.1:<port>: give it to the AWS SDK as the endpoint (AWS_ENDPOINT_URL) */
+  endpoint: string;
+  port: number;
+  process: ManagedProcess;
+  stop(): Promise<void>;
+}
+
+export interface EmulatorOptions {
+  port?: number;
+  /** timing profile name or JSON file (see emulator/README.md) */
+  profile?: string;
+  /** Write the server's output here; undefined with `foreground` inherits the terminal. */
+  logFile?: string;
+  foreground?: boolean;
+}
+
+/** The one way everything (tests, npm start, the benchmark) starts the AWS emulator. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const python = ensureEmulatorPython();
+  const port = options.port ?? (await freePort());
+  if (await isPortOpen(port)) throw new Error(`port ${port} is already in use: is another emulator running?`);
+  const args = ['-m', 'failback_emulator', '--host', '127.0.0.1', '--port', String(port)];
+  if (options.profile) args.push('--profile', options.profile);
+  const endpoint = `http://127.0.0.1:${port}`;
+  step(`starting the AWS emulator on ${endpoint}${options.profile ? ` (profile ${options.profile})` : ''}…`);
+  const logFile = options.foreground
+    ? options.logFile
+    : (options.logFile ?? path.join(LOG_DIR, `emulator-${port}.log`));
+  const proc = startProcess('emulator', python, args, {
+    logFile,
+    env: { ...process.env, PYTHONPATH: path.join(REPO_ROOT, 'emulator'), PYTHONUNBUFFERED: '1' },
+  });
+  await waitUntil('AWS emulator', async () => (await fetch(`${endpoint}/moto-api/`)).ok, {
+    timeoutMs: 60_000,
+    process: proc,
+  });
+  return { endpoint, port, process: proc, stop: () => proc.stop() };
+}

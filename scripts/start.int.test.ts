@@ -1,0 +1,65 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { descendants, isAlive } from '../test/support/processes.js';
+import { freePort, isPortOpen } from './stack/process.js';
+import { REPO_ROOT } from './stack/paths.js';
+
+/**
+ * `npm start` brings up the whole service, and stopping it leaves no process and no listening port
+ * behind: by Ctrl-C (SIGINT to the terminal's process group) and by `kill` (SIGTERM to npm alone).
+ */
+describe('npm start', () => {
+  for (const how of ['Ctrl-C', 'SIGTERM'] as const) {
+    it(`reaches its ready line and stops everything on ${how}`, async () => {
+      const ports = {
+        temporal: await freePort(),
+        ui: await freePort(),
+        emulator: await freePort(),
+        api: await freePort(),
+      };
+      const env = {
+        ...process.env,
+        TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`,
+        TEMPORAL_UI_PORT: String(ports.ui),
+        TEMPORAL_DB_FILE: path.join(mkdtempSync(path.join(tmpdir(), 'failback-start-')), 'temporal.sqlite'),
+        AWS_EMULATOR_PORT: String(ports.emulator),
+        FAILBACK_API_PORT: String(ports.api),
+        AWS_ENDPOINT_URL: '',
+        FAILBACK_TASK_QUEUE: '',
+      };
+      // detached: npm leads its own process group, as a shell job does in a terminal.
+      const npm = spawn('npm', ['start'], {
+        cwd: REPO_ROOT,
+        env,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      npm.stdout.on('data', (d: Buffer) => (output += d.toString()));
+      npm.stderr.on('data', (d: Buffer) => (output += d.toString()));
+      const exited = new Promise<number | null>((resolve) => npm.once('close', (code) => resolve(code)));
+
+      const deadline = Date.now() + 150_000;
+      while (!output.includes('Failback orchestrator ready') && Date.now() < deadline && isAlive(npm.pid!)) {
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(output, output).toContain('Failback orchestrator ready');
+      for (const port of Object.values(ports)) expect(await isPortOpen(port), `port ${port}`).toBe(true);
+      expect(output).toContain(`http://127.0.0.1:${ports.ui}`);
+      const tree = descendants(npm.pid!);
+      expect(tree.length).toBeGreaterThanOrEqual(5); // tsx, start.ts, temporal, emulator, worker, api
+
+      if (how === 'Ctrl-C') process.kill(-npm.pid!, 'SIGINT');
+      else process.kill(npm.pid!, 'SIGTERM');
+      // 'close': npm has exited and every process holding its output (the start script) is gone.
+      await exited;
+      expect(tree.filter(isAlive), output).toEqual([]);
+      for (const port of Object.values(ports))
+        expect(await isPortOpen(port), `port ${port} still open`).toBe(false);
+      expect(output).toContain('everything stopped');
+    });
+  }
+});

@@ -1,0 +1,26 @@
+import { NativeConnection } from '@temporalio/worker';
+import { loadConfig } from '../config/index.js';
+import { createLogger } from '../logging.js';
+import { createWorker, installRuntimeLogger } from '../worker.js';
+
+/** `node dist/src/main/worker.js`: one worker process on the configured task queue. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.log, 'worker');
+  installRuntimeLogger(logger);
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  try {
+    const worker = await createWorker({ temporal: config.temporal, connection });
+    logger.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker started');
+    // Runtime's default shutdown signals (SIGINT, SIGTERM, …) drain the worker, then run() resolves.
+    await worker.run();
+    logger.info('worker stopped');
+  } finally {
+    await connection.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

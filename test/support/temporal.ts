@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker, type WorkerOptions } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { createWorker } from '../../src/worker.js';
+
+/** A task queue of this test's own, so parallel test files never take each other's tasks. */
+export function uniqueTaskQueue(prefix = 'test'): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+export async function testClient(): Promise<{ client: Client; connection: Connection }> {
+  const connection = await Connection.connect({ address: inject('temporalAddress') });
+  return { client: new Client({ connection, namespace: inject('temporalNamespace') }), connection };
+}
+
+export interface RunningWorker {
+  worker: Worker;
+  taskQueue: string;
+  /** Shuts the worker down and waits until it has stopped. */
+  stop(): Promise<void>;
+}
+
+/** The product's worker (same activities, the workflow bundle built once by global setup). */
+export async function startTestWorker(
+  taskQueue: string,
+  overrides: Partial<WorkerOptions> = {},
+): Promise<RunningWorker> {
+  const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
+  const worker = await createWorker({
+    temporal: { address: inject('temporalAddress'), namespace: inject('temporalNamespace'), taskQueue },
+    connection,
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+    overrides,
+  });
+  const running = worker.run();
+  return {
+    worker,
+    taskQueue,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      await connection.close();
+    },
+  };
+}
