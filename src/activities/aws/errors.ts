@@ -1,0 +1,152 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { operatorAction, type NeedsPersonFailure, type RetryableFailure } from '../../domain/failures.js';
+
+/** The parts of an AWS SDK v3 error we classify by. */
+interface AwsErrorShape {
+  name?: string;
+  Code?: string;
+  message?: string;
+  $fault?: 'client' | 'server';
+  $metadata?: { httpStatusCode?: number; requestId?: string };
+}
+
+const THROTTLING = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'ProvisionedThroughputExceededException',
+  'TooManyRequestsException',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'SlowDown',
+  'PriorRequestNotComplete',
+  'LimitExceededException', // DynamoDB: too many concurrent control-plane operations
+  'TransactionInProgressException',
+]);
+const SERVER = new Set([
+  'InternalError',
+  'InternalFailure',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'InternalServerErrorException',
+]);
+const ACCESS = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnauthorizedOperation',
+  'AuthFailure',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'NotAuthorized',
+  'OptInRequired',
+]);
+const QUOTA =
+  /QuotaExceeded|LimitExceeded$|^ResourceLimitExceeded$|InsufficientDBInstanceCapacity|StorageQuotaExceeded|VcpuLimitExceeded|InstanceLimitExceeded/;
+const CONFLICT =
+  /AlreadyExists|Duplicate|^ResourceInUseException$|^TableAlreadyExistsException$|^InvalidAMIName\.Duplicate$/;
+const INVALID =
+  /^(InvalidParameter|InvalidParameterValue|InvalidParameterCombination|ValidationError|ValidationException|MissingParameter|InvalidInput|InvalidRequest|UnsupportedOperation|InvalidChangeBatch)/;
+const NOT_FOUND =
+  /NotFound|^ResourceNotFoundException$|^NoSuch|^TableNotFoundException$|^BackupNotFoundException$/;
+const KMS = /^KMS|KMSKey|InvalidKMSKey|KmsKey|^KMSAccessDeniedException|^InvalidKeyUsage/;
+const NOT_READY =
+  /^Invalid.*State(Fault)?$|^IncorrectInstanceState$|^IncorrectState$|InvalidSnapshot\.InUse|^ResourceNotReady/;
+
+export interface ClassifyContext {
+  /** What we were doing, e.g. "CopyDBSnapshot shop-db into us-east-1" */
+  what: string;
+  /** The role the call ran as (named in AccessDenied messages). */
+  roleArn?: string;
+}
+
+function codeOf(error: AwsErrorShape): string {
+  return error.name && error.name !== 'Error' ? error.name : (error.Code ?? 'Unknown');
+}
+
+function needsPerson(
+  type: NeedsPersonFailure,
+  code: string,
+  error: AwsErrorShape,
+  ctx: ClassifyContext,
+): ApplicationFailure {
+  const who = ctx.roleArn ? ` (as ${ctx.roleArn})` : '';
+  return ApplicationFailure.create({
+    type,
+    nonRetryable: true,
+    message: `${ctx.what}${who} failed: ${code}: ${error.message ?? ''} — ${operatorAction(type)}`,
+    details: [{ code, requestId: error.$metadata?.requestId, what: ctx.what }],
+  });
+}
+
+function retryable(
+  type: RetryableFailure,
+  code: string,
+  error: AwsErrorShape,
+  ctx: ClassifyContext,
+): ApplicationFailure {
+  return ApplicationFailure.create({
+    type,
+    nonRetryable: false,
+    message: `${ctx.what}: ${code}: ${error.message ?? ''}`,
+    details: [{ code, requestId: error.$metadata?.requestId }],
+  });
+}
+
+/**
+ * Turns an AWS SDK error into an ApplicationFailure whose type the workflows understand: retryable
+ * (throttling, 5xx, a resource not ready yet) or needing a person (access, quota, name conflict, bad
+ * parameter, missing resource, KMS), with a message that says what to do. Anything else is returned
+ * unchanged, so Temporal retries it within the activity's bounded retry policy.
+ */
+export function classifyAwsError(error: unknown, ctx: ClassifyContext): Error {
+  if (error instanceof ApplicationFailure) return error;
+  if (!(error instanceof Error)) return new Error(`${ctx.what}: ${String(error)}`);
+  const aws = error as Error & AwsErrorShape;
+  const code = codeOf(aws);
+  const status = aws.$metadata?.httpStatusCode;
+  if (THROTTLING.has(code) || status === 429) return retryable('Throttled', code, aws, ctx);
+  if (SERVER.has(code) || aws.$fault === 'server' || (status !== undefined && status >= 500))
+    return retryable('AwsServerError', code, aws, ctx);
+  if (KMS.test(code)) return needsPerson('KmsKeyProblem', code, aws, ctx);
+  if (ACCESS.has(code) || status === 403) return needsPerson('AccessDenied', code, aws, ctx);
+  if (QUOTA.test(code)) return needsPerson('QuotaExceeded', code, aws, ctx);
+  if (CONFLICT.test(code)) return needsPerson('NameConflict', code, aws, ctx);
+  if (NOT_FOUND.test(code)) return needsPerson('NotFound', code, aws, ctx);
+  if (NOT_READY.test(code)) return retryable('NotReady', code, aws, ctx);
+  if (INVALID.test(code)) return needsPerson('InvalidParameter', code, aws, ctx);
+  return aws;
+}
+
+/** Runs one AWS call and classifies its failure. */
+export async function aws<T>(ctx: ClassifyContext, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw classifyAwsError(error, ctx);
+  }
+}
+
+/** The AWS error code of an SDK error (for the cases a module handles itself, e.g. "already exists"). */
+export function awsErrorCode(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  return codeOf(error as Error & AwsErrorShape);
+}
+
+export function needsPersonFailure(
+  type: NeedsPersonFailure,
+  message: string,
+  details?: unknown,
+): ApplicationFailure {
+  return ApplicationFailure.create({
+    type,
+    nonRetryable: true,
+    message: `${message} — ${operatorAction(type)}`,
+    details: details === undefined ? [] : [details],
+  });
+}
+
+/** A retryable "not yet" (Temporal-driven polling: the activity's retry policy sets the interval). */
+export function notReady(message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: 'NotReady', nonRetryable: false, message });
+}

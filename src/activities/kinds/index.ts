@@ -1,0 +1,22 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { ResourceKind } from '../../domain/contract.js';
+import type { ResourceKindModule } from './resource-kind.js';
+
+/** Every resource kind the worker can fail back: adding a kind is adding its module here. */
+const MODULES: ResourceKindModule[] = [];
+
+const byKind = new Map<ResourceKind, ResourceKindModule>(MODULES.map((m) => [m.kind, m]));
+
+export function kindModule(kind: ResourceKind): ResourceKindModule {
+  const module = byKind.get(kind);
+  if (!module)
+    throw ApplicationFailure.nonRetryable(
+      `this worker has no module for resource kind ${kind}`,
+      'InvalidParameter',
+    );
+  return module;
+}
+
+export function allKindModules(): ResourceKindModule[] {
+  return [...byKind.values()];
+}

@@ -1,0 +1,171 @@
+/**
+ * What flows between the workflows and the resource-kind activities: plain JSON, stable across
+ * workflow versions (recorded in histories; add optional fields only).
+ */
+import type { ResourceKind } from './contract.js';
+import type { Phase } from './naming.js';
+
+/** One environment as activities reach it: an assumed role in one account and region. */
+export interface EnvironmentRef {
+  accountId: string;
+  region: string;
+  roleArn: string;
+  externalId?: string;
+  /** KMS key used to encrypt what the plan creates here (copies are re-encrypted with the primary key). */
+  kmsKeyId?: string;
+}
+
+export interface PlanContext {
+  planId: string;
+  application: string;
+  /** Primary through the access-stack role (roleArn + externalId of the spec). */
+  primary: EnvironmentRef;
+  recovery: EnvironmentRef;
+}
+
+/** A resource of the plan after preflight resolved it (explicit or found by a tag selector). */
+export interface ResolvedResource {
+  key: string;
+  kind: ResourceKind;
+  source: string;
+  target: string;
+  options?: Record<string, unknown>;
+  /** What preflight saw of the source (engine, size, key schema…), for restore settings and reports. */
+  sourceDetails?: Record<string, unknown>;
+  /** Whether something named `target` already exists in primary (it will be retired in the failback). */
+  primaryExists?: boolean;
+}
+
+/** The common input of every per-resource activity. */
+export interface StepInput {
+  plan: PlanContext;
+  phase: Phase;
+  resource: ResolvedResource;
+}
+
+export interface RecoveryPoint {
+  /** AMI id, DB snapshot identifier, cluster snapshot identifier, backup ARN or export ARN */
+  id: string;
+  arn?: string;
+  /** When the data was captured (snapshot creation time); the RPO is measured from it. */
+  capturedAt: string;
+  /** Whether the primary account was granted access (cross-account plans). */
+  sharedWith?: string;
+  details?: Record<string, string | number | boolean>;
+}
+
+export interface PrimaryCopy {
+  id: string;
+  arn?: string;
+  region: string;
+  details?: Record<string, string | number | boolean>;
+}
+
+/** What the failback did to the old primary resource: never destroyed, always reversible. */
+export interface Retirement {
+  originalId: string;
+  action: 'stopped' | 'renamed' | 'backed-up-and-replaced' | 'none';
+  /** new name (renamed), or the kept backup's ARN (DynamoDB) */
+  retiredId?: string;
+  backupArn?: string;
+  /** EC2: whether it was running (compensation starts it again only then). */
+  wasRunning?: boolean;
+  at: string;
+}
+
+export interface Restored {
+  id: string;
+  arn?: string;
+  name: string;
+  details?: Record<string, string | number | boolean>;
+}
+
+export interface VerificationCheck {
+  name: string;
+  expected: string | number;
+  actual: string | number;
+  ok: boolean;
+}
+
+export interface Verification {
+  ok: boolean;
+  checks: VerificationCheck[];
+  at: string;
+}
+
+export interface RestoreResult {
+  retirement?: Retirement;
+  restored: Restored;
+}
+
+export interface CleanupReport {
+  removed: string[];
+  kept: string[];
+}
+
+export interface ConcludeResult {
+  /** The final backup of the live copy in recovery, kept (tagged failback:keep=true). */
+  finalBackup: { id: string; arn?: string; capturedAt: string };
+  removed: string[];
+}
+
+export interface CompensationInput extends StepInput {
+  retirement?: Retirement;
+  restored?: Restored;
+  /** After DNS cutover the restored copy may hold new writes: back it up before removing it. */
+  trafficServed: boolean;
+  /** The failback quiesced (stopped) the recovery source: start it again. */
+  quiescedSource?: boolean;
+}
+
+export interface QuiesceResult {
+  quiescedAt: string;
+  /** EC2: the instance was running and is now stopped (compensation restarts it). */
+  stopped: boolean;
+}
+
+/** Copy quotas per destination region (DESIGN.md §3): the workflows keep at most this many in flight. */
+export type QuotaClass = 'ebs-copy' | 'rds-copy';
+export const QUOTA_LIMITS: Record<QuotaClass, number> = { 'ebs-copy': 20, 'rds-copy': 5 };
+
+export function quotaClassFor(kind: ResourceKind, crossRegion: boolean): QuotaClass | null {
+  if (kind === 'ec2-instance') return 'ebs-copy';
+  if ((kind === 'rds-instance' || kind === 'aurora-cluster') && crossRegion) return 'rds-copy';
+  return null;
+}
+
+export type FindingSeverity = 'error' | 'warning' | 'info';
+
+/** One preflight observation; any `error` stops the plan before it changes anything. */
+export interface PreflightFinding {
+  resource?: string;
+  severity: FindingSeverity;
+  check: 'spec' | 'exists' | 'access' | 'name-conflict' | 'kms' | 'quota' | 'settings' | 'selection';
+  message: string;
+}
+
+/** The dry run of a plan (POST /v1/preflight, and the plan's first stage). */
+export interface PreflightReport {
+  ok: boolean;
+  resources: ResolvedResource[];
+  findings: PreflightFinding[];
+  /** Human-readable lists: what the plan would create in primary, retire there, and copy. */
+  wouldCreate: string[];
+  wouldRetire: string[];
+  wouldCopy: string[];
+}
+
+export interface AccessStackResult {
+  stackName: string;
+  roleArn: string;
+  state: 'created' | 'existing';
+}
+
+export interface DnsCutoverResult {
+  changeId: string;
+  /** The record values before the change (empty value list when the record did not exist). */
+  previous: Array<{ name: string; type: string; ttl?: number; values: string[] }>;
+  at: string;
+}
+
+export type { Phase };
