@@ -1,0 +1,155 @@
+import {
+  CreateDBClusterCommand,
+  CreateDBInstanceCommand,
+  DescribeDBClustersCommand,
+  DescribeDBClusterSnapshotsCommand,
+  DescribeDBInstancesCommand,
+  type DBCluster,
+  type RDSClient,
+} from '@aws-sdk/client-rds';
+import { describe, expect, it } from 'vitest';
+import { retiredName, testTargetName } from '../../../domain/naming.js';
+import {
+  inspectors,
+  planContext,
+  resolved,
+  runStep,
+  stepInput,
+  topologies,
+  unique,
+  type Topology,
+} from '../../../../test/support/kinds.js';
+
+// The aurora-cluster kind through the per-resource activities against the emulator, both topologies:
+// a writer and a reader in recovery, an old cluster (writer only) in primary.
+
+async function createCluster(rds: RDSClient, id: string, instances: number, tags: Record<string, string> = {}) {
+  await rds.send(
+    new CreateDBClusterCommand({
+      DBClusterIdentifier: id,
+      Engine: 'aurora-postgresql',
+      MasterUsername: 'app',
+      MasterUserPassword: 'password-123',
+      Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+    }),
+  );
+  for (let i = 1; i <= instances; i++) {
+    await rds.send(
+      new CreateDBInstanceCommand({
+        DBInstanceIdentifier: `${id}-${i}`,
+        DBClusterIdentifier: id,
+        Engine: 'aurora-postgresql',
+        DBInstanceClass: i === 1 ? 'db.r6g.large' : 'db.r6g.xlarge',
+      }),
+    );
+  }
+}
+
+async function clusters(rds: RDSClient): Promise<DBCluster[]> {
+  return (await rds.send(new DescribeDBClustersCommand({}))).DBClusters ?? [];
+}
+
+async function describeCluster(rds: RDSClient, id: string): Promise<DBCluster | undefined> {
+  return (await clusters(rds)).find((c) => c.DBClusterIdentifier === id);
+}
+
+async function instanceIds(rds: RDSClient, prefix: string): Promise<string[]> {
+  const out = await rds.send(new DescribeDBInstancesCommand({}));
+  return (out.DBInstances ?? [])
+    .map((db) => `${db.DBInstanceIdentifier}@${db.DBClusterIdentifier}`)
+    .filter((id) => id.startsWith(prefix))
+    .sort();
+}
+
+async function planSnapshots(rds: RDSClient, planId: string): Promise<string[]> {
+  const out = await rds.send(new DescribeDBClusterSnapshotsCommand({ SnapshotType: 'manual' }));
+  return (out.DBClusterSnapshots ?? [])
+    .filter((s) => s.TagList?.some((t) => t.Key === 'failback:plan-id' && t.Value === planId))
+    .map((s) => s.DBClusterSnapshotIdentifier ?? '');
+}
+
+async function setUp(topology: Topology) {
+  const aws = inspectors(topology);
+  const source = unique('shopaurora');
+  const target = unique('aurora');
+  await createCluster(aws.recovery.rds, source, 2, { app: 'shop' });
+  await createCluster(aws.primary.rds, target, 1, { owner: 'primary-team' });
+  const planId = unique('p');
+  return { aws, source, target, planId, plan: planContext(topology, planId), resource: resolved('aurora-cluster', source, target) };
+}
+
+describe.each(topologies('eu-west-1', 'eu-central-1'))('aurora-cluster ($name)', (topology) => {
+  it('test failback restores a test cluster with writer and reader; removeTestCopy removes it all', async () => {
+    const { aws, target, plan, resource, planId } = await setUp(topology);
+    const input = stepInput(plan, 'test-failback', resource);
+    const recoveryPoint = await runStep('takeRecoveryPoint', input);
+    const copy = await runStep('copyRecoveryPoint', { ...input, recoveryPoint });
+    const restore = await runStep('restoreIntoPrimary', { ...input, copy, recoveryPoint });
+    const testName = testTargetName(target, planId);
+    expect(restore.restored.id).toBe(testName);
+    const verification = await runStep('verifyRestore', { ...input, restore, recoveryPoint });
+    expect(verification.checks.filter((c) => !c.ok)).toEqual([]);
+    const members = (await describeCluster(aws.primary.rds, testName))?.DBClusterMembers ?? [];
+    expect(members).toHaveLength(2);
+    expect(members.filter((m) => m.IsClusterWriter)).toHaveLength(1);
+
+    await runStep('removeTestCopy', input);
+    expect(await describeCluster(aws.primary.rds, testName)).toBeUndefined();
+    expect(await instanceIds(aws.primary.rds, testName)).toEqual([]);
+    expect(await planSnapshots(aws.primary.rds, planId)).toEqual([]);
+    expect(await planSnapshots(aws.recovery.rds, planId)).toEqual([]);
+  });
+
+  it('failback renames the old cluster and its instances, restores a verified cluster; conclude finishes', async () => {
+    const { aws, source, target, plan, resource, planId } = await setUp(topology);
+    const input = stepInput(plan, 'failback', resource);
+    const oldResourceId = (await describeCluster(aws.primary.rds, target))?.DbClusterResourceId;
+    const { quiescedAt } = await runStep('quiesceSource', input);
+    const recoveryPoint = await runStep('takeRecoveryPoint', { ...input, quiescedAt });
+    const copy = await runStep('copyRecoveryPoint', { ...input, recoveryPoint });
+    const restore = await runStep('restoreIntoPrimary', { ...input, copy, recoveryPoint });
+    const at = restore.retirement?.at ?? '';
+    const retiredId = retiredName(target, at);
+    expect(restore.retirement).toMatchObject({ action: 'renamed', retiredId });
+    const verification = await runStep('verifyRestore', { ...input, restore, recoveryPoint, quiescedAt });
+    expect(verification.checks.filter((c) => !c.ok)).toEqual([]);
+
+    const retired = await describeCluster(aws.primary.rds, retiredId);
+    expect(retired?.DbClusterResourceId).toBe(oldResourceId);
+    // The old writer kept its data under a retired name; the new writer took its old name.
+    expect(await instanceIds(aws.primary.rds, retiredName(`${target}-1`, at))).toEqual([
+      `${retiredName(`${target}-1`, at)}@${retiredId}`,
+    ]);
+    expect(await instanceIds(aws.primary.rds, `${target}-`)).toEqual([`${target}-1@${target}`, `${target}-2@${target}`]);
+
+    await runStep('cleanupIntermediates', input);
+    expect(await planSnapshots(aws.primary.rds, planId)).toEqual([]);
+    expect(await planSnapshots(aws.recovery.rds, planId)).toEqual([]);
+
+    const concluded = await runStep('concludeRecovery', stepInput(plan, 'conclude-recovery', resource));
+    expect(concluded.removed).toContain(source);
+    expect(await describeCluster(aws.recovery.rds, source)).toBeUndefined();
+    expect(await instanceIds(aws.recovery.rds, source)).toEqual([]);
+    expect(await planSnapshots(aws.recovery.rds, planId)).toEqual([concluded.finalBackup.id]);
+  });
+
+  it('compensation gives the old cluster and its instances their names back, from any point, twice', async () => {
+    const { aws, target, plan, resource, planId } = await setUp(topology);
+    const input = stepInput(plan, 'failback', resource);
+    const before = await instanceIds(aws.primary.rds, target);
+    const { quiescedAt } = await runStep('quiesceSource', input);
+    const recoveryPoint = await runStep('takeRecoveryPoint', { ...input, quiescedAt });
+    const copy = await runStep('copyRecoveryPoint', { ...input, recoveryPoint });
+    const restore = await runStep('restoreIntoPrimary', { ...input, copy, recoveryPoint });
+    const compensation = { ...input, restored: restore.restored, retirement: restore.retirement, trafficServed: true };
+    await runStep('compensateResource', compensation);
+    await runStep('compensateResource', compensation);
+
+    expect(await instanceIds(aws.primary.rds, target)).toEqual(before);
+    const cluster = await describeCluster(aws.primary.rds, target);
+    expect(cluster?.TagList).toContainEqual({ Key: 'owner', Value: 'primary-team' });
+    expect(cluster?.TagList?.some((t) => t.Key?.startsWith('failback:'))).toBe(false);
+    expect(await planSnapshots(aws.primary.rds, planId)).toHaveLength(1); // the kept backup of the served copy
+    expect(await planSnapshots(aws.recovery.rds, planId)).toEqual([]);
+  });
+});
