@@ -5,7 +5,7 @@ import { resourceKey, type Phase } from '../../src/domain/naming.js';
 import type { EnvironmentRef, PlanContext, ResolvedResource, StepInput } from '../../src/domain/resources.js';
 import { awsEnvironment, type AwsEnvironment } from '../../src/activities/aws/clients.js';
 import { resourceSteps } from '../../src/activities/resource-steps.js';
-import { PRIMARY_ACCOUNT, RECOVERY_ACCOUNT, asAccount } from './aws.js';
+import { PRIMARY_ACCOUNT, RECOVERY_ACCOUNT, asAccount, ensureRole, orchestratorTrustPolicy } from './aws.js';
 
 /** Where a kind's tests run: recovery in another region of the same account, or in another account. */
 export interface Topology {
@@ -43,6 +43,14 @@ export function topologies(primaryRegion: string, recoveryRegion: string): Topol
   ];
 }
 
+/** The plan's roles exist in the emulator and trust the orchestrator (primary's with its ExternalId). */
+export async function ensurePlanRoles(topology: Topology): Promise<void> {
+  for (const env of [topology.primary, topology.recovery]) {
+    const roleName = env.roleArn.split('/').pop() ?? '';
+    await ensureRole(env.accountId, roleName, orchestratorTrustPolicy(env.externalId));
+  }
+}
+
 /** A short unique suffix: every test makes its own resources in the shared emulator. */
 export function unique(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1296)
@@ -70,7 +78,10 @@ export function stepInput(plan: PlanContext, phase: Phase, resource: ResolvedRes
 type Steps = typeof resourceSteps;
 
 /** Runs one per-resource activity as the worker would: inside a (mock) activity context. */
-export function runStep<K extends keyof Steps>(name: K, input: Parameters<Steps[K]>[0]): ReturnType<Steps[K]> {
+export function runStep<K extends keyof Steps>(
+  name: K,
+  input: Parameters<Steps[K]>[0],
+): ReturnType<Steps[K]> {
   const env = new MockActivityEnvironment({ activityType: name });
   const fn = resourceSteps[name] as (input: Parameters<Steps[K]>[0]) => ReturnType<Steps[K]>;
   return env.run(fn, input) as ReturnType<Steps[K]>;
@@ -108,21 +119,25 @@ export function inspectors(topology: Topology): { primary: AwsEnvironment; recov
  * through this client is thrown away with a connection-style error, as if the worker died right
  * after AWS created the resource. Returns a function that removes the fault and says if it fired.
  */
-export function crashAfterFirstSuccess(client: { middlewareStack: unknown }, commandName: string): () => boolean {
+export function crashAfterFirstSuccess(
+  client: { middlewareStack: unknown },
+  commandName: string,
+): () => boolean {
   let fired = false;
   const name = `crash-after-${commandName}-${Math.random().toString(36).slice(2)}`;
   const stack = (client as { middlewareStack: MiddlewareStackLike }).middlewareStack;
   stack.add(
-    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
-      const result = await next(args);
-      if (!fired && context.commandName === commandName) {
-        fired = true;
-        const error = new Error(`simulated crash after ${commandName} succeeded`);
-        error.name = 'SimulatedWorkerCrash';
-        throw error;
-      }
-      return result;
-    },
+    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) =>
+      async (args: unknown) => {
+        const result = await next(args);
+        if (!fired && context.commandName === commandName) {
+          fired = true;
+          const error = new Error(`simulated crash after ${commandName} succeeded`);
+          error.name = 'SimulatedWorkerCrash';
+          throw error;
+        }
+        return result;
+      },
     { step: 'initialize', name },
   );
   return () => {
@@ -134,4 +149,28 @@ export function crashAfterFirstSuccess(client: { middlewareStack: unknown }, com
 interface MiddlewareStackLike {
   add(middleware: unknown, options: { step: string; name: string }): void;
   remove(name: string): boolean;
+}
+
+/**
+ * Runs `step` with a crash after the first successful `commandName` response on `client`: the step
+ * must fail (the activity never learned what AWS did) and the fault must have fired.
+ */
+export async function crashOnce(
+  client: { middlewareStack: unknown },
+  commandName: string,
+  step: () => Promise<unknown>,
+): Promise<void> {
+  const remove = crashAfterFirstSuccess(client, commandName);
+  let failure: unknown;
+  try {
+    await step();
+  } catch (error) {
+    failure = error;
+  } finally {
+    const fired = remove();
+    if (!fired) throw new Error(`${commandName} was never answered: the simulated crash did not happen`);
+  }
+  if (!(failure instanceof Error) || !failure.message.includes('simulated crash')) {
+    throw new Error(`expected the step to fail with the simulated crash, got ${String(failure)}`);
+  }
 }

@@ -57,7 +57,7 @@ const NOT_FOUND =
  */
 const COPY_LIMIT_CODE =
   /^(ResourceLimitExceeded|SnapshotQuotaExceeded(Fault)?|DBSnapshotQuotaExceeded|SnapshotCopyLimitExceeded|ConcurrentSnapshotCopyLimitExceeded)$/;
-const COPY_LIMIT_MESSAGE = /concurrent|in progress|at a time|at once|simultaneous|copies/i;
+const COPY_LIMIT_MESSAGE = /concurrent|in progress|at a time|at the same time|at once|simultaneous|copies/i;
 const KMS = /^KMS|KMSKey|InvalidKMSKey|KmsKey|^KMSAccessDeniedException|^InvalidKeyUsage/;
 const NOT_READY =
   /^Invalid.*State(Fault)?$|^IncorrectInstanceState$|^IncorrectState$|InvalidSnapshot\.InUse|^ResourceNotReady/;

@@ -7,11 +7,14 @@ import {
   type DBCluster,
   type RDSClient,
 } from '@aws-sdk/client-rds';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { retiredName, testTargetName } from '../../../domain/naming.js';
 import {
+  crashOnce,
+  ensurePlanRoles,
   inspectors,
   planContext,
+  planEnvironments,
   resolved,
   runStep,
   stepInput,
@@ -19,11 +22,17 @@ import {
   unique,
   type Topology,
 } from '../../../../test/support/kinds.js';
+import { eventually } from '../../../../test/support/aws.js';
 
 // The aurora-cluster kind through the per-resource activities against the emulator, both topologies:
 // a writer and a reader in recovery, an old cluster (writer only) in primary.
 
-async function createCluster(rds: RDSClient, id: string, instances: number, tags: Record<string, string> = {}) {
+async function createCluster(
+  rds: RDSClient,
+  id: string,
+  instances: number,
+  tags: Record<string, string> = {},
+) {
   await rds.send(
     new CreateDBClusterCommand({
       DBClusterIdentifier: id,
@@ -43,6 +52,15 @@ async function createCluster(rds: RDSClient, id: string, instances: number, tags
       }),
     );
   }
+  // Like AWS, the emulator creates them over time: snapshots and renames need them available.
+  await eventually(`cluster ${id} available`, async () => {
+    const cluster = await describeCluster(rds, id);
+    const out = await rds.send(new DescribeDBInstancesCommand({}));
+    const members = (out.DBInstances ?? []).filter((db) => db.DBClusterIdentifier === id);
+    const ready =
+      cluster?.Status === 'available' && members.every((db) => db.DBInstanceStatus === 'available');
+    return ready ? true : undefined;
+  });
 }
 
 async function clusters(rds: RDSClient): Promise<DBCluster[]> {
@@ -65,7 +83,8 @@ async function planSnapshots(rds: RDSClient, planId: string): Promise<string[]> 
   const out = await rds.send(new DescribeDBClusterSnapshotsCommand({ SnapshotType: 'manual' }));
   return (out.DBClusterSnapshots ?? [])
     .filter((s) => s.TagList?.some((t) => t.Key === 'failback:plan-id' && t.Value === planId))
-    .map((s) => s.DBClusterSnapshotIdentifier ?? '');
+    .map((s) => s.DBClusterSnapshotIdentifier ?? '')
+    .sort();
 }
 
 async function setUp(topology: Topology) {
@@ -75,10 +94,19 @@ async function setUp(topology: Topology) {
   await createCluster(aws.recovery.rds, source, 2, { app: 'shop' });
   await createCluster(aws.primary.rds, target, 1, { owner: 'primary-team' });
   const planId = unique('p');
-  return { aws, source, target, planId, plan: planContext(topology, planId), resource: resolved('aurora-cluster', source, target) };
+  return {
+    aws,
+    source,
+    target,
+    planId,
+    plan: planContext(topology, planId),
+    resource: resolved('aurora-cluster', source, target),
+  };
 }
 
 describe.each(topologies('eu-west-1', 'eu-central-1'))('aurora-cluster ($name)', (topology) => {
+  beforeAll(() => ensurePlanRoles(topology));
+
   it('test failback restores a test cluster with writer and reader; removeTestCopy removes it all', async () => {
     const { aws, target, plan, resource, planId } = await setUp(topology);
     const input = stepInput(plan, 'test-failback', resource);
@@ -120,7 +148,10 @@ describe.each(topologies('eu-west-1', 'eu-central-1'))('aurora-cluster ($name)',
     expect(await instanceIds(aws.primary.rds, retiredName(`${target}-1`, at))).toEqual([
       `${retiredName(`${target}-1`, at)}@${retiredId}`,
     ]);
-    expect(await instanceIds(aws.primary.rds, `${target}-`)).toEqual([`${target}-1@${target}`, `${target}-2@${target}`]);
+    const restoredMembers = (await instanceIds(aws.primary.rds, `${target}-`)).filter((id) =>
+      id.endsWith(`@${target}`),
+    );
+    expect(restoredMembers).toEqual([`${target}-1@${target}`, `${target}-2@${target}`]);
 
     await runStep('cleanupIntermediates', input);
     expect(await planSnapshots(aws.primary.rds, planId)).toEqual([]);
@@ -141,7 +172,12 @@ describe.each(topologies('eu-west-1', 'eu-central-1'))('aurora-cluster ($name)',
     const recoveryPoint = await runStep('takeRecoveryPoint', { ...input, quiescedAt });
     const copy = await runStep('copyRecoveryPoint', { ...input, recoveryPoint });
     const restore = await runStep('restoreIntoPrimary', { ...input, copy, recoveryPoint });
-    const compensation = { ...input, restored: restore.restored, retirement: restore.retirement, trafficServed: true };
+    const compensation = {
+      ...input,
+      restored: restore.restored,
+      retirement: restore.retirement,
+      trafficServed: true,
+    };
     await runStep('compensateResource', compensation);
     await runStep('compensateResource', compensation);
 
@@ -152,4 +188,54 @@ describe.each(topologies('eu-west-1', 'eu-central-1'))('aurora-cluster ($name)',
     expect(await planSnapshots(aws.primary.rds, planId)).toHaveLength(1); // the kept backup of the served copy
     expect(await planSnapshots(aws.recovery.rds, planId)).toEqual([]);
   });
+
+  it.runIf(topology.name.startsWith('cross-account'))(
+    'every create step, repeated and after a crash between AWS answering and the activity returning, makes one resource',
+    async () => {
+      const { aws, target, plan, resource, planId } = await setUp(topology);
+      const input = stepInput(plan, 'failback', resource);
+      const clients = planEnvironments(plan);
+      const { quiescedAt } = await runStep('quiesceSource', input);
+
+      const take = () => runStep('takeRecoveryPoint', { ...input, quiescedAt });
+      await crashOnce(clients.recovery.rds, 'CreateDBClusterSnapshotCommand', take);
+      const recoveryPoint = await take();
+      expect((await take()).id).toBe(recoveryPoint.id);
+      expect(await planSnapshots(aws.recovery.rds, planId)).toEqual([recoveryPoint.id]);
+
+      const copyStep = () => runStep('copyRecoveryPoint', { ...input, recoveryPoint });
+      await crashOnce(clients.primary.rds, 'CopyDBClusterSnapshotCommand', copyStep);
+      const copy = await copyStep();
+      expect((await copyStep()).id).toBe(copy.id);
+      expect(await planSnapshots(aws.primary.rds, planId)).toEqual([copy.id]);
+
+      const restoreStep = () => runStep('restoreIntoPrimary', { ...input, copy, recoveryPoint });
+      await crashOnce(clients.primary.rds, 'ModifyDBInstanceCommand', restoreStep);
+      await crashOnce(clients.primary.rds, 'ModifyDBClusterCommand', restoreStep);
+      await crashOnce(clients.primary.rds, 'RestoreDBClusterFromSnapshotCommand', restoreStep);
+      await crashOnce(clients.primary.rds, 'CreateDBInstanceCommand', restoreStep);
+      const restore = await restoreStep();
+      expect(await restoreStep()).toEqual(restore);
+      const retiredId = restore.retirement?.retiredId ?? '';
+      expect(
+        (await clusters(aws.primary.rds))
+          .map((c) => c.DBClusterIdentifier)
+          .filter((id) => id?.startsWith(target))
+          .sort(),
+      ).toEqual([target, retiredId].sort());
+      expect((await instanceIds(aws.primary.rds, target)).filter((id) => id.endsWith(`@${target}`))).toEqual([
+        `${target}-1@${target}`,
+        `${target}-2@${target}`,
+      ]);
+
+      const conclude = () => runStep('concludeRecovery', stepInput(plan, 'conclude-recovery', resource));
+      await crashOnce(clients.recovery.rds, 'CreateDBClusterSnapshotCommand', conclude);
+      await crashOnce(clients.recovery.rds, 'DeleteDBClusterCommand', conclude);
+      const concluded = await conclude();
+      expect((await conclude()).finalBackup.id).toBe(concluded.finalBackup.id);
+      expect(await planSnapshots(aws.recovery.rds, planId)).toEqual(
+        [recoveryPoint.id, concluded.finalBackup.id].sort(),
+      );
+    },
+  );
 });

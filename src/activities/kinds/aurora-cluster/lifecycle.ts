@@ -9,7 +9,8 @@ import type {
 import { needsPersonFailure } from '../../aws/errors.js';
 import type { KindContext } from '../resource-kind.js';
 import { keptDbSnapshot, removeDbSnapshots, takeDbRecoveryPoint } from '../shared/db-snapshots.js';
-import { check, snapshotChainChecks } from '../shared/db-verify.js';
+import { check } from '../shared/checks.js';
+import { snapshotChainChecks } from '../shared/db-verify.js';
 import { isOurs, phaseTags, RETIREMENT_TAG_KEYS, TAG_KEEP } from '../shared/markers.js';
 import { CONCLUDE_PHASE, finalBackupName, keptBackupName } from '../shared/names.js';
 import {
@@ -93,7 +94,11 @@ export async function concludeCluster(ctx: KindContext): Promise<ConcludeResult>
     const final = await clusterSnapshotApi.describe(env, finalId);
     if (final?.status === 'available' && isOurs(final.tags, ctx, CONCLUDE_PHASE)) {
       return {
-        finalBackup: { id: finalId, arn: final.arn, capturedAt: (final.createdAt ?? new Date()).toISOString() },
+        finalBackup: {
+          id: finalId,
+          arn: final.arn,
+          capturedAt: (final.createdAt ?? new Date()).toISOString(),
+        },
         removed: [],
       };
     }

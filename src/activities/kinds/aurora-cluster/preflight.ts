@@ -29,18 +29,37 @@ export async function preflightCluster(ctx: KindContext): Promise<PreflightResul
   const { found: cluster, absent } = await findings.lookup('exists', `DB cluster ${source} in recovery`, () =>
     describeDbCluster(ctx.recovery, source),
   );
-  if (absent) findings.add('error', 'exists', `DB cluster ${source} does not exist in recovery (${where(ctx.recovery)})`);
+  if (absent)
+    findings.add(
+      'error',
+      'exists',
+      `DB cluster ${source} does not exist in recovery (${where(ctx.recovery)})`,
+    );
   if (cluster && !(cluster.Engine ?? '').startsWith('aurora')) {
     findings.add('error', 'settings', `${source} is a ${cluster.Engine} cluster, not Aurora`);
   } else if (cluster && cluster.Status !== 'available') {
-    findings.add('warning', 'exists', `DB cluster ${source} is ${cluster.Status}; snapshots need it available`);
+    findings.add(
+      'warning',
+      'exists',
+      `DB cluster ${source} is ${cluster.Status}; snapshots need it available`,
+    );
   }
   const members = cluster?.DBClusterMembers?.length ?? 0;
   if (cluster && members === 0) {
-    findings.add('warning', 'settings', `DB cluster ${source} has no instances: the copy will have none either`);
+    findings.add(
+      'warning',
+      'settings',
+      `DB cluster ${source} has no instances: the copy will have none either`,
+    );
   }
   if (cluster) {
-    await checkDbEncryption(findings, ctx, Boolean(cluster.StorageEncrypted), cluster.KmsKeyId, `DB cluster ${source}`);
+    await checkDbEncryption(
+      findings,
+      ctx,
+      Boolean(cluster.StorageEncrypted),
+      cluster.KmsKeyId,
+      `DB cluster ${source}`,
+    );
   }
 
   let primaryExists = false;
@@ -56,10 +75,21 @@ export async function preflightCluster(ctx: KindContext): Promise<PreflightResul
       `${target} exists in primary: the failback renames it to ${retiredId} and its ${old.DBClusterMembers?.length ?? 0} instance(s) likewise`,
     );
     if (old.Status === 'stopped') {
-      findings.add('error', 'settings', `cluster ${target} in primary is stopped: RDS cannot rename it, start it first`);
+      findings.add(
+        'error',
+        'settings',
+        `cluster ${target} in primary is stopped: RDS cannot rename it, start it first`,
+      );
     }
-    if (tagValue(old.TagList, TAG_RETIRED_BY) === undefined && (await describeDbCluster(ctx.primary, retiredId))) {
-      findings.add('error', 'name-conflict', `${retiredId} already exists in primary: the retired name is taken`);
+    if (
+      tagValue(old.TagList, TAG_RETIRED_BY) === undefined &&
+      (await describeDbCluster(ctx.primary, retiredId))
+    ) {
+      findings.add(
+        'error',
+        'name-conflict',
+        `${retiredId} already exists in primary: the retired name is taken`,
+      );
     }
   }
   const testName = testTargetName(target, ctx.plan.planId);

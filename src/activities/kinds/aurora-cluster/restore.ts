@@ -37,7 +37,9 @@ import { clusterSnapshotApi } from './snapshot-api.js';
 export async function findRetiredCluster(ctx: KindContext): Promise<DBCluster | undefined> {
   const target = dbId(ctx.resource.target);
   return (await listDbClusters(ctx.primary)).find(
-    (c) => tagValue(c.TagList, TAG_RETIRED_BY) === ctx.plan.planId && tagValue(c.TagList, TAG_RETIRED_FROM) === target,
+    (c) =>
+      tagValue(c.TagList, TAG_RETIRED_BY) === ctx.plan.planId &&
+      tagValue(c.TagList, TAG_RETIRED_FROM) === target,
   );
 }
 
@@ -71,21 +73,30 @@ export async function retireCluster(ctx: KindContext): Promise<Retirement> {
   const current = await describeDbCluster(env, target);
   const old = current && !isOurs(current.TagList, ctx) ? current : await findRetiredCluster(ctx);
   if (!old?.DBClusterIdentifier) return { originalId: target, action: 'none', at: new Date().toISOString() };
-  let at = tagValue(old.TagList, TAG_RETIRED_BY) === ctx.plan.planId ? tagValue(old.TagList, TAG_RETIRED) : undefined;
+  let at =
+    tagValue(old.TagList, TAG_RETIRED_BY) === ctx.plan.planId
+      ? tagValue(old.TagList, TAG_RETIRED)
+      : undefined;
   if (!at) {
     at = new Date().toISOString();
     await addRdsTags(env, old.DBClusterArn ?? '', retirementTags(ctx, at, target));
   }
   const retiredId = dbId(retiredName(target, at));
   if (old.DBClusterIdentifier !== retiredId && (await describeDbCluster(env, retiredId))) {
-    throw needsPersonFailure('NameConflict', `cannot retire cluster ${target}: ${retiredId} already exists in primary`);
+    throw needsPersonFailure(
+      'NameConflict',
+      `cannot retire cluster ${target}: ${retiredId} already exists in primary`,
+    );
   }
   for (const member of await retiredMembers(ctx, old)) {
     const newName = dbId(retiredName(member.original, at));
     if (member.id === newName) continue;
     await addRdsTags(env, member.arn, retirementTags(ctx, at, member.original));
     if (await describeDbInstance(env, newName)) {
-      throw needsPersonFailure('NameConflict', `cannot retire instance ${member.id}: ${newName} already exists`);
+      throw needsPersonFailure(
+        'NameConflict',
+        `cannot retire instance ${member.id}: ${newName} already exists`,
+      );
     }
     await renameDbInstance(env, member.id, newName);
   }
@@ -101,7 +112,13 @@ function retirementTags(ctx: KindContext, at: string, original: string) {
   ];
 }
 
-async function ensureMember(ctx: KindContext, cluster: string, name: string, spec: MemberSpec, engine: string) {
+async function ensureMember(
+  ctx: KindContext,
+  cluster: string,
+  name: string,
+  spec: MemberSpec,
+  engine: string,
+) {
   const env = ctx.primary;
   const what = `DB instance ${name} of cluster ${cluster} in primary`;
   const existing = await describeDbInstance(env, name);
@@ -141,7 +158,8 @@ export async function restoreCluster(
   const existing = await describeDbCluster(env, name);
   if (existing) adoptOrConflict(existing.TagList, ctx, what);
   else {
-    if (!snapshot) throw needsPersonFailure('NotFound', `the copy ${copy.id} is not in primary: run the copy again`);
+    if (!snapshot)
+      throw needsPersonFailure('NotFound', `the copy ${copy.id} is not in primary: run the copy again`);
     const placement = dbPlacement(ctx.resource, ctx.input.phase === 'test-failback');
     const created = await createOrExists(env, `RestoreDBClusterFromSnapshot ${name} from ${copy.id}`, () =>
       env.rds.send(

@@ -34,7 +34,9 @@ export const clusterSnapshotApi: DbSnapshotApi = {
 
   describe: (env, id) =>
     describeOrUndefined(env, `DescribeDBClusterSnapshots ${id}`, async () => {
-      const out = await env.rds.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: id }));
+      const out = await env.rds.send(
+        new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: id }),
+      );
       const snapshot = out.DBClusterSnapshots?.[0];
       return snapshot ? info(snapshot) : undefined;
     }),
@@ -42,7 +44,10 @@ export const clusterSnapshotApi: DbSnapshotApi = {
   listManual: (env) =>
     call(env, 'DescribeDBClusterSnapshots (manual)', async () => {
       const all: DbSnapshotInfo[] = [];
-      for await (const page of paginateDescribeDBClusterSnapshots({ client: env.rds }, { SnapshotType: 'manual' })) {
+      for await (const page of paginateDescribeDBClusterSnapshots(
+        { client: env.rds },
+        { SnapshotType: 'manual' },
+      )) {
         all.push(...(page.DBClusterSnapshots ?? []).map(info));
       }
       return all;
@@ -50,7 +55,11 @@ export const clusterSnapshotApi: DbSnapshotApi = {
 
   create: (env, { id, dbId, tags }) =>
     env.rds.send(
-      new CreateDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: id, DBClusterIdentifier: dbId, Tags: tags }),
+      new CreateDBClusterSnapshotCommand({
+        DBClusterSnapshotIdentifier: id,
+        DBClusterIdentifier: dbId,
+        Tags: tags,
+      }),
     ),
 
   copy: (env, { sourceArn, id, kmsKeyId, tags }) =>

@@ -9,7 +9,8 @@ import type {
 import { needsPersonFailure } from '../../aws/errors.js';
 import type { KindContext } from '../resource-kind.js';
 import { keptDbSnapshot, removeDbSnapshots } from '../shared/db-snapshots.js';
-import { check, snapshotChainChecks } from '../shared/db-verify.js';
+import { check } from '../shared/checks.js';
+import { snapshotChainChecks } from '../shared/db-verify.js';
 import { isOurs, phaseTags, RETIREMENT_TAG_KEYS, TAG_KEEP } from '../shared/markers.js';
 import { CONCLUDE_PHASE, finalBackupName, keptBackupName } from '../shared/names.js';
 import {
@@ -77,7 +78,11 @@ export async function concludeDbInstance(ctx: KindContext): Promise<ConcludeResu
     const final = await dbSnapshotApi.describe(env, finalId);
     if (final?.status === 'available' && isOurs(final.tags, ctx, CONCLUDE_PHASE)) {
       return {
-        finalBackup: { id: finalId, arn: final.arn, capturedAt: (final.createdAt ?? new Date()).toISOString() },
+        finalBackup: {
+          id: finalId,
+          arn: final.arn,
+          capturedAt: (final.createdAt ?? new Date()).toISOString(),
+        },
         removed: [],
       };
     }
@@ -104,7 +109,10 @@ export async function concludeDbInstance(ctx: KindContext): Promise<ConcludeResu
  * copy goes (after a kept snapshot when it served traffic), the retired instance gets its name and
  * tags back, and the phase's intermediate snapshots go. RDS sources are never stopped (see quiesce).
  */
-export async function compensateDbInstance(ctx: KindContext, input: CompensationInput): Promise<CleanupReport> {
+export async function compensateDbInstance(
+  ctx: KindContext,
+  input: CompensationInput,
+): Promise<CleanupReport> {
   const env = ctx.primary;
   const removed: string[] = [];
   const kept: string[] = [];

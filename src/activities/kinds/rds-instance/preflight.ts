@@ -29,7 +29,12 @@ export async function preflightDbInstance(ctx: KindContext): Promise<PreflightRe
   const { found: db, absent } = await findings.lookup('exists', `DB instance ${source} in recovery`, () =>
     describeDbInstance(ctx.recovery, source),
   );
-  if (absent) findings.add('error', 'exists', `DB instance ${source} does not exist in recovery (${where(ctx.recovery)})`);
+  if (absent)
+    findings.add(
+      'error',
+      'exists',
+      `DB instance ${source} does not exist in recovery (${where(ctx.recovery)})`,
+    );
   if (db?.DBClusterIdentifier) {
     findings.add(
       'error',
@@ -37,9 +42,20 @@ export async function preflightDbInstance(ctx: KindContext): Promise<PreflightRe
       `${source} is an instance of Aurora cluster ${db.DBClusterIdentifier}: fail back the cluster (kind aurora-cluster)`,
     );
   } else if (db && db.DBInstanceStatus !== 'available') {
-    findings.add('warning', 'exists', `DB instance ${source} is ${db.DBInstanceStatus}; snapshots need it available`);
+    findings.add(
+      'warning',
+      'exists',
+      `DB instance ${source} is ${db.DBInstanceStatus}; snapshots need it available`,
+    );
   }
-  if (db) await checkDbEncryption(findings, ctx, Boolean(db.StorageEncrypted), db.KmsKeyId, `DB instance ${source}`);
+  if (db)
+    await checkDbEncryption(
+      findings,
+      ctx,
+      Boolean(db.StorageEncrypted),
+      db.KmsKeyId,
+      `DB instance ${source}`,
+    );
 
   let primaryExists = false;
   const { found: old } = await findings.lookup('access', `DB instance ${target} in primary`, () =>
@@ -48,15 +64,34 @@ export async function preflightDbInstance(ctx: KindContext): Promise<PreflightRe
   if (old && !isOurs(old.TagList, ctx, 'failback')) {
     primaryExists = true;
     const retiredId = dbId(retiredName(target, new Date().toISOString()));
-    findings.add('info', 'name-conflict', `${target} exists in primary: the failback renames it to ${retiredId}`);
+    findings.add(
+      'info',
+      'name-conflict',
+      `${target} exists in primary: the failback renames it to ${retiredId}`,
+    );
     if (old.DBInstanceStatus === 'stopped') {
-      findings.add('error', 'settings', `${target} in primary is stopped: RDS cannot rename it, start it first`);
+      findings.add(
+        'error',
+        'settings',
+        `${target} in primary is stopped: RDS cannot rename it, start it first`,
+      );
     }
     if (old.DBClusterIdentifier) {
-      findings.add('error', 'name-conflict', `${target} in primary is an Aurora instance of ${old.DBClusterIdentifier}`);
+      findings.add(
+        'error',
+        'name-conflict',
+        `${target} in primary is an Aurora instance of ${old.DBClusterIdentifier}`,
+      );
     }
-    if (tagValue(old.TagList, TAG_RETIRED_BY) === undefined && (await describeDbInstance(ctx.primary, retiredId))) {
-      findings.add('error', 'name-conflict', `${retiredId} already exists in primary: the retired name is taken`);
+    if (
+      tagValue(old.TagList, TAG_RETIRED_BY) === undefined &&
+      (await describeDbInstance(ctx.primary, retiredId))
+    ) {
+      findings.add(
+        'error',
+        'name-conflict',
+        `${retiredId} already exists in primary: the retired name is taken`,
+      );
     }
   }
   const testName = testTargetName(target, ctx.plan.planId);

@@ -5,12 +5,15 @@ import {
   type DBInstance,
   type RDSClient,
 } from '@aws-sdk/client-rds';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { retiredName, testTargetName } from '../../../domain/naming.js';
 import type { PlanContext, ResolvedResource } from '../../../domain/resources.js';
 import {
+  crashOnce,
+  ensurePlanRoles,
   inspectors,
   planContext,
+  planEnvironments,
   resolved,
   runStep,
   stepInput,
@@ -18,6 +21,7 @@ import {
   unique,
   type Topology,
 } from '../../../../test/support/kinds.js';
+import { eventually } from '../../../../test/support/aws.js';
 
 // The rds-instance kind through the per-resource activities (as the workflows call them), against the
 // emulator: test failback, failback, cleanup, conclude recovery and compensation, in both topologies.
@@ -34,6 +38,10 @@ async function createDb(rds: RDSClient, id: string, tags: Record<string, string>
       Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
     }),
   );
+  // Like AWS, the emulator creates it over time: snapshots and renames need it available.
+  await eventually(`DB instance ${id} available`, async () =>
+    (await describeDb(rds, id))?.DBInstanceStatus === 'available' ? true : undefined,
+  );
 }
 
 async function instances(rds: RDSClient): Promise<DBInstance[]> {
@@ -49,7 +57,8 @@ async function planSnapshots(rds: RDSClient, planId: string): Promise<string[]> 
   const out = await rds.send(new DescribeDBSnapshotsCommand({ SnapshotType: 'manual' }));
   return (out.DBSnapshots ?? [])
     .filter((s) => s.TagList?.some((t) => t.Key === 'failback:plan-id' && t.Value === planId))
-    .map((s) => s.DBSnapshotIdentifier ?? '');
+    .map((s) => s.DBSnapshotIdentifier ?? '')
+    .sort();
 }
 
 async function setUp(topology: Topology) {
@@ -65,6 +74,8 @@ async function setUp(topology: Topology) {
 }
 
 describe.each(topologies('us-east-1', 'us-west-2'))('rds-instance ($name)', (topology) => {
+  beforeAll(() => ensurePlanRoles(topology));
+
   it('test failback restores a test copy, removeTestCopy leaves nothing behind', async () => {
     const { aws, target, plan, resource, planId } = await setUp(topology);
     const input = stepInput(plan, 'test-failback', resource);
@@ -95,7 +106,9 @@ describe.each(topologies('us-east-1', 'us-west-2'))('rds-instance ($name)', (top
     const oldArnBefore = (await describeDb(aws.primary.rds, target))?.DbiResourceId;
     const { quiescedAt } = await runStep('quiesceSource', input);
     const recoveryPoint = await runStep('takeRecoveryPoint', { ...input, quiescedAt });
-    expect(Date.parse(recoveryPoint.capturedAt)).toBeGreaterThanOrEqual(Math.floor(Date.parse(quiescedAt) / 1000) * 1000);
+    expect(Date.parse(recoveryPoint.capturedAt)).toBeGreaterThanOrEqual(
+      Math.floor(Date.parse(quiescedAt) / 1000) * 1000,
+    );
     const copy = await runStep('copyRecoveryPoint', { ...input, recoveryPoint });
     const restore = await runStep('restoreIntoPrimary', { ...input, copy, recoveryPoint });
     expect(restore.retirement).toMatchObject({ originalId: target, action: 'renamed' });
@@ -156,7 +169,12 @@ describe.each(topologies('us-east-1', 'us-west-2'))('rds-instance ($name)', (top
     const copy = await runStep('copyRecoveryPoint', { ...input, recoveryPoint: rp });
     const restore = await runStep('restoreIntoPrimary', { ...input, copy, recoveryPoint: rp });
     expect(recoveryPoint.id).toBe(rp.id);
-    const served = { ...compensation, restored: restore.restored, retirement: restore.retirement, trafficServed: true };
+    const served = {
+      ...compensation,
+      restored: restore.restored,
+      retirement: restore.retirement,
+      trafficServed: true,
+    };
     const report = await runStep('compensateResource', served);
     expect(report.removed).toContain(target);
     expect(await runStep('compensateResource', served)).toMatchObject({ removed: [] });
@@ -170,4 +188,46 @@ describe.each(topologies('us-east-1', 'us-west-2'))('rds-instance ($name)', (top
     expect(leftovers).toHaveLength(1);
     expect(await planSnapshots(aws.recovery.rds, planId)).toEqual([]);
   });
+
+  it.runIf(topology.name.startsWith('cross-account'))(
+    'every create step, repeated and after a crash between AWS answering and the activity returning, makes one resource',
+    async () => {
+      const { aws, target, plan, resource, planId } = await setUp(topology);
+      const input = stepInput(plan, 'failback', resource);
+      const clients = planEnvironments(plan);
+      const { quiescedAt } = await runStep('quiesceSource', input);
+
+      const take = () => runStep('takeRecoveryPoint', { ...input, quiescedAt });
+      await crashOnce(clients.recovery.rds, 'CreateDBSnapshotCommand', take);
+      const recoveryPoint = await take();
+      expect((await take()).id).toBe(recoveryPoint.id);
+      expect(await planSnapshots(aws.recovery.rds, planId)).toEqual([recoveryPoint.id]);
+
+      const copyStep = () => runStep('copyRecoveryPoint', { ...input, recoveryPoint });
+      await crashOnce(clients.primary.rds, 'CopyDBSnapshotCommand', copyStep);
+      const copy = await copyStep();
+      expect((await copyStep()).id).toBe(copy.id);
+      expect(await planSnapshots(aws.primary.rds, planId)).toEqual([copy.id]);
+
+      const restoreStep = () => runStep('restoreIntoPrimary', { ...input, copy, recoveryPoint });
+      await crashOnce(clients.primary.rds, 'ModifyDBInstanceCommand', restoreStep);
+      await crashOnce(clients.primary.rds, 'RestoreDBInstanceFromDBSnapshotCommand', restoreStep);
+      const restore = await restoreStep();
+      expect(await restoreStep()).toEqual(restore);
+      const names = (await instances(aws.primary.rds))
+        .map((db) => db.DBInstanceIdentifier ?? '')
+        .filter((id) => id.startsWith(target))
+        .sort();
+      expect(names).toEqual([target, restore.retirement?.retiredId].sort());
+
+      const conclude = () => runStep('concludeRecovery', stepInput(plan, 'conclude-recovery', resource));
+      await crashOnce(clients.recovery.rds, 'CreateDBSnapshotCommand', conclude);
+      await crashOnce(clients.recovery.rds, 'DeleteDBInstanceCommand', conclude);
+      const concluded = await conclude();
+      expect((await conclude()).finalBackup.id).toBe(concluded.finalBackup.id);
+      expect(await planSnapshots(aws.recovery.rds, planId)).toEqual(
+        [recoveryPoint.id, concluded.finalBackup.id].sort(),
+      );
+    },
+  );
 });

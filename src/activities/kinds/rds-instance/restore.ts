@@ -52,7 +52,10 @@ export async function retireDbInstance(ctx: KindContext): Promise<Retirement> {
       `${target} in primary is a member of Aurora cluster ${old.DBClusterIdentifier}: fail back the cluster instead`,
     );
   }
-  let at = tagValue(old.TagList, TAG_RETIRED_BY) === ctx.plan.planId ? tagValue(old.TagList, TAG_RETIRED) : undefined;
+  let at =
+    tagValue(old.TagList, TAG_RETIRED_BY) === ctx.plan.planId
+      ? tagValue(old.TagList, TAG_RETIRED)
+      : undefined;
   if (!at) {
     at = new Date().toISOString();
     await addRdsTags(env, old.DBInstanceArn ?? '', [

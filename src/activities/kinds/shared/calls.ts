@@ -46,6 +46,10 @@ export async function createOrExists(
 }
 
 /** Waits (heartbeating, cancellable) for the typical duration of `operation`, then probes. */
-export function waitFor<T>(what: string, operation: Operation, probe: () => Promise<ProbeResult<T>>): Promise<T> {
+export function waitFor<T>(
+  what: string,
+  operation: Operation,
+  probe: () => Promise<ProbeResult<T>>,
+): Promise<T> {
   return pollUntil(what, probe, { expectedMs: expectedMs(operation) });
 }

@@ -11,7 +11,11 @@ import { dbId } from './rds.js';
 import { stringOption } from './options.js';
 
 /** Every snapshot name the plan will use for this resource is free, or already the plan's own. */
-export async function checkSnapshotNames(findings: Findings, ctx: KindContext, api: DbSnapshotApi): Promise<void> {
+export async function checkSnapshotNames(
+  findings: Findings,
+  ctx: KindContext,
+  api: DbSnapshotApi,
+): Promise<void> {
   const { planId } = ctx.plan;
   const { target } = ctx.resource;
   const names: Array<[AwsEnvironment, Phase, string]> = [
@@ -27,7 +31,11 @@ export async function checkSnapshotNames(findings: Findings, ctx: KindContext, a
       api.describe(env, id),
     );
     if (existing && !isOurs(existing.tags, ctx, phase)) {
-      findings.add('error', 'name-conflict', `${api.noun} ${id} already exists in ${where(env)} and is not this plan's`);
+      findings.add(
+        'error',
+        'name-conflict',
+        `${api.noun} ${id} already exists in ${where(env)} and is not this plan's`,
+      );
     }
   }
 }
@@ -39,11 +47,14 @@ export async function checkSubnetGroups(findings: Findings, ctx: KindContext): P
     if (!name) continue;
     const { absent } = await findings.lookup('settings', `DB subnet group ${name}`, () =>
       describeOrUndefined(ctx.primary, `DescribeDBSubnetGroups ${name}`, async () => {
-        const out = await ctx.primary.rds.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: name }));
+        const out = await ctx.primary.rds.send(
+          new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: name }),
+        );
         return out.DBSubnetGroups?.[0];
       }),
     );
-    if (absent) findings.add('error', 'settings', `${option} ${name} does not exist in ${where(ctx.primary)}`);
+    if (absent)
+      findings.add('error', 'settings', `${option} ${name} does not exist in ${where(ctx.primary)}`);
   }
 }
 

@@ -1,28 +1,10 @@
 import type { RecoveryPoint, VerificationCheck } from '../../../domain/resources.js';
+import { check, notBefore } from './checks.js';
 import type { KindContext } from '../resource-kind.js';
 import type { DbSnapshotApi } from './db-snapshots.js';
 import { TAG_COPIED_FROM, TAG_RESTORED_FROM, tagValue, type AwsTags } from './markers.js';
 import { primaryCopyName } from './names.js';
 import { dbId } from './rds.js';
-
-export function check(name: string, expected: string | number, actual: string | number | undefined): VerificationCheck {
-  const value = actual ?? 'missing';
-  return { name, expected, actual: value, ok: value === expected };
-}
-
-/**
- * Second precision: AWS reports some snapshot times to the second, and the quiesce time is taken
- * before the snapshot is requested, so a snapshot of the same second is after it.
- */
-export function notBefore(name: string, capturedAt: Date | undefined, quiescedAt: string): VerificationCheck {
-  const floor = Math.floor(Date.parse(quiescedAt) / 1000) * 1000;
-  return {
-    name,
-    expected: `>= ${new Date(floor).toISOString()}`,
-    actual: capturedAt?.toISOString() ?? 'missing',
-    ok: capturedAt !== undefined && capturedAt.getTime() >= floor,
-  };
-}
 
 /**
  * The chain a DB copy must prove: the restored database came from the plan's copy in primary, the copy

@@ -68,11 +68,14 @@ export async function checkKmsKey(
   purpose: string,
   options: { shareable?: boolean } = {},
 ): Promise<void> {
-  const { found: key, absent } = await findings.lookup('kms', `KMS key ${keyId} (${purpose}) in ${where(env)}`, () =>
-    describeOrUndefined(env, `DescribeKey ${keyId}`, async () => {
-      const out = await env.kms.send(new DescribeKeyCommand({ KeyId: keyId }));
-      return out.KeyMetadata;
-    }),
+  const { found: key, absent } = await findings.lookup(
+    'kms',
+    `KMS key ${keyId} (${purpose}) in ${where(env)}`,
+    () =>
+      describeOrUndefined(env, `DescribeKey ${keyId}`, async () => {
+        const out = await env.kms.send(new DescribeKeyCommand({ KeyId: keyId }));
+        return out.KeyMetadata;
+      }),
   );
   if (absent) findings.add('error', 'kms', `KMS key ${keyId} (${purpose}) does not exist in ${where(env)}`);
   if (!key) return;

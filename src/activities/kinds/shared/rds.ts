@@ -110,7 +110,11 @@ export function waitDbInstanceAvailable(
   });
 }
 
-export function waitDbClusterAvailable(env: AwsEnvironment, id: string, operation: Operation): Promise<DBCluster> {
+export function waitDbClusterAvailable(
+  env: AwsEnvironment,
+  id: string,
+  operation: Operation,
+): Promise<DBCluster> {
   return waitFor(`DB cluster ${id} in ${env.access.region}`, operation, async () => {
     const cluster = await describeDbCluster(env, id);
     if (cluster && DB_FAILED.has(cluster.Status ?? '')) failedState('DB cluster', id, cluster.Status);
@@ -118,14 +122,22 @@ export function waitDbClusterAvailable(env: AwsEnvironment, id: string, operatio
   });
 }
 
-export async function waitDbInstanceGone(env: AwsEnvironment, id: string, operation: Operation): Promise<void> {
+export async function waitDbInstanceGone(
+  env: AwsEnvironment,
+  id: string,
+  operation: Operation,
+): Promise<void> {
   await waitFor(`DB instance ${id} deleted in ${env.access.region}`, operation, async () => {
     const db = await describeDbInstance(env, id);
     return { done: !db, state: db?.DBInstanceStatus ?? 'deleted' };
   });
 }
 
-export async function waitDbClusterGone(env: AwsEnvironment, id: string, operation: Operation): Promise<void> {
+export async function waitDbClusterGone(
+  env: AwsEnvironment,
+  id: string,
+  operation: Operation,
+): Promise<void> {
   await waitFor(`DB cluster ${id} deleted in ${env.access.region}`, operation, async () => {
     const cluster = await describeDbCluster(env, id);
     return { done: !cluster, state: cluster?.Status ?? 'deleted' };
