@@ -166,10 +166,8 @@ export async function crashOnce(
     await step();
   } catch (error) {
     failure = error;
-  } finally {
-    const fired = remove();
-    if (!fired) throw new Error(`${commandName} was never answered: the simulated crash did not happen`);
   }
+  if (!remove()) throw new Error(`${commandName} was never answered: the simulated crash did not happen`);
   if (!(failure instanceof Error) || !failure.message.includes('simulated crash')) {
     throw new Error(`expected the step to fail with the simulated crash, got ${String(failure)}`);
   }
