@@ -1,12 +1,3 @@
-import {
-  CreateDBClusterCommand,
-  CreateDBInstanceCommand,
-  DescribeDBClustersCommand,
-  DescribeDBClusterSnapshotsCommand,
-  DescribeDBInstancesCommand,
-  type DBCluster,
-  type RDSClient,
-} from '@aws-sdk/client-rds';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { retiredName, testTargetName } from '../../../domain/naming.js';
 import {
@@ -22,77 +13,23 @@ import {
   unique,
   type Topology,
 } from '../../../../test/support/kinds.js';
-import { eventually } from '../../../../test/support/aws.js';
+import {
+  clusterInstanceIds,
+  dbClusters,
+  describeCluster,
+  planClusterSnapshots,
+  seedCluster,
+} from '../../../../test/support/snapshot-kinds.js';
 
 // The aurora-cluster kind through the per-resource activities against the emulator, both topologies:
 // a writer and a reader in recovery, an old cluster (writer only) in primary.
-
-async function createCluster(
-  rds: RDSClient,
-  id: string,
-  instances: number,
-  tags: Record<string, string> = {},
-) {
-  await rds.send(
-    new CreateDBClusterCommand({
-      DBClusterIdentifier: id,
-      Engine: 'aurora-postgresql',
-      MasterUsername: 'app',
-      MasterUserPassword: 'password-123',
-      Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
-    }),
-  );
-  for (let i = 1; i <= instances; i++) {
-    await rds.send(
-      new CreateDBInstanceCommand({
-        DBInstanceIdentifier: `${id}-${i}`,
-        DBClusterIdentifier: id,
-        Engine: 'aurora-postgresql',
-        DBInstanceClass: i === 1 ? 'db.r6g.large' : 'db.r6g.xlarge',
-      }),
-    );
-  }
-  // Like AWS, the emulator creates them over time: snapshots and renames need them available.
-  await eventually(`cluster ${id} available`, async () => {
-    const cluster = await describeCluster(rds, id);
-    const out = await rds.send(new DescribeDBInstancesCommand({}));
-    const members = (out.DBInstances ?? []).filter((db) => db.DBClusterIdentifier === id);
-    const ready =
-      cluster?.Status === 'available' && members.every((db) => db.DBInstanceStatus === 'available');
-    return ready ? true : undefined;
-  });
-}
-
-async function clusters(rds: RDSClient): Promise<DBCluster[]> {
-  return (await rds.send(new DescribeDBClustersCommand({}))).DBClusters ?? [];
-}
-
-async function describeCluster(rds: RDSClient, id: string): Promise<DBCluster | undefined> {
-  return (await clusters(rds)).find((c) => c.DBClusterIdentifier === id);
-}
-
-async function instanceIds(rds: RDSClient, prefix: string): Promise<string[]> {
-  const out = await rds.send(new DescribeDBInstancesCommand({}));
-  return (out.DBInstances ?? [])
-    .map((db) => `${db.DBInstanceIdentifier}@${db.DBClusterIdentifier}`)
-    .filter((id) => id.startsWith(prefix))
-    .sort();
-}
-
-async function planSnapshots(rds: RDSClient, planId: string): Promise<string[]> {
-  const out = await rds.send(new DescribeDBClusterSnapshotsCommand({ SnapshotType: 'manual' }));
-  return (out.DBClusterSnapshots ?? [])
-    .filter((s) => s.TagList?.some((t) => t.Key === 'failback:plan-id' && t.Value === planId))
-    .map((s) => s.DBClusterSnapshotIdentifier ?? '')
-    .sort();
-}
 
 async function setUp(topology: Topology) {
   const aws = inspectors(topology);
   const source = unique('shopaurora');
   const target = unique('aurora');
-  await createCluster(aws.recovery.rds, source, 2, { app: 'shop' });
-  await createCluster(aws.primary.rds, target, 1, { owner: 'primary-team' });
+  await seedCluster(aws.recovery.rds, source, 2, { app: 'shop' });
+  await seedCluster(aws.primary.rds, target, 1, { owner: 'primary-team' });
   const planId = unique('p');
   return {
     aws,
@@ -123,9 +60,9 @@ describe.each(topologies('eu-west-1', 'eu-central-1'))('aurora-cluster ($name)',
 
     await runStep('removeTestCopy', input);
     expect(await describeCluster(aws.primary.rds, testName)).toBeUndefined();
-    expect(await instanceIds(aws.primary.rds, testName)).toEqual([]);
-    expect(await planSnapshots(aws.primary.rds, planId)).toEqual([]);
-    expect(await planSnapshots(aws.recovery.rds, planId)).toEqual([]);
+    expect(await clusterInstanceIds(aws.primary.rds, testName)).toEqual([]);
+    expect(await planClusterSnapshots(aws.primary.rds, planId)).toEqual([]);
+    expect(await planClusterSnapshots(aws.recovery.rds, planId)).toEqual([]);
   });
 
   it('failback renames the old cluster and its instances, restores a verified cluster; conclude finishes', async () => {
@@ -145,29 +82,29 @@ describe.each(topologies('eu-west-1', 'eu-central-1'))('aurora-cluster ($name)',
     const retired = await describeCluster(aws.primary.rds, retiredId);
     expect(retired?.DbClusterResourceId).toBe(oldResourceId);
     // The old writer kept its data under a retired name; the new writer took its old name.
-    expect(await instanceIds(aws.primary.rds, retiredName(`${target}-1`, at))).toEqual([
+    expect(await clusterInstanceIds(aws.primary.rds, retiredName(`${target}-1`, at))).toEqual([
       `${retiredName(`${target}-1`, at)}@${retiredId}`,
     ]);
-    const restoredMembers = (await instanceIds(aws.primary.rds, `${target}-`)).filter((id) =>
+    const restoredMembers = (await clusterInstanceIds(aws.primary.rds, `${target}-`)).filter((id) =>
       id.endsWith(`@${target}`),
     );
     expect(restoredMembers).toEqual([`${target}-1@${target}`, `${target}-2@${target}`]);
 
     await runStep('cleanupIntermediates', input);
-    expect(await planSnapshots(aws.primary.rds, planId)).toEqual([]);
-    expect(await planSnapshots(aws.recovery.rds, planId)).toEqual([]);
+    expect(await planClusterSnapshots(aws.primary.rds, planId)).toEqual([]);
+    expect(await planClusterSnapshots(aws.recovery.rds, planId)).toEqual([]);
 
     const concluded = await runStep('concludeRecovery', stepInput(plan, 'conclude-recovery', resource));
     expect(concluded.removed).toContain(source);
     expect(await describeCluster(aws.recovery.rds, source)).toBeUndefined();
-    expect(await instanceIds(aws.recovery.rds, source)).toEqual([]);
-    expect(await planSnapshots(aws.recovery.rds, planId)).toEqual([concluded.finalBackup.id]);
+    expect(await clusterInstanceIds(aws.recovery.rds, source)).toEqual([]);
+    expect(await planClusterSnapshots(aws.recovery.rds, planId)).toEqual([concluded.finalBackup.id]);
   });
 
   it('compensation gives the old cluster and its instances their names back, from any point, twice', async () => {
     const { aws, target, plan, resource, planId } = await setUp(topology);
     const input = stepInput(plan, 'failback', resource);
-    const before = await instanceIds(aws.primary.rds, target);
+    const before = await clusterInstanceIds(aws.primary.rds, target);
     const { quiescedAt } = await runStep('quiesceSource', input);
     const recoveryPoint = await runStep('takeRecoveryPoint', { ...input, quiescedAt });
     const copy = await runStep('copyRecoveryPoint', { ...input, recoveryPoint });
@@ -181,12 +118,12 @@ describe.each(topologies('eu-west-1', 'eu-central-1'))('aurora-cluster ($name)',
     await runStep('compensateResource', compensation);
     await runStep('compensateResource', compensation);
 
-    expect(await instanceIds(aws.primary.rds, target)).toEqual(before);
+    expect(await clusterInstanceIds(aws.primary.rds, target)).toEqual(before);
     const cluster = await describeCluster(aws.primary.rds, target);
     expect(cluster?.TagList).toContainEqual({ Key: 'owner', Value: 'primary-team' });
     expect(cluster?.TagList?.some((t) => t.Key?.startsWith('failback:'))).toBe(false);
-    expect(await planSnapshots(aws.primary.rds, planId)).toHaveLength(1); // the kept backup of the served copy
-    expect(await planSnapshots(aws.recovery.rds, planId)).toEqual([]);
+    expect(await planClusterSnapshots(aws.primary.rds, planId)).toHaveLength(1); // the kept backup of the served copy
+    expect(await planClusterSnapshots(aws.recovery.rds, planId)).toEqual([]);
   });
 
   it.runIf(topology.name.startsWith('cross-account'))(
@@ -201,13 +138,13 @@ describe.each(topologies('eu-west-1', 'eu-central-1'))('aurora-cluster ($name)',
       await crashOnce(clients.recovery.rds, 'CreateDBClusterSnapshotCommand', take);
       const recoveryPoint = await take();
       expect((await take()).id).toBe(recoveryPoint.id);
-      expect(await planSnapshots(aws.recovery.rds, planId)).toEqual([recoveryPoint.id]);
+      expect(await planClusterSnapshots(aws.recovery.rds, planId)).toEqual([recoveryPoint.id]);
 
       const copyStep = () => runStep('copyRecoveryPoint', { ...input, recoveryPoint });
       await crashOnce(clients.primary.rds, 'CopyDBClusterSnapshotCommand', copyStep);
       const copy = await copyStep();
       expect((await copyStep()).id).toBe(copy.id);
-      expect(await planSnapshots(aws.primary.rds, planId)).toEqual([copy.id]);
+      expect(await planClusterSnapshots(aws.primary.rds, planId)).toEqual([copy.id]);
 
       const restoreStep = () => runStep('restoreIntoPrimary', { ...input, copy, recoveryPoint });
       await crashOnce(clients.primary.rds, 'ModifyDBInstanceCommand', restoreStep);
@@ -218,22 +155,21 @@ describe.each(topologies('eu-west-1', 'eu-central-1'))('aurora-cluster ($name)',
       expect(await restoreStep()).toEqual(restore);
       const retiredId = restore.retirement?.retiredId ?? '';
       expect(
-        (await clusters(aws.primary.rds))
+        (await dbClusters(aws.primary.rds))
           .map((c) => c.DBClusterIdentifier)
           .filter((id) => id?.startsWith(target))
           .sort(),
       ).toEqual([target, retiredId].sort());
-      expect((await instanceIds(aws.primary.rds, target)).filter((id) => id.endsWith(`@${target}`))).toEqual([
-        `${target}-1@${target}`,
-        `${target}-2@${target}`,
-      ]);
+      expect(
+        (await clusterInstanceIds(aws.primary.rds, target)).filter((id) => id.endsWith(`@${target}`)),
+      ).toEqual([`${target}-1@${target}`, `${target}-2@${target}`]);
 
       const conclude = () => runStep('concludeRecovery', stepInput(plan, 'conclude-recovery', resource));
       await crashOnce(clients.recovery.rds, 'CreateDBClusterSnapshotCommand', conclude);
       await crashOnce(clients.recovery.rds, 'DeleteDBClusterCommand', conclude);
       const concluded = await conclude();
       expect((await conclude()).finalBackup.id).toBe(concluded.finalBackup.id);
-      expect(await planSnapshots(aws.recovery.rds, planId)).toEqual(
+      expect(await planClusterSnapshots(aws.recovery.rds, planId)).toEqual(
         [recoveryPoint.id, concluded.finalBackup.id].sort(),
       );
     },

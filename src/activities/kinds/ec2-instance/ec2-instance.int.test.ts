@@ -1,12 +1,3 @@
-import {
-  DescribeImagesCommand,
-  DescribeInstancesCommand,
-  DescribeSnapshotsCommand,
-  RegisterImageCommand,
-  RunInstancesCommand,
-  type EC2Client,
-  type Instance,
-} from '@aws-sdk/client-ec2';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testTargetName } from '../../../domain/naming.js';
 import {
@@ -22,70 +13,22 @@ import {
   unique,
   type Topology,
 } from '../../../../test/support/kinds.js';
-import { eventually } from '../../../../test/support/aws.js';
+import {
+  describeInstance,
+  instancesNamed,
+  planImages,
+  seedInstance,
+} from '../../../../test/support/snapshot-kinds.js';
 
 // The ec2-instance kind through the per-resource activities against the emulator, both topologies.
-
-async function launch(ec2: EC2Client, name: string, tags: Record<string, string> = {}): Promise<string> {
-  const image = await ec2.send(
-    new RegisterImageCommand({ Name: unique(`base-${name}`), RootDeviceName: '/dev/sda1' }),
-  );
-  const out = await ec2.send(
-    new RunInstancesCommand({
-      ImageId: image.ImageId,
-      InstanceType: 't3.small',
-      MinCount: 1,
-      MaxCount: 1,
-      TagSpecifications: [
-        {
-          ResourceType: 'instance',
-          Tags: Object.entries({ Name: name, ...tags }).map(([Key, Value]) => ({ Key, Value })),
-        },
-      ],
-    }),
-  );
-  const id = out.Instances?.[0]?.InstanceId ?? '';
-  await eventually(`instance ${id} running`, async () =>
-    (await instance(ec2, id))?.State?.Name === 'running' ? true : undefined,
-  );
-  return id;
-}
-
-async function instance(ec2: EC2Client, id: string): Promise<Instance | undefined> {
-  const out = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }));
-  return out.Reservations?.[0]?.Instances?.[0];
-}
-
-async function named(ec2: EC2Client, name: string): Promise<Instance[]> {
-  const out = await ec2.send(
-    new DescribeInstancesCommand({ Filters: [{ Name: 'tag:Name', Values: [name] }] }),
-  );
-  return (out.Reservations ?? [])
-    .flatMap((r) => r.Instances ?? [])
-    .filter((i) => i.State?.Name !== 'terminated');
-}
-
-/** The plan's AMIs and EBS snapshots in one environment (by its id tag). */
-async function planArtifacts(
-  ec2: EC2Client,
-  planId: string,
-): Promise<{ images: string[]; snapshots: string[] }> {
-  const filter = [{ Name: 'tag:failback:plan-id', Values: [planId] }];
-  const images = await ec2.send(new DescribeImagesCommand({ Owners: ['self'], Filters: filter }));
-  const snapshots = await ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: filter }));
-  return {
-    images: (images.Images ?? []).map((i) => i.ImageId ?? ''),
-    snapshots: (snapshots.Snapshots ?? []).map((s) => s.SnapshotId ?? ''),
-  };
-}
 
 const none = { images: [], snapshots: [] };
 
 async function setUp(topology: Topology) {
   const aws = inspectors(topology);
   const target = unique('web');
-  const source = await launch(aws.recovery.ec2, `${target}-recovery`, { app: 'shop' });
-  const old = await launch(aws.primary.ec2, target, { owner: 'primary-team' });
+  const source = await seedInstance(aws.recovery.ec2, `${target}-recovery`, { app: 'shop' });
+  const old = await seedInstance(aws.primary.ec2, target, { owner: 'primary-team' });
   const planId = unique('p');
   return {
     aws,
@@ -110,15 +53,15 @@ describe.each(topologies('ap-southeast-2', 'ap-northeast-1'))('ec2-instance ($na
     expect(restore.restored.name).toBe(testTargetName(target, planId));
     const verification = await runStep('verifyRestore', { ...input, restore, recoveryPoint });
     expect(verification.checks.filter((c) => !c.ok)).toEqual([]);
-    expect((await instance(aws.primary.ec2, restore.restored.id))?.ImageId).toBe(copy.id);
+    expect((await describeInstance(aws.primary.ec2, restore.restored.id))?.ImageId).toBe(copy.id);
     // Neither the old primary nor the live copy in recovery is touched by a test failback.
-    expect((await instance(aws.primary.ec2, old))?.State?.Name).toBe('running');
-    expect((await instance(aws.recovery.ec2, source))?.State?.Name).toBe('running');
+    expect((await describeInstance(aws.primary.ec2, old))?.State?.Name).toBe('running');
+    expect((await describeInstance(aws.recovery.ec2, source))?.State?.Name).toBe('running');
 
     await runStep('removeTestCopy', input);
-    expect((await instance(aws.primary.ec2, restore.restored.id))?.State?.Name).toBe('terminated');
-    expect(await planArtifacts(aws.primary.ec2, planId)).toEqual(none);
-    expect(await planArtifacts(aws.recovery.ec2, planId)).toEqual(none);
+    expect((await describeInstance(aws.primary.ec2, restore.restored.id))?.State?.Name).toBe('terminated');
+    expect(await planImages(aws.primary.ec2, planId)).toEqual(none);
+    expect(await planImages(aws.recovery.ec2, planId)).toEqual(none);
     expect((await runStep('removeTestCopy', input)).removed).toEqual([]);
   });
 
@@ -127,7 +70,7 @@ describe.each(topologies('ap-southeast-2', 'ap-northeast-1'))('ec2-instance ($na
     const input = stepInput(plan, 'failback', resource);
     const quiesce = await runStep('quiesceSource', input);
     expect(quiesce.stopped).toBe(true);
-    expect((await instance(aws.recovery.ec2, source))?.State?.Name).toBe('stopped');
+    expect((await describeInstance(aws.recovery.ec2, source))?.State?.Name).toBe('stopped');
     const recoveryPoint = await runStep('takeRecoveryPoint', { ...input, quiescedAt: quiesce.quiescedAt });
     const copy = await runStep('copyRecoveryPoint', { ...input, recoveryPoint });
     const restore = await runStep('restoreIntoPrimary', { ...input, copy, recoveryPoint });
@@ -141,24 +84,24 @@ describe.each(topologies('ap-southeast-2', 'ap-northeast-1'))('ec2-instance ($na
     expect(verification.checks.filter((c) => !c.ok)).toEqual([]);
     expect(verification.checks.map((c) => c.name)).toContain('recovery-point-after-quiesce');
 
-    const live = await named(aws.primary.ec2, target);
+    const live = await instancesNamed(aws.primary.ec2, target);
     const fresh = live.find((i) => i.InstanceId === restore.restored.id);
     expect(fresh?.ImageId).toBe(copy.id);
     expect(fresh?.State?.Name).toBe('running');
-    const retired = await instance(aws.primary.ec2, old);
+    const retired = await describeInstance(aws.primary.ec2, old);
     expect(retired?.State?.Name).toBe('stopped');
     expect(retired?.Tags).toContainEqual({ Key: 'failback:retired-by', Value: planId });
 
     await runStep('cleanupIntermediates', input);
-    expect(await planArtifacts(aws.primary.ec2, planId)).toEqual(none);
-    expect(await planArtifacts(aws.recovery.ec2, planId)).toEqual(none);
-    expect((await instance(aws.primary.ec2, restore.restored.id))?.State?.Name).toBe('running');
+    expect(await planImages(aws.primary.ec2, planId)).toEqual(none);
+    expect(await planImages(aws.recovery.ec2, planId)).toEqual(none);
+    expect((await describeInstance(aws.primary.ec2, restore.restored.id))?.State?.Name).toBe('running');
 
     const concludeInput = stepInput(plan, 'conclude-recovery', resource);
     const concluded = await runStep('concludeRecovery', concludeInput);
     expect(concluded.removed).toEqual([source]);
-    expect((await instance(aws.recovery.ec2, source))?.State?.Name).toBe('terminated');
-    const kept = await planArtifacts(aws.recovery.ec2, planId);
+    expect((await describeInstance(aws.recovery.ec2, source))?.State?.Name).toBe('terminated');
+    const kept = await planImages(aws.recovery.ec2, planId);
     expect(kept.images).toEqual([concluded.finalBackup.id]);
     expect(kept.snapshots.length).toBeGreaterThan(0);
     expect((await runStep('concludeRecovery', concludeInput)).finalBackup.id).toBe(concluded.finalBackup.id);
@@ -170,9 +113,9 @@ describe.each(topologies('ap-southeast-2', 'ap-northeast-1'))('ec2-instance ($na
     const { quiescedAt } = await runStep('quiesceSource', input);
     // Only the quiesce ran: the source runs again.
     await runStep('compensateResource', { ...input, trafficServed: false, quiescedSource: true });
-    expect((await instance(aws.recovery.ec2, source))?.State?.Name).toBe('running');
+    expect((await describeInstance(aws.recovery.ec2, source))?.State?.Name).toBe('running');
     expect(
-      (await instance(aws.recovery.ec2, source))?.Tags?.some((t) => t.Key?.startsWith('failback:')),
+      (await describeInstance(aws.recovery.ec2, source))?.Tags?.some((t) => t.Key?.startsWith('failback:')),
     ).toBe(false);
 
     await runStep('quiesceSource', input);
@@ -189,15 +132,15 @@ describe.each(topologies('ap-southeast-2', 'ap-northeast-1'))('ec2-instance ($na
     await runStep('compensateResource', served);
     await runStep('compensateResource', served);
 
-    expect((await instance(aws.primary.ec2, restore.restored.id))?.State?.Name).toBe('terminated');
-    const back = await named(aws.primary.ec2, target);
+    expect((await describeInstance(aws.primary.ec2, restore.restored.id))?.State?.Name).toBe('terminated');
+    const back = await instancesNamed(aws.primary.ec2, target);
     expect(back.map((i) => [i.InstanceId, i.State?.Name])).toEqual([[old, 'running']]);
     expect(back[0]?.Tags?.some((t) => t.Key?.startsWith('failback:'))).toBe(false);
-    expect((await instance(aws.recovery.ec2, source))?.State?.Name).toBe('running');
+    expect((await describeInstance(aws.recovery.ec2, source))?.State?.Name).toBe('running');
     // The served copy was imaged (kept) before it went; nothing else of the plan is left.
-    const leftovers = await planArtifacts(aws.primary.ec2, planId);
+    const leftovers = await planImages(aws.primary.ec2, planId);
     expect(leftovers.images).toHaveLength(1);
-    expect(await planArtifacts(aws.recovery.ec2, planId)).toEqual(none);
+    expect(await planImages(aws.recovery.ec2, planId)).toEqual(none);
   });
 
   it.runIf(topology.name.startsWith('cross-account'))(
@@ -216,13 +159,13 @@ describe.each(topologies('ap-southeast-2', 'ap-northeast-1'))('ec2-instance ($na
       await crashOnce(clients.recovery.ec2, 'CreateImageCommand', take);
       const recoveryPoint = await take();
       expect((await take()).id).toBe(recoveryPoint.id);
-      expect((await planArtifacts(aws.recovery.ec2, planId)).images).toEqual([recoveryPoint.id]);
+      expect((await planImages(aws.recovery.ec2, planId)).images).toEqual([recoveryPoint.id]);
 
       const copyStep = () => runStep('copyRecoveryPoint', { ...input, recoveryPoint });
       await crashOnce(clients.primary.ec2, 'CopyImageCommand', copyStep);
       const copy = await copyStep();
       expect((await copyStep()).id).toBe(copy.id);
-      expect((await planArtifacts(aws.primary.ec2, planId)).images).toEqual([copy.id]);
+      expect((await planImages(aws.primary.ec2, planId)).images).toEqual([copy.id]);
 
       const restoreStep = () => runStep('restoreIntoPrimary', { ...input, copy, recoveryPoint });
       await crashOnce(clients.primary.ec2, 'StopInstancesCommand', restoreStep);
@@ -230,7 +173,7 @@ describe.each(topologies('ap-southeast-2', 'ap-northeast-1'))('ec2-instance ($na
       const restore = await restoreStep();
       expect((await restoreStep()).restored.id).toBe(restore.restored.id);
       expect(restore.retirement?.wasRunning).toBe(true);
-      const live = (await named(aws.primary.ec2, target)).filter((i) => i.State?.Name === 'running');
+      const live = (await instancesNamed(aws.primary.ec2, target)).filter((i) => i.State?.Name === 'running');
       expect(live.map((i) => i.InstanceId)).toEqual([restore.restored.id]);
 
       const conclude = () => runStep('concludeRecovery', stepInput(plan, 'conclude-recovery', resource));
@@ -238,10 +181,10 @@ describe.each(topologies('ap-southeast-2', 'ap-northeast-1'))('ec2-instance ($na
       await crashOnce(clients.recovery.ec2, 'TerminateInstancesCommand', conclude);
       const concluded = await conclude();
       expect((await conclude()).finalBackup.id).toBe(concluded.finalBackup.id);
-      expect((await planArtifacts(aws.recovery.ec2, planId)).images.sort()).toEqual(
+      expect((await planImages(aws.recovery.ec2, planId)).images.sort()).toEqual(
         [recoveryPoint.id, concluded.finalBackup.id].sort(),
       );
-      expect((await instance(aws.recovery.ec2, source))?.State?.Name).toBe('terminated');
+      expect((await describeInstance(aws.recovery.ec2, source))?.State?.Name).toBe('terminated');
     },
   );
 });

@@ -1,10 +1,3 @@
-import {
-  CreateDBInstanceCommand,
-  DescribeDBInstancesCommand,
-  DescribeDBSnapshotsCommand,
-  type DBInstance,
-  type RDSClient,
-} from '@aws-sdk/client-rds';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { retiredName, testTargetName } from '../../../domain/naming.js';
 import type { PlanContext, ResolvedResource } from '../../../domain/resources.js';
@@ -21,52 +14,22 @@ import {
   unique,
   type Topology,
 } from '../../../../test/support/kinds.js';
-import { eventually } from '../../../../test/support/aws.js';
+import {
+  dbInstances,
+  describeDb,
+  planDbSnapshots,
+  seedDbInstance,
+} from '../../../../test/support/snapshot-kinds.js';
 
 // The rds-instance kind through the per-resource activities (as the workflows call them), against the
 // emulator: test failback, failback, cleanup, conclude recovery and compensation, in both topologies.
-
-async function createDb(rds: RDSClient, id: string, tags: Record<string, string> = {}): Promise<void> {
-  await rds.send(
-    new CreateDBInstanceCommand({
-      DBInstanceIdentifier: id,
-      Engine: 'postgres',
-      DBInstanceClass: 'db.t3.micro',
-      AllocatedStorage: 20,
-      MasterUsername: 'app',
-      MasterUserPassword: 'password-123',
-      Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
-    }),
-  );
-  // Like AWS, the emulator creates it over time: snapshots and renames need it available.
-  await eventually(`DB instance ${id} available`, async () =>
-    (await describeDb(rds, id))?.DBInstanceStatus === 'available' ? true : undefined,
-  );
-}
-
-async function instances(rds: RDSClient): Promise<DBInstance[]> {
-  return (await rds.send(new DescribeDBInstancesCommand({}))).DBInstances ?? [];
-}
-
-async function describeDb(rds: RDSClient, id: string): Promise<DBInstance | undefined> {
-  return (await instances(rds)).find((db) => db.DBInstanceIdentifier === id);
-}
-
-/** Manual snapshots carrying this plan's id. */
-async function planSnapshots(rds: RDSClient, planId: string): Promise<string[]> {
-  const out = await rds.send(new DescribeDBSnapshotsCommand({ SnapshotType: 'manual' }));
-  return (out.DBSnapshots ?? [])
-    .filter((s) => s.TagList?.some((t) => t.Key === 'failback:plan-id' && t.Value === planId))
-    .map((s) => s.DBSnapshotIdentifier ?? '')
-    .sort();
-}
 
 async function setUp(topology: Topology) {
   const aws = inspectors(topology);
   const source = unique('shopdb');
   const target = unique('shop');
-  await createDb(aws.recovery.rds, source, { app: 'shop' });
-  await createDb(aws.primary.rds, target, { owner: 'primary-team' });
+  await seedDbInstance(aws.recovery.rds, source, { app: 'shop' });
+  await seedDbInstance(aws.primary.rds, target, { owner: 'primary-team' });
   const planId = unique('p');
   const plan: PlanContext = planContext(topology, planId);
   const resource: ResolvedResource = resolved('rds-instance', source, target);
@@ -94,8 +57,8 @@ describe.each(topologies('us-east-1', 'us-west-2'))('rds-instance ($name)', (top
     const report = await runStep('removeTestCopy', input);
     expect(report.removed).toContain(restore.restored.id);
     expect(await describeDb(aws.primary.rds, restore.restored.id)).toBeUndefined();
-    expect(await planSnapshots(aws.primary.rds, planId)).toEqual([]);
-    expect(await planSnapshots(aws.recovery.rds, planId)).toEqual([]);
+    expect(await planDbSnapshots(aws.primary.rds, planId)).toEqual([]);
+    expect(await planDbSnapshots(aws.recovery.rds, planId)).toEqual([]);
     // Again: nothing left to do, nothing fails.
     expect((await runStep('removeTestCopy', input)).removed).toEqual([]);
   });
@@ -131,8 +94,8 @@ describe.each(topologies('us-east-1', 'us-west-2'))('rds-instance ($name)', (top
     expect(again.retirement?.retiredId).toBe(retiredId);
 
     await runStep('cleanupIntermediates', input);
-    expect(await planSnapshots(aws.primary.rds, planId)).toEqual([]);
-    expect(await planSnapshots(aws.recovery.rds, planId)).toEqual([]);
+    expect(await planDbSnapshots(aws.primary.rds, planId)).toEqual([]);
+    expect(await planDbSnapshots(aws.recovery.rds, planId)).toEqual([]);
     expect(await describeDb(aws.primary.rds, retiredId)).toBeDefined();
     expect(await describeDb(aws.primary.rds, target)).toBeDefined();
 
@@ -140,7 +103,7 @@ describe.each(topologies('us-east-1', 'us-west-2'))('rds-instance ($name)', (top
     const concluded = await runStep('concludeRecovery', concludeInput);
     expect(concluded.removed).toEqual([source]);
     expect(await describeDb(aws.recovery.rds, source)).toBeUndefined();
-    const kept = await planSnapshots(aws.recovery.rds, planId);
+    const kept = await planDbSnapshots(aws.recovery.rds, planId);
     expect(kept).toEqual([concluded.finalBackup.id]);
     // Concluding again reports the same kept backup.
     expect((await runStep('concludeRecovery', concludeInput)).finalBackup.id).toBe(concluded.finalBackup.id);
@@ -150,7 +113,7 @@ describe.each(topologies('us-east-1', 'us-west-2'))('rds-instance ($name)', (top
     const { aws, target, plan, resource, planId } = await setUp(topology);
     const input = stepInput(plan, 'failback', resource);
     const inventory = async () =>
-      (await instances(aws.primary.rds))
+      (await dbInstances(aws.primary.rds))
         .map((db) => db.DBInstanceIdentifier ?? '')
         .filter((id) => id.startsWith(target))
         .sort();
@@ -163,7 +126,7 @@ describe.each(topologies('us-east-1', 'us-west-2'))('rds-instance ($name)', (top
     const recoveryPoint = await runStep('takeRecoveryPoint', { ...input, quiescedAt });
     // Only the recovery point exists.
     await runStep('compensateResource', compensation);
-    expect(await planSnapshots(aws.recovery.rds, planId)).toEqual([]);
+    expect(await planDbSnapshots(aws.recovery.rds, planId)).toEqual([]);
 
     const rp = await runStep('takeRecoveryPoint', { ...input, quiescedAt });
     const copy = await runStep('copyRecoveryPoint', { ...input, recoveryPoint: rp });
@@ -184,9 +147,9 @@ describe.each(topologies('us-east-1', 'us-west-2'))('rds-instance ($name)', (top
     expect(after?.TagList?.some((t) => t.Key?.startsWith('failback:'))).toBe(false);
     expect(await inventory()).toEqual(before);
     // The served copy was backed up (kept) before it was removed; nothing else of the plan is left.
-    const leftovers = await planSnapshots(aws.primary.rds, planId);
+    const leftovers = await planDbSnapshots(aws.primary.rds, planId);
     expect(leftovers).toHaveLength(1);
-    expect(await planSnapshots(aws.recovery.rds, planId)).toEqual([]);
+    expect(await planDbSnapshots(aws.recovery.rds, planId)).toEqual([]);
   });
 
   it.runIf(topology.name.startsWith('cross-account'))(
@@ -201,20 +164,20 @@ describe.each(topologies('us-east-1', 'us-west-2'))('rds-instance ($name)', (top
       await crashOnce(clients.recovery.rds, 'CreateDBSnapshotCommand', take);
       const recoveryPoint = await take();
       expect((await take()).id).toBe(recoveryPoint.id);
-      expect(await planSnapshots(aws.recovery.rds, planId)).toEqual([recoveryPoint.id]);
+      expect(await planDbSnapshots(aws.recovery.rds, planId)).toEqual([recoveryPoint.id]);
 
       const copyStep = () => runStep('copyRecoveryPoint', { ...input, recoveryPoint });
       await crashOnce(clients.primary.rds, 'CopyDBSnapshotCommand', copyStep);
       const copy = await copyStep();
       expect((await copyStep()).id).toBe(copy.id);
-      expect(await planSnapshots(aws.primary.rds, planId)).toEqual([copy.id]);
+      expect(await planDbSnapshots(aws.primary.rds, planId)).toEqual([copy.id]);
 
       const restoreStep = () => runStep('restoreIntoPrimary', { ...input, copy, recoveryPoint });
       await crashOnce(clients.primary.rds, 'ModifyDBInstanceCommand', restoreStep);
       await crashOnce(clients.primary.rds, 'RestoreDBInstanceFromDBSnapshotCommand', restoreStep);
       const restore = await restoreStep();
       expect(await restoreStep()).toEqual(restore);
-      const names = (await instances(aws.primary.rds))
+      const names = (await dbInstances(aws.primary.rds))
         .map((db) => db.DBInstanceIdentifier ?? '')
         .filter((id) => id.startsWith(target))
         .sort();
@@ -225,7 +188,7 @@ describe.each(topologies('us-east-1', 'us-west-2'))('rds-instance ($name)', (top
       await crashOnce(clients.recovery.rds, 'DeleteDBInstanceCommand', conclude);
       const concluded = await conclude();
       expect((await conclude()).finalBackup.id).toBe(concluded.finalBackup.id);
-      expect(await planSnapshots(aws.recovery.rds, planId)).toEqual(
+      expect(await planDbSnapshots(aws.recovery.rds, planId)).toEqual(
         [recoveryPoint.id, concluded.finalBackup.id].sort(),
       );
     },
