@@ -22,6 +22,7 @@ _TYPES = ("throttle", "error", "latency")
 _FIELDS = {
     "id", "type", "rate", "service", "operations", "operation", "account", "region",
     "status", "code", "message", "latencyMs", "after", "count", "seed",
+    "matched", "injected",  # what GET returns may be PUT back; the counters restart
 }  # fmt: skip
 _ids = itertools.count(1)
 
