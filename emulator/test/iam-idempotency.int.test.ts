@@ -7,7 +7,7 @@ import {
 import { DescribeInstancesCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { CreateRoleCommand, GetRoleCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ORCHESTRATOR_ARN } from '../client.js';
 import { aws, eventually, failure, freshAccount, sharedAdmin } from './support.js';
 
@@ -101,8 +101,12 @@ describe('idempotency and IAM details the product relies on', () => {
         return stack?.StackStatus?.endsWith('_IN_PROGRESS') ? undefined : stack;
       });
 
+    beforeAll(async () => {
+      const durationsMs = { 'cloudformation.stack': 1_000, 'cloudformation.rollback': 300 };
+      await sharedAdmin().setAccountSettings(account, { durationsMs });
+    });
+
     it('a stack is CREATE_IN_PROGRESS, then CREATE_COMPLETE with its role', async () => {
-      await sharedAdmin().setAccountSettings(account, { durationsMs: { 'cloudformation.stack': 400 } });
       await cloudformation.send(
         new CreateStackCommand({
           StackName: 'access',

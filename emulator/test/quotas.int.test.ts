@@ -20,7 +20,9 @@ import { aws, failure, freshAccount, sharedAdmin, sleep } from './support.js';
 
 // AWS's own limits, with AWS's numbers and error codes: 20 EBS snapshot copies in progress per
 // destination region (CopyImage counts its snapshots), 5 RDS/Aurora cross-region copies in progress.
-const COPY_MS = 2_000;
+// Copies last long enough that none completes while a test issues its 21 requests, even on a busy
+// machine; freeing slots is tested separately with a short copy and a one-copy quota.
+const COPY_MS = 30_000;
 const account = freshAccount();
 const { ec2: west, rds: westRds } = aws(account, 'us-west-2');
 const { ec2: east, rds: eastRds } = aws(account, 'us-east-1');
@@ -63,7 +65,6 @@ describe('quotas as AWS enforces them', () => {
     await east.send(
       new CopyImageCommand({ SourceImageId: ImageId!, SourceRegion: 'us-west-2', Name: 'quota-ami-copy' }),
     );
-    const started = Date.now();
     for (let i = 0; i < 19; i++) await copySnapshot();
     const rejected = await failure(copySnapshot());
     expect(rejected.name).toBe('ResourceLimitExceeded');
@@ -85,9 +86,26 @@ describe('quotas as AWS enforces them', () => {
       ['ec2', 'CopyImage', 'ResourceLimitExceeded', 'us-east-1'],
     ]);
     expect(events[0]!.detail).toMatchObject({ limit: 20, inProgress: 20 });
+  });
 
-    await sleep(COPY_MS - (Date.now() - started) + 100);
-    await copySnapshot(); // the copies completed, so the slots are free again
+  it('a copy frees its slot when it completes (quota and duration set for one account)', async () => {
+    const small = freshAccount();
+    await sharedAdmin().setAccountSettings(small, {
+      durationsMs: { 'ebs.snapshot': 0, 'ebs.snapshot-copy': 1_500 },
+      quotas: { ebsConcurrentSnapshotCopiesPerRegion: 1 },
+    });
+    const source = aws(small, 'us-west-2').ec2;
+    const volume = await source.send(new CreateVolumeCommand({ Size: 8, AvailabilityZone: 'us-west-2a' }));
+    const { SnapshotId } = await source.send(new CreateSnapshotCommand({ VolumeId: volume.VolumeId! }));
+    const copy = () =>
+      aws(small, 'us-east-1').ec2.send(
+        new CopySnapshotCommand({ SourceSnapshotId: SnapshotId!, SourceRegion: 'us-west-2' }),
+      );
+    const started = Date.now();
+    await copy();
+    expect((await failure(copy())).name).toBe('ResourceLimitExceeded');
+    await sleep(1_600 - (Date.now() - started));
+    await copy();
   });
 
   it('RDS/Aurora: the 6th cross-region snapshot copy in progress fails with SnapshotQuotaExceeded; same-region copies do not count', async () => {
