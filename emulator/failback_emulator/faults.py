@@ -171,7 +171,11 @@ class Faults:
                     region=req.region,
                     code=error.code if error else "Latency",
                     message=error.message if error else f"{rule.latency_ms:g} ms added",
-                    detail={"rule": rule.id, "faultType": rule.type, "status": error.status if error else None},
+                    detail={
+                        "rule": rule.id,
+                        "faultType": rule.type,
+                        "status": error.status if error else None,
+                    },
                 )
             )
         return decision
