@@ -122,7 +122,8 @@ export class EmulatorAdmin {
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const payload = (await response.json()) as T & { error?: string };
-    if (!response.ok) throw new Error(`emulator admin ${method} ${path}: ${payload.error ?? response.status}`);
+    if (!response.ok)
+      throw new Error(`emulator admin ${method} ${path}: ${payload.error ?? response.status}`);
     return payload;
   }
 
@@ -161,7 +162,9 @@ export class EmulatorAdmin {
   clearFaults(accountId?: string): Promise<{ removed: number }> {
     return this.call('DELETE', `/faults${query({ account: accountId })}`);
   }
-  async events(filter: { account?: string; type?: 'fault' | 'quota'; since?: number } = {}): Promise<EmulatorEvent[]> {
+  async events(
+    filter: { account?: string; type?: 'fault' | 'quota'; since?: number } = {},
+  ): Promise<EmulatorEvent[]> {
     return (await this.call<{ events: EmulatorEvent[] }>('GET', `/events${query(filter)}`)).events;
   }
   calls(accountId?: string): Promise<CallCounts> {

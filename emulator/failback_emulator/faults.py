@@ -22,6 +22,7 @@ _TYPES = ("throttle", "error", "latency")
 _FIELDS = {
     "id", "type", "rate", "service", "operations", "operation", "account", "region",
     "status", "code", "message", "latencyMs", "after", "count", "seed",
+    "matched", "injected",  # what GET returns may be PUT back; the counters restart
 }  # fmt: skip
 _ids = itertools.count(1)
 
@@ -170,7 +171,11 @@ class Faults:
                     region=req.region,
                     code=error.code if error else "Latency",
                     message=error.message if error else f"{rule.latency_ms:g} ms added",
-                    detail={"rule": rule.id, "faultType": rule.type, "status": error.status if error else None},
+                    detail={
+                        "rule": rule.id,
+                        "faultType": rule.type,
+                        "status": error.status if error else None,
+                    },
                 )
             )
         return decision
