@@ -193,9 +193,17 @@ describe.each(fixtures)('$kind: AWS errors are classified, nothing is left untag
     plan = planContext(topology, unique('p'));
     const input = stepInput(plan, 'test-failback', resource());
     const { step, operation, code, message, account } = fixture.quotaError;
-    // The emulator answers with AWS's error for a full account (its injected faults may carry any code).
+    // The emulator answers with AWS's own error for a full account.
     const full = () =>
-      admin().addFault({ type: 'throttle', service: fixture.service, operation, code, message, account });
+      admin().addFault({
+        type: 'error',
+        status: 400,
+        service: fixture.service,
+        operation,
+        code,
+        message,
+        account,
+      });
     if (step === 'take') {
       await full();
       expect(await failureType(runStep('takeRecoveryPoint', input))).toBe('QuotaExceeded');
