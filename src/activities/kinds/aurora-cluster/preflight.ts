@@ -52,15 +52,13 @@ export async function preflightCluster(ctx: KindContext): Promise<PreflightResul
       `DB cluster ${source} has no instances: the copy will have none either`,
     );
   }
-  if (cluster) {
-    await checkDbEncryption(
-      findings,
-      ctx,
-      Boolean(cluster.StorageEncrypted),
-      cluster.KmsKeyId,
-      `DB cluster ${source}`,
-    );
-  }
+  await checkDbEncryption(
+    findings,
+    ctx,
+    Boolean(cluster?.StorageEncrypted),
+    cluster?.KmsKeyId,
+    `DB cluster ${source}`,
+  );
 
   let primaryExists = false;
   const { found: old } = await findings.lookup('access', `DB cluster ${target} in primary`, () =>

@@ -48,14 +48,13 @@ export async function preflightDbInstance(ctx: KindContext): Promise<PreflightRe
       `DB instance ${source} is ${db.DBInstanceStatus}; snapshots need it available`,
     );
   }
-  if (db)
-    await checkDbEncryption(
-      findings,
-      ctx,
-      Boolean(db.StorageEncrypted),
-      db.KmsKeyId,
-      `DB instance ${source}`,
-    );
+  await checkDbEncryption(
+    findings,
+    ctx,
+    Boolean(db?.StorageEncrypted),
+    db?.KmsKeyId,
+    `DB instance ${source}`,
+  );
 
   let primaryExists = false;
   const { found: old } = await findings.lookup('access', `DB instance ${target} in primary`, () =>
