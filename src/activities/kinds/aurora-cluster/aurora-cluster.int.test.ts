@@ -41,7 +41,9 @@ async function setUp(topology: Topology) {
   };
 }
 
-describe.each(topologies('eu-west-1', 'eu-central-1'))('aurora-cluster ($name)', (topology) => {
+const TOPOLOGIES = topologies('eu-west-1', 'eu-central-1');
+
+describe.each(TOPOLOGIES)('aurora-cluster ($name)', (topology) => {
   beforeAll(() => ensurePlanRoles(topology));
 
   it('test failback restores a test cluster with writer and reader; removeTestCopy removes it all', async () => {
@@ -78,6 +80,11 @@ describe.each(topologies('eu-west-1', 'eu-central-1'))('aurora-cluster ($name)',
     expect(restore.retirement).toMatchObject({ action: 'renamed', retiredId });
     const verification = await runStep('verifyRestore', { ...input, restore, recoveryPoint, quiescedAt });
     expect(verification.checks.filter((c) => !c.ok)).toEqual([]);
+    // A recovery point older than the quiesce, or a copy that is not the plan's, fails verification.
+    const late = new Date(Date.now() + 3_600_000).toISOString();
+    const stale = await runStep('verifyRestore', { ...input, restore, recoveryPoint, quiescedAt: late });
+    expect(stale.ok).toBe(false);
+    expect(stale.checks.filter((c) => !c.ok).map((c) => c.name)).toEqual(['recovery-point-after-quiesce']);
 
     const retired = await describeCluster(aws.primary.rds, retiredId);
     expect(retired?.DbClusterResourceId).toBe(oldResourceId);
@@ -125,53 +132,55 @@ describe.each(topologies('eu-west-1', 'eu-central-1'))('aurora-cluster ($name)',
     expect(await planClusterSnapshots(aws.primary.rds, planId)).toHaveLength(1); // the kept backup of the served copy
     expect(await planClusterSnapshots(aws.recovery.rds, planId)).toEqual([]);
   });
+});
 
-  it.runIf(topology.name.startsWith('cross-account'))(
-    'every create step, repeated and after a crash between AWS answering and the activity returning, makes one resource',
-    async () => {
-      const { aws, target, plan, resource, planId } = await setUp(topology);
-      const input = stepInput(plan, 'failback', resource);
-      const clients = planEnvironments(plan);
-      const { quiescedAt } = await runStep('quiesceSource', input);
+describe('aurora-cluster idempotency (cross-account, cross-region)', () => {
+  const topology = TOPOLOGIES[1]!;
+  beforeAll(() => ensurePlanRoles(topology));
 
-      const take = () => runStep('takeRecoveryPoint', { ...input, quiescedAt });
-      await crashOnce(clients.recovery.rds, 'CreateDBClusterSnapshotCommand', take);
-      const recoveryPoint = await take();
-      expect((await take()).id).toBe(recoveryPoint.id);
-      expect(await planClusterSnapshots(aws.recovery.rds, planId)).toEqual([recoveryPoint.id]);
+  it('every create step, repeated and after a crash between AWS answering and the activity returning, makes one resource', async () => {
+    const { aws, target, plan, resource, planId } = await setUp(topology);
+    const input = stepInput(plan, 'failback', resource);
+    const clients = planEnvironments(plan);
+    const { quiescedAt } = await runStep('quiesceSource', input);
 
-      const copyStep = () => runStep('copyRecoveryPoint', { ...input, recoveryPoint });
-      await crashOnce(clients.primary.rds, 'CopyDBClusterSnapshotCommand', copyStep);
-      const copy = await copyStep();
-      expect((await copyStep()).id).toBe(copy.id);
-      expect(await planClusterSnapshots(aws.primary.rds, planId)).toEqual([copy.id]);
+    const take = () => runStep('takeRecoveryPoint', { ...input, quiescedAt });
+    await crashOnce(clients.recovery.rds, 'CreateDBClusterSnapshotCommand', take);
+    const recoveryPoint = await take();
+    expect((await take()).id).toBe(recoveryPoint.id);
+    expect(await planClusterSnapshots(aws.recovery.rds, planId)).toEqual([recoveryPoint.id]);
 
-      const restoreStep = () => runStep('restoreIntoPrimary', { ...input, copy, recoveryPoint });
-      await crashOnce(clients.primary.rds, 'ModifyDBInstanceCommand', restoreStep);
-      await crashOnce(clients.primary.rds, 'ModifyDBClusterCommand', restoreStep);
-      await crashOnce(clients.primary.rds, 'RestoreDBClusterFromSnapshotCommand', restoreStep);
-      await crashOnce(clients.primary.rds, 'CreateDBInstanceCommand', restoreStep);
-      const restore = await restoreStep();
-      expect(await restoreStep()).toEqual(restore);
-      const retiredId = restore.retirement?.retiredId ?? '';
-      expect(
-        (await dbClusters(aws.primary.rds))
-          .map((c) => c.DBClusterIdentifier)
-          .filter((id) => id?.startsWith(target))
-          .sort(),
-      ).toEqual([target, retiredId].sort());
-      expect(
-        (await clusterInstanceIds(aws.primary.rds, target)).filter((id) => id.endsWith(`@${target}`)),
-      ).toEqual([`${target}-1@${target}`, `${target}-2@${target}`]);
+    const copyStep = () => runStep('copyRecoveryPoint', { ...input, recoveryPoint });
+    await crashOnce(clients.primary.rds, 'CopyDBClusterSnapshotCommand', copyStep);
+    const copy = await copyStep();
+    expect((await copyStep()).id).toBe(copy.id);
+    expect(await planClusterSnapshots(aws.primary.rds, planId)).toEqual([copy.id]);
 
-      const conclude = () => runStep('concludeRecovery', stepInput(plan, 'conclude-recovery', resource));
-      await crashOnce(clients.recovery.rds, 'CreateDBClusterSnapshotCommand', conclude);
-      await crashOnce(clients.recovery.rds, 'DeleteDBClusterCommand', conclude);
-      const concluded = await conclude();
-      expect((await conclude()).finalBackup.id).toBe(concluded.finalBackup.id);
-      expect(await planClusterSnapshots(aws.recovery.rds, planId)).toEqual(
-        [recoveryPoint.id, concluded.finalBackup.id].sort(),
-      );
-    },
-  );
+    const restoreStep = () => runStep('restoreIntoPrimary', { ...input, copy, recoveryPoint });
+    await crashOnce(clients.primary.rds, 'ModifyDBInstanceCommand', restoreStep);
+    await crashOnce(clients.primary.rds, 'ModifyDBClusterCommand', restoreStep);
+    await crashOnce(clients.primary.rds, 'RestoreDBClusterFromSnapshotCommand', restoreStep);
+    await crashOnce(clients.primary.rds, 'CreateDBInstanceCommand', restoreStep);
+    const restore = await restoreStep();
+    expect(await restoreStep()).toEqual(restore);
+    const retiredId = restore.retirement?.retiredId ?? '';
+    expect(
+      (await dbClusters(aws.primary.rds))
+        .map((c) => c.DBClusterIdentifier)
+        .filter((id) => id?.startsWith(target))
+        .sort(),
+    ).toEqual([target, retiredId].sort());
+    expect(
+      (await clusterInstanceIds(aws.primary.rds, target)).filter((id) => id.endsWith(`@${target}`)),
+    ).toEqual([`${target}-1@${target}`, `${target}-2@${target}`]);
+
+    const conclude = () => runStep('concludeRecovery', stepInput(plan, 'conclude-recovery', resource));
+    await crashOnce(clients.recovery.rds, 'CreateDBClusterSnapshotCommand', conclude);
+    await crashOnce(clients.recovery.rds, 'DeleteDBClusterCommand', conclude);
+    const concluded = await conclude();
+    expect((await conclude()).finalBackup.id).toBe(concluded.finalBackup.id);
+    expect(await planClusterSnapshots(aws.recovery.rds, planId)).toEqual(
+      [recoveryPoint.id, concluded.finalBackup.id].sort(),
+    );
+  });
 });

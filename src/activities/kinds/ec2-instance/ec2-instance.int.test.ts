@@ -41,7 +41,9 @@ async function setUp(topology: Topology) {
   };
 }
 
-describe.each(topologies('ap-southeast-2', 'ap-northeast-1'))('ec2-instance ($name)', (topology) => {
+const TOPOLOGIES = topologies('ap-southeast-2', 'ap-northeast-1');
+
+describe.each(TOPOLOGIES)('ec2-instance ($name)', (topology) => {
   beforeAll(() => ensurePlanRoles(topology));
 
   it('test failback launches a test copy from the copied AMI; removeTestCopy leaves nothing behind', async () => {
@@ -83,6 +85,18 @@ describe.each(topologies('ap-southeast-2', 'ap-northeast-1'))('ec2-instance ($na
     });
     expect(verification.checks.filter((c) => !c.ok)).toEqual([]);
     expect(verification.checks.map((c) => c.name)).toContain('recovery-point-after-quiesce');
+    // The old primary does not run from the plan's copy: verifying it fails.
+    const wrong = { ...restore, restored: { ...restore.restored, id: old } };
+    const failed = await runStep('verifyRestore', {
+      ...input,
+      restore: wrong,
+      recoveryPoint,
+      quiescedAt: quiesce.quiescedAt,
+    });
+    expect(failed.ok).toBe(false);
+    expect(failed.checks.filter((c) => !c.ok).map((c) => c.name)).toEqual(
+      expect.arrayContaining(['instance-running', 'instance-created-by-plan', 'instance-from-copied-ami']),
+    );
 
     const live = await instancesNamed(aws.primary.ec2, target);
     const fresh = live.find((i) => i.InstanceId === restore.restored.id);
@@ -142,49 +156,51 @@ describe.each(topologies('ap-southeast-2', 'ap-northeast-1'))('ec2-instance ($na
     expect(leftovers.images).toHaveLength(1);
     expect(await planImages(aws.recovery.ec2, planId)).toEqual(none);
   });
+});
 
-  it.runIf(topology.name.startsWith('cross-account'))(
-    'every create step, repeated and after a crash between AWS answering and the activity returning, makes one resource',
-    async () => {
-      const { aws, source, target, plan, resource, planId } = await setUp(topology);
-      const input = stepInput(plan, 'failback', resource);
-      const clients = planEnvironments(plan);
-      const quiesce = () => runStep('quiesceSource', input);
-      await crashOnce(clients.recovery.ec2, 'StopInstancesCommand', quiesce);
-      const { quiescedAt, stopped } = await quiesce();
-      expect(stopped).toBe(true); // still known after the crash: the tags remember it was running
-      expect((await quiesce()).quiescedAt).toBe(quiescedAt);
+describe('ec2-instance idempotency (cross-account, cross-region)', () => {
+  const topology = TOPOLOGIES[1]!;
+  beforeAll(() => ensurePlanRoles(topology));
 
-      const take = () => runStep('takeRecoveryPoint', { ...input, quiescedAt });
-      await crashOnce(clients.recovery.ec2, 'CreateImageCommand', take);
-      const recoveryPoint = await take();
-      expect((await take()).id).toBe(recoveryPoint.id);
-      expect((await planImages(aws.recovery.ec2, planId)).images).toEqual([recoveryPoint.id]);
+  it('every create step, repeated and after a crash between AWS answering and the activity returning, makes one resource', async () => {
+    const { aws, source, target, plan, resource, planId } = await setUp(topology);
+    const input = stepInput(plan, 'failback', resource);
+    const clients = planEnvironments(plan);
+    const quiesce = () => runStep('quiesceSource', input);
+    await crashOnce(clients.recovery.ec2, 'StopInstancesCommand', quiesce);
+    const { quiescedAt, stopped } = await quiesce();
+    expect(stopped).toBe(true); // still known after the crash: the tags remember it was running
+    expect((await quiesce()).quiescedAt).toBe(quiescedAt);
 
-      const copyStep = () => runStep('copyRecoveryPoint', { ...input, recoveryPoint });
-      await crashOnce(clients.primary.ec2, 'CopyImageCommand', copyStep);
-      const copy = await copyStep();
-      expect((await copyStep()).id).toBe(copy.id);
-      expect((await planImages(aws.primary.ec2, planId)).images).toEqual([copy.id]);
+    const take = () => runStep('takeRecoveryPoint', { ...input, quiescedAt });
+    await crashOnce(clients.recovery.ec2, 'CreateImageCommand', take);
+    const recoveryPoint = await take();
+    expect((await take()).id).toBe(recoveryPoint.id);
+    expect((await planImages(aws.recovery.ec2, planId)).images).toEqual([recoveryPoint.id]);
 
-      const restoreStep = () => runStep('restoreIntoPrimary', { ...input, copy, recoveryPoint });
-      await crashOnce(clients.primary.ec2, 'StopInstancesCommand', restoreStep);
-      await crashOnce(clients.primary.ec2, 'RunInstancesCommand', restoreStep);
-      const restore = await restoreStep();
-      expect((await restoreStep()).restored.id).toBe(restore.restored.id);
-      expect(restore.retirement?.wasRunning).toBe(true);
-      const live = (await instancesNamed(aws.primary.ec2, target)).filter((i) => i.State?.Name === 'running');
-      expect(live.map((i) => i.InstanceId)).toEqual([restore.restored.id]);
+    const copyStep = () => runStep('copyRecoveryPoint', { ...input, recoveryPoint });
+    await crashOnce(clients.primary.ec2, 'CopyImageCommand', copyStep);
+    const copy = await copyStep();
+    expect((await copyStep()).id).toBe(copy.id);
+    expect((await planImages(aws.primary.ec2, planId)).images).toEqual([copy.id]);
 
-      const conclude = () => runStep('concludeRecovery', stepInput(plan, 'conclude-recovery', resource));
-      await crashOnce(clients.recovery.ec2, 'CreateImageCommand', conclude);
-      await crashOnce(clients.recovery.ec2, 'TerminateInstancesCommand', conclude);
-      const concluded = await conclude();
-      expect((await conclude()).finalBackup.id).toBe(concluded.finalBackup.id);
-      expect((await planImages(aws.recovery.ec2, planId)).images.sort()).toEqual(
-        [recoveryPoint.id, concluded.finalBackup.id].sort(),
-      );
-      expect((await describeInstance(aws.recovery.ec2, source))?.State?.Name).toBe('terminated');
-    },
-  );
+    const restoreStep = () => runStep('restoreIntoPrimary', { ...input, copy, recoveryPoint });
+    await crashOnce(clients.primary.ec2, 'StopInstancesCommand', restoreStep);
+    await crashOnce(clients.primary.ec2, 'RunInstancesCommand', restoreStep);
+    const restore = await restoreStep();
+    expect((await restoreStep()).restored.id).toBe(restore.restored.id);
+    expect(restore.retirement?.wasRunning).toBe(true);
+    const live = (await instancesNamed(aws.primary.ec2, target)).filter((i) => i.State?.Name === 'running');
+    expect(live.map((i) => i.InstanceId)).toEqual([restore.restored.id]);
+
+    const conclude = () => runStep('concludeRecovery', stepInput(plan, 'conclude-recovery', resource));
+    await crashOnce(clients.recovery.ec2, 'CreateImageCommand', conclude);
+    await crashOnce(clients.recovery.ec2, 'TerminateInstancesCommand', conclude);
+    const concluded = await conclude();
+    expect((await conclude()).finalBackup.id).toBe(concluded.finalBackup.id);
+    expect((await planImages(aws.recovery.ec2, planId)).images.sort()).toEqual(
+      [recoveryPoint.id, concluded.finalBackup.id].sort(),
+    );
+    expect((await describeInstance(aws.recovery.ec2, source))?.State?.Name).toBe('terminated');
+  });
 });

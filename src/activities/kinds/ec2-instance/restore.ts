@@ -29,7 +29,12 @@ import {
  */
 export async function oldPrimaryInstance(ctx: KindContext): Promise<Instance | undefined> {
   const named = await findInstances(ctx.primary, [{ Name: 'tag:Name', Values: [ctx.resource.target] }]);
-  const candidates = named.filter((i) => tagValue(i.Tags, TAG_PLAN_ID) !== ctx.plan.planId);
+  const candidates = named.filter((i) => {
+    if (tagValue(i.Tags, TAG_PLAN_ID) === ctx.plan.planId) return false;
+    // Retired by an earlier plan and still stopped: a leftover kept for safety, not the primary.
+    const retiredBy = tagValue(i.Tags, TAG_RETIRED_BY);
+    return !(retiredBy && retiredBy !== ctx.plan.planId && i.State?.Name === 'stopped');
+  });
   if (candidates.length > 1) {
     throw needsPersonFailure(
       'NameConflict',

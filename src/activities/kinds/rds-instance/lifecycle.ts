@@ -97,7 +97,7 @@ export async function concludeDbInstance(ctx: KindContext): Promise<ConcludeResu
     tags: phaseTags(ctx, CONCLUDE_PHASE, { [TAG_KEEP]: 'true' }),
     phase: CONCLUDE_PHASE,
   });
-  await deleteDbInstance(env, source, 'rds:delete-instance');
+  await deleteDbInstance(env, source, 'rds:delete-instance', { keepAutomatedBackups: true });
   return {
     finalBackup: { id: finalId, arn: final.arn, capturedAt: (final.createdAt ?? new Date()).toISOString() },
     removed: [source],

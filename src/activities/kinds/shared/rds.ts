@@ -198,7 +198,12 @@ export async function renameDbCluster(env: AwsEnvironment, from: string, to: str
  * Deletes an instance the plan created (or the live copy in recovery, after its kept final snapshot)
  * and waits until it is gone. Safe to repeat: a deleting or missing instance is not an error.
  */
-export async function deleteDbInstance(env: AwsEnvironment, id: string, operation: Operation): Promise<void> {
+export async function deleteDbInstance(
+  env: AwsEnvironment,
+  id: string,
+  operation: Operation,
+  options: { keepAutomatedBackups?: boolean } = {},
+): Promise<void> {
   const db = await describeDbInstance(env, id);
   if (db && db.DBInstanceStatus !== 'deleting') {
     // Aurora members hold no data of their own: final snapshots are the cluster's business.
@@ -209,7 +214,10 @@ export async function deleteDbInstance(env: AwsEnvironment, id: string, operatio
           DBInstanceIdentifier: dbId(id),
           // Callers take a kept snapshot first where the data matters (conclude recovery,
           // compensation after traffic was served); test copies and plan-made copies need none.
-          ...(standalone ? { SkipFinalSnapshot: true, DeleteAutomatedBackups: false } : {}),
+          // The live copy in recovery keeps its automated backups (point-in-time restore stays possible).
+          ...(standalone
+            ? { SkipFinalSnapshot: true, DeleteAutomatedBackups: !options.keepAutomatedBackups }
+            : {}),
         }),
       ),
     );
