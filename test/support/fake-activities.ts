@@ -92,6 +92,25 @@ export function fakeActivities(options: { failOnce?: Set<string> } = {}): {
           : {}),
       };
     },
+    async restoreAndVerify({ resource, phase }) {
+      record('restoreAndVerify', resource.key);
+      return {
+        restore: {
+          restored: { id: `new-${resource.target}`, name: resource.target },
+          ...(phase === 'failback'
+            ? {
+                retirement: {
+                  originalId: resource.target,
+                  action: 'renamed' as const,
+                  retiredId: `${resource.target}-old`,
+                  at: at(),
+                },
+              }
+            : {}),
+        },
+        verification: { ok: true, checks: [{ name: 'items', expected: 1, actual: 1, ok: true }], at: at() },
+      };
+    },
     async verifyRestore({ resource }) {
       record('verifyRestore', resource.key);
       return { ok: true, checks: [{ name: 'items', expected: 1, actual: 1, ok: true }], at: at() };

@@ -14,6 +14,7 @@ import type { PlanSpec } from '../../domain/plan-spec.js';
 import { fakeActivities } from '../../../test/support/fake-activities.js';
 import { startPlan, status, waitForGate, waitForStage, waitForStatus } from '../../../test/support/plans.js';
 import { validSpec } from '../../../test/support/specs.js';
+import { recordPlanHistories } from '../../../test/support/record-history.js';
 import {
   startWorkerWith,
   testClient,
@@ -123,6 +124,7 @@ describe('failbackPlan branching (canned activities)', () => {
     expect(fakes.calls.filter((c) => c === 'takeRecoveryPoint:rds-instance:shop-db').length).toBe(before);
     await handle.signal(abortSignal, { by: 'ana', reason: 'done' });
     await waitForStage(handle, 'aborted');
+    await recordPlanHistories(client, handle.workflowId, 'canned-needs-attention-retry-abort');
   });
 
   const stagesOf = (s: { timeline: Array<{ stage: Stage }> }) => s.timeline.map((t) => t.stage);
@@ -180,6 +182,7 @@ describe('failbackPlan branching (canned activities)', () => {
       expect.arrayContaining(['cutoverDns', 'deleteAccessStack', 'resumeRecoveryPointSchedule']),
     );
     expect(await handle.result()).toMatchObject({ stage: 'completed' });
+    await recordPlanHistories(client, handle.workflowId, 'canned-route53-complete');
   });
 
   // Abort (or reject) at each stage: the right compensation, recovery never touched.
