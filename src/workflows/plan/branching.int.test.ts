@@ -244,6 +244,7 @@ describe('failbackPlan branching (canned activities)', () => {
       await expect(
         handle.executeUpdate(approveUpdate, { args: [{ gate: 'primary-ready', by: 'ana' }] }),
       ).rejects.toThrow();
+      await recordPlanHistories(client, handle.workflowId, `canned-${c.via}-${c.at}`);
     });
   }
 
