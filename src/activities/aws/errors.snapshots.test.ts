@@ -39,6 +39,9 @@ describe('classification of snapshot, AMI and database errors', () => {
     );
     expect(classify(ebs, true)).toEqual({ type: 'CopySlotBusy', retryable: true });
     expect(classify(rds, true)).toEqual({ type: 'CopySlotBusy', retryable: true });
+    // The SDK names the modelled RDS error after its shape.
+    const modelled = awsError(RDSServiceException, 'SnapshotQuotaExceededFault', rds.message);
+    expect(classify(modelled, true)).toEqual({ type: 'CopySlotBusy', retryable: true });
   });
 
   it('the same codes elsewhere, or a snapshot count quota, need a person', () => {
