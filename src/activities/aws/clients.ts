@@ -1,6 +1,8 @@
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -92,6 +94,12 @@ export class AwsEnvironment {
   }
   get route53(): Route53Client {
     return this.client('route53', () => new Route53Client(this.common()));
+  }
+  get kms(): KMSClient {
+    return this.client('kms', () => new KMSClient(this.common()));
+  }
+  get autoscaling(): ApplicationAutoScalingClient {
+    return this.client('autoscaling', () => new ApplicationAutoScalingClient(this.common()));
   }
   get s3(): S3Client {
     return this.client(

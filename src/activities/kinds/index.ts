@@ -1,9 +1,10 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { ResourceKind } from '../../domain/contract.js';
+import { dynamodbTable } from './dynamodb-table/index.js';
 import type { ResourceKindModule } from './resource-kind.js';
 
 /** Every resource kind the worker can fail back: adding a kind is adding its module here. */
-const MODULES: ResourceKindModule[] = [];
+const MODULES: ResourceKindModule[] = [dynamodbTable];
 
 const byKind = new Map<ResourceKind, ResourceKindModule>(MODULES.map((m) => [m.kind, m]));
 
