@@ -21,7 +21,9 @@ export async function isOurCopy(
   const method = methodOf(rp);
   if (method === 'restore')
     return { ours: Boolean(rp.arn) && table.RestoreSummary?.SourceBackupArn === rp.arn };
-  if (method === 'export-import' && copy) {
+  // An import of this copy cannot predate the export it reads: an older table is someone else's.
+  const created = table.CreationDateTime?.getTime() ?? 0;
+  if (method === 'export-import' && copy && created >= Date.parse(rp.capturedAt)) {
     const importArn = await importOfTable(ctx.primary, table, copy);
     return importArn ? { ours: true, importArn } : { ours: false };
   }
