@@ -12,6 +12,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import type { AwsEnvironment } from '../../src/activities/aws/clients.js';
 import { ContentHash, type Item } from '../../src/activities/kinds/dynamodb-table/content-hash.js';
 import { resourceSteps } from '../../src/activities/resource-steps.js';
+import { waitForTableActive } from './aws.js';
 
 /** An item of mixed types: strings, numbers, binary, the three set types, nested maps and lists. */
 export function mixedItem(i: number): Item {
@@ -73,6 +74,7 @@ export async function createSeededTable(
       ...options.extra,
     }),
   );
+  await waitForTableActive(env.dynamodb, name);
   await putItems(
     env,
     name,

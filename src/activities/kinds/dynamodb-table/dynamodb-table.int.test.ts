@@ -7,7 +7,13 @@ import { ListBucketsCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PlanContext, ResolvedResource, StepInput } from '../../../domain/resources.js';
 import { resourceKey, testTargetName } from '../../../domain/naming.js';
-import { asAccount, PRIMARY_ACCOUNT, RECOVERY_ACCOUNT } from '../../../../test/support/aws.js';
+import {
+  asAccount,
+  ensureRole,
+  orchestratorTrustPolicy,
+  PRIMARY_ACCOUNT,
+  RECOVERY_ACCOUNT,
+} from '../../../../test/support/aws.js';
 import {
   backupsOf,
   createSeededTable,
@@ -119,6 +125,8 @@ describe.each(SCENARIOS)('dynamodb-table, $title', (s) => {
   const events = `events-${s.planId}`;
 
   beforeAll(async () => {
+    await ensureRole(PRIMARY_ACCOUNT, 'failback-access', orchestratorTrustPolicy('ext-123'));
+    await ensureRole(s.recoveryAccount, 'dr-recovery', orchestratorTrustPolicy());
     await Promise.all([
       createSeededTable(recovery, orders, 2000, { pitr: true }),
       createSeededTable(recovery, events, 600, { gsi: true, pitr: true }),
