@@ -8,7 +8,7 @@ import {
 import type { AwsEnvironment } from '../../aws/clients.js';
 import { expectedMs } from '../../aws/durations.js';
 import { pollUntil } from '../../aws/polling.js';
-import { stickyDetails } from './activity.js';
+import { stickyDetails } from '../../aws/heartbeat.js';
 import { call, callMaybe } from './calls.js';
 
 export interface BackupRef {

@@ -15,7 +15,7 @@ import { expectedMs } from '../../aws/durations.js';
 import { needsPersonFailure } from '../../aws/errors.js';
 import { pollUntil } from '../../aws/polling.js';
 import type { KindContext } from '../resource-kind.js';
-import { heartbeat, previousHeartbeat, remember, stickyDetails } from './activity.js';
+import { heartbeat, previousHeartbeat, remember, stickyDetails } from '../../aws/heartbeat.js';
 import { call } from './calls.js';
 import { exportBucketOf, exportPrefix, importBucketOf } from './names.js';
 import { copyObject, ensurePlanBucket, grantRead, listObjects } from './s3.js';
@@ -43,11 +43,7 @@ async function exportsOf(env: AwsEnvironment, tableArn: string): Promise<ExportD
  * ExportTableToPointInTime into the export bucket (recovery), found again by bucket and prefix on a
  * retry. A failed export is not retried in place: the next attempt writes under a fresh sub-prefix.
  */
-export async function exportTable(
-  ctx: KindContext,
-  source: TableDescription,
-  settings: TableSettings,
-): Promise<RecoveryPoint> {
+export async function exportTable(ctx: KindContext, source: TableDescription): Promise<RecoveryPoint> {
   const env = ctx.recovery;
   const { bucket, derived } = exportBucketOf(ctx);
   if (derived) await ensurePlanBucket(env, bucket, ctx.plan.planId, ctx.tags());

@@ -48,7 +48,7 @@ export async function takeRecoveryPoint(ctx: KindContext, quiescedAt?: string): 
     };
   }
   if (method === 'export-import') {
-    const rp = await exportTable(ctx, source, settings);
+    const rp = await exportTable(ctx, source);
     return { ...rp, details: { ...rp.details, ...common } };
   }
   return {

@@ -2,7 +2,7 @@ import { DescribeBackupCommand, type TableDescription } from '@aws-sdk/client-dy
 import type { PrimaryCopy, RecoveryPoint, Retirement } from '../../../domain/resources.js';
 import { needsPersonFailure } from '../../aws/errors.js';
 import type { KindContext } from '../resource-kind.js';
-import { previousHeartbeat, remember } from './activity.js';
+import { previousHeartbeat, remember } from '../../aws/heartbeat.js';
 import { ensureBackup, findBackup, type BackupRef } from './backups.js';
 import { call } from './calls.js';
 import { backupName } from './names.js';

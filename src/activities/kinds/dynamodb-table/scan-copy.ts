@@ -1,6 +1,6 @@
 import { BatchWriteItemCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import type { AwsEnvironment } from '../../aws/clients.js';
-import { abortSignal, heartbeat, previousHeartbeat, sleep } from './activity.js';
+import { abortSignal, heartbeat, previousHeartbeat, sleep } from '../../aws/heartbeat.js';
 import { call } from './calls.js';
 import type { Item } from './content-hash.js';
 import { combine, parallelScan, segmentsFor, type SegmentState } from './scan.js';

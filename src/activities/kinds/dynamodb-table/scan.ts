@@ -1,6 +1,6 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { AwsEnvironment } from '../../aws/clients.js';
-import { abortSignal } from './activity.js';
+import { abortSignal } from '../../aws/heartbeat.js';
 import { call } from './calls.js';
 import { ContentHash, type Item } from './content-hash.js';
 

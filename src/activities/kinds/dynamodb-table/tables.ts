@@ -11,7 +11,7 @@ import { expectedMs } from '../../aws/durations.js';
 import { pollUntil } from '../../aws/polling.js';
 import { isOwnedByPlan, tagValue } from '../../aws/tags.js';
 import { TAG_PHASE } from '../../../domain/contract.js';
-import { stickyDetails } from './activity.js';
+import { stickyDetails } from '../../aws/heartbeat.js';
 import { call, callMaybe } from './calls.js';
 
 export async function describeTable(
