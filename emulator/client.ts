@@ -76,7 +76,7 @@ export interface FaultRule {
   operations?: string[];
   account?: string;
   region?: string;
-  /** For `error`: 500 (default) or 503. */
+  /** For `error`: 500 (default) or 503; or a 4xx with its `code` (AccessDenied, a quota, a conflict). */
   status?: number;
   code?: string;
   message?: string;

@@ -58,8 +58,9 @@ class Rule:
         if not 0.0 <= rate <= 1.0:
             raise ValueError("fault rule rate must be between 0 and 1")
         status = int(data.get("status", 500))
-        if data["type"] == "error" and not 500 <= status <= 599:
-            raise ValueError("an error rule's status must be a 5xx")
+        # A 4xx needs its AWS code (AccessDenied, a quota, a name conflict): there is no generic one.
+        if data["type"] == "error" and not (500 <= status <= 599 or (400 <= status <= 499 and data.get("code"))):
+            raise ValueError("an error rule's status must be a 5xx, or a 4xx with its code")
         return Rule(
             id=str(data.get("id") or f"rule-{next(_ids)}"),
             type=data["type"],
