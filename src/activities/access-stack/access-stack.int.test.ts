@@ -2,7 +2,6 @@ import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CreateRoleCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { ApplicationFailure } from '@temporalio/common';
-import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessStackName } from '../../domain/naming.js';
 import type { PrimaryEnvironment } from '../../domain/plan-spec.js';
@@ -13,12 +12,13 @@ import {
   PRIMARY_ACCOUNT,
   seedingClientConfig,
 } from '../../../test/support/aws.js';
+import { runActivity } from '../../../test/support/activity.js';
 import { deleteAccessStack, ensureAccessStack } from './stack.js';
 
 const run = Date.now().toString(36);
 const region = 'eu-central-1';
 const iam = new IAMClient(seedingClientConfig(PRIMARY_ACCOUNT, region));
-const act = <T>(fn: () => Promise<T>): Promise<T> => new MockActivityEnvironment().run(fn) as Promise<T>;
+const act = <T>(fn: () => Promise<T>): Promise<T> => runActivity(fn, []);
 
 function primary(roleName: string, bootstrap?: string): PrimaryEnvironment {
   return {
