@@ -32,7 +32,8 @@ export async function tableTags(env: AwsEnvironment, arn: string): Promise<Tag[]
       env.dynamodb.send(new ListTagsOfResourceCommand({ ResourceArn: arn, NextToken })),
     );
     tags.push(...(out.Tags ?? []));
-    NextToken = out.NextToken;
+    // A token that does not move would page forever: stop rather than hang the activity.
+    NextToken = out.NextToken && out.NextToken !== NextToken ? out.NextToken : undefined;
   } while (NextToken);
   return tags;
 }
