@@ -17,7 +17,7 @@ import {
   runStep,
   tableFingerprint,
 } from '../../../../test/support/dynamodb.js';
-import { resourceSteps } from '../../resource-steps.js';
+import { type resourceSteps } from '../../resource-steps.js';
 
 type Steps = typeof resourceSteps;
 const run = Date.now().toString(36);
