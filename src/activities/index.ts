@@ -1,5 +1,7 @@
 import type { Client } from '@temporalio/client';
-import type { PlanLevelActivities } from './contracts.js';
+import { accessStackActivities } from './access-stack/index.js';
+import { dnsActivities } from './dns/route53.js';
+import { preflightActivities } from './preflight/index.js';
 import { probeEnvironment } from './probe.js';
 import { resourceSteps } from './resource-steps.js';
 import { scheduleActivities } from './schedules.js';
@@ -11,8 +13,15 @@ export interface ActivityDependencies {
 
 /** Every activity the worker registers; workflows import only the type (never the code). */
 export function createActivities(deps: ActivityDependencies) {
-  return { probeEnvironment, ...resourceSteps, ...scheduleActivities(deps.temporalClient) };
+  return {
+    probeEnvironment,
+    ...resourceSteps,
+    ...accessStackActivities,
+    ...dnsActivities,
+    ...preflightActivities,
+    ...scheduleActivities(deps.temporalClient),
+  };
 }
 
-/** What the workflows may call (plan-level activities are completed by their modules as they land). */
-export type Activities = ReturnType<typeof createActivities> & PlanLevelActivities;
+/** What the workflows may call: every plan-level and per-resource activity. */
+export type Activities = ReturnType<typeof createActivities>;

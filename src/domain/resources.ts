@@ -71,6 +71,8 @@ export interface Retirement {
   /** EC2: whether it was running (compensation starts it again only then). */
   wasRunning?: boolean;
   at: string;
+  /** Kind-specific facts compensation needs (DynamoDB: the replaced table's settings as JSON). */
+  details?: Record<string, string | number | boolean>;
 }
 
 export interface Restored {

@@ -46,8 +46,9 @@ export function fakeActivities(options: { failOnce?: Set<string> } = {}): {
       record('ensureAccessStack');
       return { stackName: `failback-access-${planId}`, roleArn: primary.roleArn, state: 'created' };
     },
-    async deleteAccessStack() {
+    async deleteAccessStack({ planId }) {
       record('deleteAccessStack');
+      return { stackName: `failback-access-${planId}`, state: 'deleted' as const };
     },
     async cutoverDns({ records }) {
       record('cutoverDns');
@@ -59,6 +60,7 @@ export function fakeActivities(options: { failOnce?: Set<string> } = {}): {
     },
     async restoreDns() {
       record('restoreDns');
+      return { changeId: 'C2', at: at() };
     },
     async resumeRecoveryPointSchedule() {
       record('resumeRecoveryPointSchedule');

@@ -80,6 +80,7 @@ def create_resources(self: Stack) -> None:
 def _fail(stack: Stack, error: Exception, failed_at: float) -> None:
     parsed = stack.resource_map._parsed_resources
     failed = next((lid for lid in stack.template_dict.get("Resources", {}) if lid not in parsed), None)
+    stack.__dict__["_fb_failed"] = True
     message = getattr(error, "message", None) or str(error)
     reason = f'Resource handler returned message: "{message}"'
     _event(stack, "CREATE_FAILED", failed_at, logical_id=failed, reason=reason)
@@ -117,7 +118,16 @@ def delete(self: Stack) -> None:
     delete.__wrapped__(self)  # type: ignore[attr-defined]
 
 
+def _outputs(original: property) -> property:
+    # A failed stack has no outputs; moto would evaluate them, re-creating the failed resource (and raise).
+    def outputs(self: Stack) -> Any:
+        return [] if self.__dict__.get("_fb_failed") else original.fget(self)  # type: ignore[misc]
+
+    return property(outputs)
+
+
 def install() -> None:
+    Stack.outputs = _outputs(Stack.__dict__["outputs"])  # type: ignore[assignment]
     Stack.status = property(_status, _set_status)  # type: ignore[assignment]
     Stack.status_reason = property(_status_reason, _set_status_reason)  # type: ignore[attr-defined]
     replace(Stack, "delete", delete)

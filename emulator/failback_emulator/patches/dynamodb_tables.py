@@ -152,7 +152,17 @@ def restore_table_to_point_in_time_response(self: DynamoHandler) -> ActionResult
     return DynamoResult(table.describe())
 
 
+def tag_resource(self: DynamoDBBackend, table_arn: str, tags: list[dict[str, str]]) -> None:
+    """AWS replaces the value of a key already there; moto appended a duplicate, and its
+    ListTagsOfResource paging (by key) then never ends once a table has more than 10 tags."""
+    for table in self.tables.values():
+        if table.table_arn == table_arn:
+            new = {t["Key"]: t for t in tags}
+            table.tags = [t for t in table.tags if t["Key"] not in new] + list(new.values())
+
+
 def install() -> None:
+    replace(DynamoDBBackend, "tag_resource", tag_resource)
     for cls in (Table, RestoredTable, RestoredPITTable):
         # Each class's own describe: the restored ones add RestoreSummary after Table's.
         replace(cls, "describe", _describe(cls.__dict__["describe"]))

@@ -14,7 +14,9 @@ from moto.dynamodb.exceptions import PointInTimeRecoveryUnavailable, TableNotFou
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.table_export import TableExport
 from moto.dynamodb.models.table_import import TableImport
-from moto.dynamodb.models.utilities import dynamo_json_dump
+from moto.core.responses import ActionResult
+from moto.dynamodb.models.utilities import DynamoJsonEncoder
+from moto.dynamodb.responses import DynamoHandler
 from moto.s3.models import s3_backends
 
 from .. import timing
@@ -63,7 +65,8 @@ def _export_run(self: TableExport) -> None:
         return
     lines = []
     for item in self.table.all_items():
-        lines.append(dynamo_json_dump(item.to_json(root_attr_name="Item")))
+        # UTF-8 as AWS writes it: moto's import reads \\u escapes literally (ü came back as \\u00fc).
+        lines.append(json.dumps(item.to_json(root_attr_name="Item"), cls=DynamoJsonEncoder, ensure_ascii=False))
         self.item_count += 1
     data = "\n".join(lines) + ("\n" if lines else "")
     self.processed_bytes = len(data)
@@ -112,7 +115,27 @@ def import_table(self: DynamoDBBackend, *args: Any, **kwargs: Any) -> TableImpor
     return table_import
 
 
+def list_imports(self: DynamoHandler) -> ActionResult:
+    """ListImports (moto has none): the imports of a table, or all, as AWS summarises them."""
+    table_arn = self.body.get("TableArn")
+    summaries = []
+    for table_import in self.dynamodb_backend.table_imports.values():
+        if table_arn and table_import.table_arn != table_arn:
+            continue
+        summaries.append(
+            {
+                "ImportArn": table_import.arn,
+                "ImportStatus": table_import.status,
+                "TableArn": table_import.table_arn,
+                "S3BucketSource": table_import.s3_source,
+                "InputFormat": "DYNAMODB_JSON",
+            }
+        )
+    return ActionResult({"ImportSummaryList": summaries})
+
+
 def install() -> None:
+    DynamoHandler.list_imports = list_imports  # type: ignore[attr-defined]
     for cls in (TableExport, TableImport):
         timing.lazy_attribute(cls, "status")
     replace(DynamoDBBackend, "export_table", export_table)

@@ -1,3 +1,4 @@
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
@@ -96,6 +97,9 @@ export class AwsEnvironment {
   }
   get route53(): Route53Client {
     return this.client('route53', () => new Route53Client(this.common()));
+  }
+  get autoscaling(): ApplicationAutoScalingClient {
+    return this.client('autoscaling', () => new ApplicationAutoScalingClient(this.common()));
   }
   get s3(): S3Client {
     return this.client(

@@ -42,7 +42,7 @@ const ACCESS = new Set([
   'OptInRequired',
 ]);
 const QUOTA =
-  /QuotaExceeded|LimitExceeded$|^ResourceLimitExceeded$|InsufficientDBInstanceCapacity|StorageQuotaExceeded|VcpuLimitExceeded|InstanceLimitExceeded/;
+  /QuotaExceeded|LimitExceeded$|^ResourceLimitExceeded$|InsufficientDBInstanceCapacity|StorageQuotaExceeded|VcpuLimitExceeded|InstanceLimitExceeded|^TooManyBuckets$/;
 const CONFLICT =
   /AlreadyExists|Duplicate|^ResourceInUseException$|^TableAlreadyExistsException$|^InvalidAMIName\.Duplicate$/;
 const INVALID =

@@ -29,6 +29,8 @@ export interface PollOptions {
   /** Floor and ceiling of the interval between probes. */
   minIntervalMs?: number;
   maxIntervalMs?: number;
+  /** Kept in every heartbeat, so a retried attempt can resume from them (heartbeatDetails). */
+  details?: Record<string, unknown>;
 }
 
 export class WaitFailed extends Error {
@@ -82,7 +84,7 @@ export async function pollUntil<T>(
   const started = Date.now();
   for (let attempt = 0; ; attempt++) {
     const result = await probe();
-    heartbeat({ what, state: result.state, progress: result.progress, attempt });
+    heartbeat({ ...options.details, what, state: result.state, progress: result.progress, attempt });
     if (result.failed) throw new WaitFailed(`${what}: ${result.failed}`);
     if (result.done) return result.value as T;
     const elapsed = Date.now() - started;

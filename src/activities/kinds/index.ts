@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { ResourceKind } from '../../domain/contract.js';
 import { auroraClusterKind } from './aurora-cluster/index.js';
+import { dynamodbTable } from './dynamodb-table/index.js';
 import { ec2InstanceKind } from './ec2-instance/index.js';
 import { rdsInstanceKind } from './rds-instance/index.js';
 import type { ResourceKindModule } from './resource-kind.js';
@@ -11,6 +12,8 @@ const MODULES: ResourceKindModule[] = [
   ec2InstanceKind,
   rdsInstanceKind,
   auroraClusterKind,
+  // DynamoDB: backup restore, export/import or scan copy
+  dynamodbTable,
 ];
 
 const byKind = new Map<ResourceKind, ResourceKindModule>(MODULES.map((m) => [m.kind, m]));

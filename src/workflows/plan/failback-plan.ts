@@ -56,7 +56,7 @@ async function runForward(input: FailbackPlanInput, state: PlanState, progress: 
 
   // 1. Preflight: a read-only look at both environments.
   const resources = await attempt(state, 'preflight', async () => {
-    const report = await quick.preflightPlan({ spec, now: nowIso() });
+    const report = await quick.preflightPlan({ spec, now: Date.now() });
     if (report.ok) return report.resources;
     for (const f of report.findings.filter((x) => x.severity === 'error')) {
       state.recordError('PreflightFailed', `${f.check}: ${f.message}`, f.resource);

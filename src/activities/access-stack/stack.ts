@@ -1,0 +1,258 @@
+import {
+  CreateStackCommand,
+  DeleteStackCommand,
+  DescribeStackEventsCommand,
+  DescribeStacksCommand,
+  type Stack,
+} from '@aws-sdk/client-cloudformation';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { accessStackName, clientToken } from '../../domain/naming.js';
+import type { PrimaryEnvironment } from '../../domain/plan-spec.js';
+import type { AccessStackResult } from '../../domain/resources.js';
+import type { NeedsPersonFailure } from '../../domain/failures.js';
+import { awsEnvironment, defaultClientSettings, type AwsEnvironment } from '../aws/clients.js';
+import { aws, awsErrorCode, needsPersonFailure } from '../aws/errors.js';
+import { expectedMs } from '../aws/durations.js';
+import { pollUntil } from '../aws/polling.js';
+import { isOwnedByPlan, planTags } from '../aws/tags.js';
+import { orchestratorPrincipalArn, splitRoleArn } from './principal.js';
+import template from './template.json' with { type: 'json' };
+
+export interface AccessStackInput {
+  planId: string;
+  primary: PrimaryEnvironment;
+}
+
+const FAILED = new Set(['CREATE_FAILED', 'ROLLBACK_COMPLETE', 'ROLLBACK_FAILED']);
+
+function bootstrap(input: AccessStackInput): AwsEnvironment {
+  const { accountId, region, bootstrapRoleArn, externalId } = input.primary;
+  return awsEnvironment(
+    { accountId, region, roleArn: bootstrapRoleArn ?? '', externalId },
+    { sessionName: `failback-${input.planId}-bootstrap`.slice(0, 64) },
+  );
+}
+
+async function describeStack(env: AwsEnvironment, name: string): Promise<Stack | undefined> {
+  return aws({ what: `DescribeStacks ${name}`, roleArn: env.access.roleArn }, async () => {
+    try {
+      const out = await env.cloudformation.send(new DescribeStacksCommand({ StackName: name }));
+      return out.Stacks?.[0];
+    } catch (error) {
+      if (awsErrorCode(error) === 'ValidationError' && /does not exist/.test((error as Error).message))
+        return undefined;
+      throw error;
+    }
+  });
+}
+
+/** Why the stack failed, from its events: the first resource failure (not the stack's summary). */
+async function failureReason(env: AwsEnvironment, name: string): Promise<string> {
+  const out = await aws({ what: `DescribeStackEvents ${name}`, roleArn: env.access.roleArn }, () =>
+    env.cloudformation.send(new DescribeStackEventsCommand({ StackName: name })),
+  );
+  const failures = (out.StackEvents ?? []).filter(
+    (e) => /FAILED$/.test(e.ResourceStatus ?? '') && e.ResourceStatusReason,
+  );
+  const resource = failures.filter((e) => e.ResourceType !== 'AWS::CloudFormation::Stack').at(-1);
+  const chosen = resource ?? failures.at(-1);
+  return chosen
+    ? `${chosen.LogicalResourceId ?? ''}: ${chosen.ResourceStatusReason ?? ''}`
+    : 'no failure event recorded';
+}
+
+function failureType(reason: string): NeedsPersonFailure {
+  if (/not authorized|AccessDenied|UnauthorizedOperation/i.test(reason)) return 'AccessDenied';
+  if (/already exists|EntityAlreadyExists/i.test(reason)) return 'NameConflict';
+  if (/limit|quota/i.test(reason)) return 'QuotaExceeded';
+  return 'InvalidParameter';
+}
+
+async function waitFor(
+  env: AwsEnvironment,
+  name: string,
+  until: (s: Stack | undefined) => boolean,
+  op: 'cloudformation:create-stack' | 'cloudformation:delete-stack',
+) {
+  return pollUntil(
+    `stack ${name}`,
+    async () => {
+      const stack = await describeStack(env, name);
+      const status = stack?.StackStatus ?? 'DELETE_COMPLETE';
+      return {
+        done: until(stack) || FAILED.has(status) || status === 'DELETE_FAILED',
+        value: stack,
+        state: status,
+      };
+    },
+    { expectedMs: expectedMs(op) },
+  );
+}
+
+async function deleteAndWait(env: AwsEnvironment, planId: string, name: string): Promise<Stack | undefined> {
+  await aws({ what: `DeleteStack ${name}`, roleArn: env.access.roleArn }, () =>
+    env.cloudformation.send(
+      new DeleteStackCommand({
+        StackName: name,
+        ClientRequestToken: clientToken(planId, 'plan', 'delete-access-stack', name),
+      }),
+    ),
+  );
+  return waitFor(env, name, (s) => !s || s.StackStatus === 'DELETE_COMPLETE', 'cloudformation:delete-stack');
+}
+
+/**
+ * Proves the role works as the plan will use it: AssumeRole with the ExternalId from the worker's own
+ * credentials, then GetCallerIdentity. IAM is eventually consistent, so a new role gets a short while.
+ */
+async function verifyRole(primary: PrimaryEnvironment, planId: string, patient: boolean): Promise<void> {
+  const { endpoint } = defaultClientSettings();
+  const config = { region: primary.region, ...(endpoint ? { endpoint } : {}) };
+  const tryOnce = async () => {
+    const sts = new STSClient({
+      ...config,
+      credentials: fromTemporaryCredentials({
+        params: {
+          RoleArn: primary.roleArn,
+          RoleSessionName: `failback-${planId}-verify`.slice(0, 64),
+          ExternalId: primary.externalId,
+        },
+        clientConfig: config,
+      }),
+    });
+    try {
+      const { Account } = await sts.send(new GetCallerIdentityCommand({}));
+      if (Account !== primary.accountId)
+        throw needsPersonFailure(
+          'InvalidParameter',
+          `${primary.roleArn} acts in account ${Account}, not ${primary.accountId}`,
+        );
+    } finally {
+      sts.destroy();
+    }
+  };
+  const what = { what: `AssumeRole ${primary.roleArn} with the plan's ExternalId`, roleArn: primary.roleArn };
+  if (!patient) return aws(what, tryOnce);
+  let lastError: unknown;
+  await pollUntil(
+    `role ${primary.roleArn} assumable`,
+    async () => {
+      try {
+        await tryOnce();
+        return { done: true };
+      } catch (error) {
+        lastError = error;
+        return { done: false, state: awsErrorCode(error) ?? 'error' };
+      }
+    },
+    {
+      expectedMs: expectedMs('cloudformation:create-stack') / 6,
+      timeoutMs: Math.max(2000, expectedMs('cloudformation:create-stack') * 2),
+    },
+  ).catch(() => aws(what, () => Promise.reject(lastError)));
+}
+
+/**
+ * Creates the plan's access stack in primary through the bootstrap role (idempotent: ClientRequestToken,
+ * and an existing stack of this plan is adopted), waits for it, and verifies the role. A failed stack
+ * is deleted (it holds nothing) after its reason is read, so `retry` after the fix can create it again.
+ * Without a bootstrap role the access role must already exist: it is verified and reported 'existing'.
+ */
+export async function ensureAccessStack(input: AccessStackInput): Promise<AccessStackResult> {
+  const { planId, primary } = input;
+  if (!primary.bootstrapRoleArn) {
+    await verifyRole(primary, planId, false);
+    return { stackName: '', roleArn: primary.roleArn, state: 'existing' };
+  }
+  const env = bootstrap(input);
+  const name = accessStackName(planId);
+  let stack = await describeStack(env, name);
+  if (stack && stack.StackStatus !== 'DELETE_COMPLETE' && !isOwnedByPlan(stack.Tags, planId))
+    throw needsPersonFailure(
+      'NameConflict',
+      `CloudFormation stack ${name} exists in primary and was not created by plan ${planId}`,
+    );
+  if (!stack || stack.StackStatus === 'DELETE_COMPLETE') {
+    const role = splitRoleArn(primary.roleArn);
+    const parameters: Record<string, string> = {
+      PlanId: planId,
+      RoleName: role.name,
+      RolePath: role.path,
+      OrchestratorPrincipalArn: await orchestratorPrincipalArn(),
+      ExternalId: primary.externalId,
+      PrimaryKmsKeyArn: primary.kmsKeyId?.startsWith('arn:') ? primary.kmsKeyId : '',
+    };
+    await aws({ what: `CreateStack ${name}`, roleArn: env.access.roleArn }, () =>
+      env.cloudformation.send(
+        new CreateStackCommand({
+          StackName: name,
+          TemplateBody: JSON.stringify(template),
+          Parameters: Object.entries(parameters).map(([ParameterKey, ParameterValue]) => ({
+            ParameterKey,
+            ParameterValue,
+          })),
+          Capabilities: ['CAPABILITY_NAMED_IAM'],
+          ClientRequestToken: clientToken(planId, 'plan', 'access-stack', name),
+          Tags: planTags(planId, 'access-stack', primary.roleArn),
+        }),
+      ),
+    );
+  }
+  stack = await waitFor(
+    env,
+    name,
+    (s) => s?.StackStatus === 'CREATE_COMPLETE',
+    'cloudformation:create-stack',
+  );
+  const status = stack?.StackStatus ?? 'DELETE_COMPLETE';
+  if (status !== 'CREATE_COMPLETE') {
+    const reason = await failureReason(env, name);
+    await deleteAndWait(env, planId, name);
+    throw needsPersonFailure(
+      failureType(reason),
+      `access stack ${name} failed (${status}): ${reason}. The failed stack was removed`,
+      {
+        stackName: name,
+        status,
+        reason,
+      },
+    );
+  }
+  const roleArn = stack?.Outputs?.find((o) => o.OutputKey === 'RoleArn')?.OutputValue ?? primary.roleArn;
+  if (roleArn !== primary.roleArn)
+    throw needsPersonFailure(
+      'InvalidParameter',
+      `access stack ${name} made ${roleArn}, but the plan names ${primary.roleArn}`,
+    );
+  await verifyRole(primary, planId, true);
+  return { stackName: name, roleArn, state: 'created' };
+}
+
+export interface AccessStackDeletion {
+  stackName: string;
+  state: 'deleted' | 'absent';
+}
+
+/** Deletes the plan's access stack (only one tagged with this plan) and waits; done if there is none. */
+export async function deleteAccessStack(input: AccessStackInput): Promise<AccessStackDeletion> {
+  if (!input.primary.bootstrapRoleArn) return { stackName: '', state: 'absent' };
+  const env = bootstrap(input);
+  const name = accessStackName(input.planId);
+  const stack = await describeStack(env, name);
+  if (!stack || stack.StackStatus === 'DELETE_COMPLETE') return { stackName: name, state: 'absent' };
+  if (!isOwnedByPlan(stack.Tags, input.planId))
+    throw needsPersonFailure(
+      'NameConflict',
+      `CloudFormation stack ${name} was not created by plan ${input.planId}: not deleting it`,
+    );
+  const after = await deleteAndWait(env, input.planId, name);
+  if (after && after.StackStatus !== 'DELETE_COMPLETE') {
+    const reason = await failureReason(env, name);
+    throw needsPersonFailure(
+      failureType(reason),
+      `deleting access stack ${name} failed (${after.StackStatus}): ${reason}`,
+    );
+  }
+  return { stackName: name, state: 'deleted' };
+}

@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+interface Statement {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+type Template = {
+  Resources: Record<
+    string,
+    {
+      Type: string;
+      Properties: {
+        AssumeRolePolicyDocument?: { Statement: Statement[] };
+        Policies?: Array<{ PolicyName: string; PolicyDocument: { Statement: Statement[] } }>;
+      };
+    }
+  >;
+};
+
+const load = (): Template =>
+  JSON.parse(readFileSync(new URL('./template.json', import.meta.url), 'utf8')) as Template;
+
+/** What makes an access role unsafe: wildcard actions, or a trust policy without the ExternalId. */
+function templateProblems(template: Template): string[] {
+  const problems: string[] = [];
+  const roles = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::IAM::Role');
+  if (roles.length === 0) problems.push('no IAM role');
+  for (const [id, role] of roles) {
+    const trust = role.Properties.AssumeRolePolicyDocument?.Statement ?? [];
+    if (trust.length === 0) problems.push(`${id}: no trust policy`);
+    for (const s of trust.filter((t) => t.Effect === 'Allow')) {
+      if (s.Condition?.StringEquals?.['sts:ExternalId'] === undefined)
+        problems.push(`${id}: trust statement ${s.Sid ?? '?'} has no sts:ExternalId condition`);
+    }
+    for (const policy of role.Properties.Policies ?? []) {
+      for (const s of policy.PolicyDocument.Statement) {
+        for (const action of [s.Action].flat()) {
+          if (action.includes('*'))
+            problems.push(`${id}/${policy.PolicyName}/${s.Sid ?? '?'}: wildcard action ${action}`);
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+describe('access stack template', () => {
+  it('grants no wildcard action and trusts only with the ExternalId', () => {
+    expect(templateProblems(load())).toEqual([]);
+  });
+
+  it('the check fails on a wildcard action', () => {
+    const broken = load();
+    const policy = broken.Resources.AccessRole!.Properties.Policies![0]!;
+    policy.PolicyDocument.Statement.push({ Sid: 'Oops', Effect: 'Allow', Action: ['s3:GetObject', 's3:*'] });
+    expect(templateProblems(broken)).toEqual([expect.stringContaining('wildcard action s3:*')]);
+    const star = load();
+    star.Resources.AccessRole!.Properties.Policies![1]!.PolicyDocument.Statement[0]!.Action = '*';
+    expect(templateProblems(star)).toEqual([expect.stringContaining('wildcard action *')]);
+  });
+
+  it('the check fails on a trust policy without the ExternalId condition', () => {
+    const broken = load();
+    delete broken.Resources.AccessRole!.Properties.AssumeRolePolicyDocument!.Statement[0]!.Condition;
+    expect(templateProblems(broken)).toEqual([expect.stringContaining('no sts:ExternalId condition')]);
+  });
+
+  it('names the role from parameters and scopes destructive actions by the plan tag', () => {
+    const template = load() as Template & { Parameters: Record<string, unknown> };
+    expect(Object.keys(template.Parameters)).toEqual(
+      expect.arrayContaining(['PlanId', 'RoleName', 'OrchestratorPrincipalArn', 'ExternalId']),
+    );
+    const statements = template.Resources.AccessRole!.Properties.Policies!.flatMap(
+      (p) => p.PolicyDocument.Statement,
+    );
+    for (const sid of ['Ec2RemovePlanCopies', 'RdsRemovePlanCopies']) {
+      expect(statements.find((s) => s.Sid === sid)?.Condition).toEqual({
+        StringEquals: { 'aws:ResourceTag/failback:plan-id': { Ref: 'PlanId' } },
+      });
+    }
+  });
+});

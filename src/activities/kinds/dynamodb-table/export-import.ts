@@ -1,0 +1,256 @@
+import {
+  DescribeExportCommand,
+  DescribeImportCommand,
+  ExportTableToPointInTimeCommand,
+  ImportTableCommand,
+  ListExportsCommand,
+  ListImportsCommand,
+  type ExportDescription,
+  type TableDescription,
+} from '@aws-sdk/client-dynamodb';
+import type { RecoveryPoint, PrimaryCopy } from '../../../domain/resources.js';
+import { clientToken } from '../../../domain/naming.js';
+import type { AwsEnvironment } from '../../aws/clients.js';
+import { expectedMs } from '../../aws/durations.js';
+import { needsPersonFailure } from '../../aws/errors.js';
+import { pollUntil } from '../../aws/polling.js';
+import type { KindContext } from '../resource-kind.js';
+import { heartbeat, previousHeartbeat, remember, stickyDetails } from '../../aws/heartbeat.js';
+import { call } from './calls.js';
+import { exportBucketOf, exportPrefix, importBucketOf } from './names.js';
+import { copyObject, ensurePlanBucket, grantRead, listObjects } from './s3.js';
+import type { TableSettings } from './settings.js';
+
+async function exportsOf(env: AwsEnvironment, tableArn: string): Promise<ExportDescription[]> {
+  const found: ExportDescription[] = [];
+  let NextToken: string | undefined;
+  do {
+    const out = await call(env, `ListExports ${tableArn}`, () =>
+      env.dynamodb.send(new ListExportsCommand({ TableArn: tableArn, NextToken })),
+    );
+    for (const summary of out.ExportSummaries ?? []) {
+      const d = await call(env, `DescribeExport ${summary.ExportArn}`, () =>
+        env.dynamodb.send(new DescribeExportCommand({ ExportArn: summary.ExportArn })),
+      );
+      if (d.ExportDescription) found.push(d.ExportDescription);
+    }
+    NextToken = out.NextToken;
+  } while (NextToken);
+  return found;
+}
+
+/**
+ * ExportTableToPointInTime into the export bucket (recovery), found again by bucket and prefix on a
+ * retry. A failed export is not retried in place: the next attempt writes under a fresh sub-prefix.
+ */
+export async function exportTable(ctx: KindContext, source: TableDescription): Promise<RecoveryPoint> {
+  const env = ctx.recovery;
+  const { bucket, derived } = exportBucketOf(ctx);
+  if (derived) await ensurePlanBucket(env, bucket, ctx.plan.planId, ctx.tags());
+  const base = exportPrefix(ctx);
+  if (ctx.crossAccount && derived) {
+    await grantRead(
+      env,
+      bucket,
+      base,
+      ctx.plan.primary.roleArn,
+      `failback${ctx.plan.planId.replace(/-/g, '')}PrimaryRead`,
+    );
+  }
+  const ours = (await exportsOf(env, source.TableArn ?? '')).filter(
+    (e) => e.S3Bucket === bucket && e.S3Prefix?.startsWith(`${base}/x`),
+  );
+  let current = ours.find((e) => e.ExportStatus !== 'FAILED');
+  if (!current) {
+    const prefix = `${base}/x${ours.length}`;
+    const out = await call(
+      env,
+      `ExportTableToPointInTime ${source.TableName} to s3://${bucket}/${prefix}`,
+      () =>
+        env.dynamodb.send(
+          new ExportTableToPointInTimeCommand({
+            TableArn: source.TableArn,
+            S3Bucket: bucket,
+            S3BucketOwner: ctx.plan.recovery.accountId,
+            S3Prefix: prefix,
+            ExportFormat: 'DYNAMODB_JSON',
+            ClientToken: clientToken(
+              ctx.plan.planId,
+              ctx.input.phase,
+              `export-x${ours.length}`,
+              ctx.resource.target,
+            ),
+          }),
+        ),
+    );
+    current = out.ExportDescription;
+  }
+  const exportArn = current?.ExportArn ?? '';
+  const done = await pollUntil(
+    `export of ${source.TableName}`,
+    async () => {
+      const d = await call(env, `DescribeExport ${exportArn}`, () =>
+        env.dynamodb.send(new DescribeExportCommand({ ExportArn: exportArn })),
+      );
+      const e = d.ExportDescription;
+      return {
+        done: e?.ExportStatus === 'COMPLETED',
+        value: e,
+        state: e?.ExportStatus,
+        ...(e?.ExportStatus === 'FAILED'
+          ? { failed: `${e.FailureCode ?? ''} ${e.FailureMessage ?? ''}` }
+          : {}),
+      };
+    },
+    { expectedMs: expectedMs('dynamodb:export'), details: stickyDetails() },
+  ).catch((error: unknown) => {
+    throw needsPersonFailure(
+      'InvalidParameter',
+      `export of ${source.TableName} to s3://${bucket} failed (${String(error)}): check the bucket's policy and KMS key; retry starts a new export`,
+    );
+  });
+  const capturedAt = (done?.ExportTime ?? done?.StartTime ?? new Date()).toISOString();
+  return {
+    id: exportArn,
+    arn: exportArn,
+    capturedAt,
+    ...(ctx.crossAccount ? { sharedWith: ctx.plan.primary.accountId } : {}),
+    details: {
+      method: 'export-import',
+      bucket,
+      prefix: done?.S3Prefix ?? '',
+      itemCount: done?.ItemCount ?? 0,
+    },
+  };
+}
+
+/** Copies the export's data files into the plan's bucket in primary (server-side, resumable per file). */
+export async function copyExport(ctx: KindContext, rp: RecoveryPoint): Promise<PrimaryCopy> {
+  const srcBucket = String(rp.details?.bucket ?? '');
+  const prefix = String(rp.details?.prefix ?? '');
+  const dstBucket = importBucketOf(ctx);
+  await ensurePlanBucket(ctx.primary, dstBucket, ctx.plan.planId, ctx.tags());
+  // Only data files: manifests and the summary are not DynamoDB JSON and would fail the import.
+  const files = (await listObjects(ctx.primary, srcBucket, `${prefix}/AWSDynamoDB/`)).filter((o) =>
+    /\/data\/[^/]+$/.test(o.Key ?? ''),
+  );
+  let copied = 0;
+  for (const file of files) {
+    const name = (file.Key ?? '').split('/').pop() ?? '';
+    await copyObject(
+      ctx.primary,
+      { bucket: srcBucket, key: file.Key ?? '', size: file.Size ?? 0 },
+      { bucket: dstBucket, key: `${prefix}/data/${name}` },
+    );
+    copied++;
+    heartbeat({ copiedFiles: copied, files: files.length });
+  }
+  return {
+    id: `s3://${dstBucket}/${prefix}/data/`,
+    region: ctx.plan.primary.region,
+    details: { method: 'export-import', bucket: dstBucket, prefix: `${prefix}/data/`, files: files.length },
+  };
+}
+
+interface ImportProgress {
+  importArn?: string;
+  importTable?: string;
+}
+
+/** The import that made `table` (an untagged table after a crash between ImportTable and tagging). */
+export async function importOfTable(
+  env: AwsEnvironment,
+  table: TableDescription,
+  copy: PrimaryCopy,
+): Promise<string | undefined> {
+  const previous = previousHeartbeat<ImportProgress>();
+  if (previous?.importArn && previous.importTable === table.TableName) return previous.importArn;
+  const out = await call(env, `ListImports ${table.TableName}`, () =>
+    env.dynamodb.send(new ListImportsCommand({ TableArn: table.TableArn })),
+  );
+  return out.ImportSummaryList?.find(
+    (i) =>
+      i.S3BucketSource?.S3Bucket === copy.details?.bucket &&
+      i.S3BucketSource?.S3KeyPrefix === copy.details?.prefix,
+  )?.ImportArn;
+}
+
+/** ImportTable (creates the table with the source's keys, GSIs and billing mode) and waits for it. */
+export async function importTable(
+  ctx: KindContext,
+  name: string,
+  copy: PrimaryCopy,
+  settings: TableSettings,
+  existingImportArn?: string,
+): Promise<void> {
+  const env = ctx.primary;
+  const kms = ctx.plan.primary.kmsKeyId;
+  const importArn =
+    existingImportArn ??
+    (await call(env, `ImportTable ${name}`, async () => {
+      const out = await env.dynamodb.send(
+        new ImportTableCommand({
+          ClientToken: clientToken(ctx.plan.planId, ctx.input.phase, 'import', name),
+          S3BucketSource: {
+            S3Bucket: String(copy.details?.bucket),
+            S3KeyPrefix: String(copy.details?.prefix),
+          },
+          InputFormat: 'DYNAMODB_JSON',
+          InputCompressionType: 'GZIP',
+          TableCreationParameters: {
+            TableName: name,
+            KeySchema: settings.keySchema,
+            AttributeDefinitions: settings.attributeDefinitions,
+            BillingMode: settings.billingMode,
+            ...(settings.provisioned
+              ? {
+                  ProvisionedThroughput: {
+                    ReadCapacityUnits: settings.provisioned.read,
+                    WriteCapacityUnits: settings.provisioned.write,
+                  },
+                }
+              : {}),
+            ...(settings.gsis.length
+              ? {
+                  GlobalSecondaryIndexes: settings.gsis.map((g) => ({
+                    IndexName: g.name,
+                    KeySchema: g.keySchema,
+                    Projection: g.projection,
+                    ...(g.provisioned
+                      ? {
+                          ProvisionedThroughput: {
+                            ReadCapacityUnits: g.provisioned.read,
+                            WriteCapacityUnits: g.provisioned.write,
+                          },
+                        }
+                      : {}),
+                  })),
+                }
+              : {}),
+            ...(kms ? { SSESpecification: { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: kms } } : {}),
+          },
+        }),
+      );
+      return out.ImportTableDescription?.ImportArn ?? '';
+    }));
+  remember({ importArn, importTable: name });
+  await pollUntil(
+    `import into ${name}`,
+    async () => {
+      const d = await call(env, `DescribeImport ${importArn}`, () =>
+        env.dynamodb.send(new DescribeImportCommand({ ImportArn: importArn })),
+      );
+      const i = d.ImportTableDescription;
+      return {
+        done: i?.ImportStatus === 'COMPLETED',
+        state: i?.ImportStatus,
+        ...(i?.ImportStatus === 'FAILED' || i?.ImportStatus === 'CANCELLED'
+          ? { failed: `${i.FailureCode ?? ''} ${i.FailureMessage ?? ''} (${i.ErrorCount ?? 0} item errors)` }
+          : {}),
+      };
+    },
+    { expectedMs: expectedMs('dynamodb:import'), details: stickyDetails() },
+  ).catch((error: unknown) => {
+    throw needsPersonFailure('InvalidParameter', `ImportTable into ${name} failed: ${String(error)}`);
+  });
+}

@@ -1,0 +1,28 @@
+import type { ResourceKindModule } from '../resource-kind.js';
+import { cleanupIntermediates, concludeRecovery, removeTestCopy } from './cleanup.js';
+import { compensate } from './compensate.js';
+import { preflightTable } from './preflight.js';
+import { copyRecoveryPoint, takeRecoveryPoint } from './recovery-point.js';
+import { restoreTable } from './restore.js';
+import { resolveSelection } from './selection.js';
+import { verifyTable } from './verify.js';
+
+/**
+ * DynamoDB tables (DESIGN.md §4): backup restore within one account, S3 export + import across
+ * accounts, or a parallel scan copy; the old primary table is backed up (kept) and replaced.
+ */
+export const dynamodbTable: ResourceKindModule = {
+  kind: 'dynamodb-table',
+  resolveSelection,
+  preflight: preflightTable,
+  // DynamoDB cannot refuse writes: the application is stopped in the window; record when.
+  quiesce: () => Promise.resolve({ quiescedAt: new Date().toISOString(), stopped: false }),
+  takeRecoveryPoint,
+  copyRecoveryPoint,
+  restore: restoreTable,
+  verify: verifyTable,
+  removeTestCopy,
+  cleanupIntermediates,
+  concludeRecovery,
+  compensate,
+};

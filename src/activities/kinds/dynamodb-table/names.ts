@@ -1,0 +1,59 @@
+import {
+  artifactName,
+  fit,
+  phaseCode,
+  safeName,
+  shortHash,
+  testTargetName,
+  type Phase,
+} from '../../../domain/naming.js';
+import type { KindContext } from '../resource-kind.js';
+
+/** Backup roles: the recovery point (an intermediate) and backups the plan keeps. */
+export type BackupRole = 'rp' | 'keep-retired' | 'keep-comp' | 'keep-final';
+
+/** The table the phase writes in primary: the test copy in the test failback, else the target. */
+export function primaryTableName(ctx: KindContext): string {
+  return ctx.input.phase === 'test-failback'
+    ? testTargetName(ctx.resource.target, ctx.plan.planId)
+    : ctx.resource.target;
+}
+
+/**
+ * DynamoDB's own backups take no tags, so their names carry what tags carry elsewhere: the plan, the
+ * phase and the role (`keep-*` backups survive every cleanup). Cleanup matches exact names only.
+ */
+export function backupName(ctx: KindContext, role: BackupRole, phase: Phase = ctx.input.phase): string {
+  return artifactName(ctx.plan.planId, phase, role, ctx.resource.target);
+}
+
+export function isKeptBackupName(name: string): boolean {
+  return /^fb-.+-(tf|fb|cr)-keep-/.test(name);
+}
+
+/** S3 key prefix of one resource's export in one phase (shared buckets hold several tables). */
+export function exportPrefix(ctx: KindContext): string {
+  return `failback/${ctx.plan.planId}/${phaseCode(ctx.input.phase)}/${safeName(ctx.resource.target)}`;
+}
+
+/** The plan's export bucket in recovery and import bucket in primary (S3 names are global: ≤ 63). */
+export function derivedBucket(
+  planId: string,
+  role: 'exp' | 'imp',
+  accountId: string,
+  region: string,
+): string {
+  return fit(`fb-${planId}-${role}-${accountId}-${shortHash(region)}`, 63);
+}
+
+export function exportBucketOf(ctx: KindContext): { bucket: string; derived: boolean } {
+  const given = ctx.resource.options?.exportBucket;
+  if (typeof given === 'string') return { bucket: given, derived: false };
+  const { accountId, region } = ctx.plan.recovery;
+  return { bucket: derivedBucket(ctx.plan.planId, 'exp', accountId, region), derived: true };
+}
+
+export function importBucketOf(ctx: KindContext): string {
+  const { accountId, region } = ctx.plan.primary;
+  return derivedBucket(ctx.plan.planId, 'imp', accountId, region);
+}

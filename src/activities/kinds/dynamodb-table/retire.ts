@@ -1,0 +1,85 @@
+import { DescribeBackupCommand, type TableDescription } from '@aws-sdk/client-dynamodb';
+import type { PrimaryCopy, RecoveryPoint, Retirement } from '../../../domain/resources.js';
+import { needsPersonFailure } from '../../aws/errors.js';
+import type { KindContext } from '../resource-kind.js';
+import { previousHeartbeat, remember } from '../../aws/heartbeat.js';
+import { ensureBackup, findBackup, type BackupRef } from './backups.js';
+import { call } from './calls.js';
+import { backupName } from './names.js';
+import { isOurCopy } from './recognise.js';
+import { captureSettings, type TableSettings } from './settings.js';
+import { deleteTable, describeTable, waitTableActive } from './tables.js';
+
+function retirement(name: string, backup: BackupRef, settings: TableSettings | undefined): Retirement {
+  return {
+    originalId: name,
+    action: 'backed-up-and-replaced',
+    retiredId: backup.arn,
+    backupArn: backup.arn,
+    at: backup.createdAt,
+    ...(settings ? { details: { settings: JSON.stringify(settings) } } : {}),
+  };
+}
+
+/**
+ * The old table's settings when an earlier attempt deleted it: from that attempt's heartbeat, else the
+ * parts the kept backup describes (keys, indexes, streams, TTL; not tags, PITR or auto scaling).
+ */
+async function settingsAfterDelete(ctx: KindContext, backup: BackupRef): Promise<TableSettings | undefined> {
+  const previous = previousHeartbeat<{ retiredSettings?: TableSettings }>()?.retiredSettings;
+  if (previous) return previous;
+  const out = await call(ctx.primary, `DescribeBackup ${backup.name}`, () =>
+    ctx.primary.dynamodb.send(new DescribeBackupCommand({ BackupArn: backup.arn })),
+  );
+  const source = out.BackupDescription?.SourceTableDetails;
+  const features = out.BackupDescription?.SourceTableFeatureDetails;
+  if (!source) return undefined;
+  return {
+    keySchema: source.KeySchema ?? [],
+    attributeDefinitions: [],
+    billingMode: source.BillingMode ?? 'PROVISIONED',
+    gsis: [],
+    lsis: [],
+    ...(features?.StreamDescription?.StreamEnabled
+      ? { streamViewType: features.StreamDescription.StreamViewType ?? 'NEW_AND_OLD_IMAGES' }
+      : {}),
+    ...(features?.TimeToLiveDescription?.TimeToLiveStatus === 'ENABLED'
+      ? { ttlAttribute: features.TimeToLiveDescription.AttributeName ?? '' }
+      : {}),
+    pitr: false,
+    deletionProtection: false,
+    tags: [],
+    autoscaling: [],
+  };
+}
+
+/**
+ * Failback only. DynamoDB tables cannot be renamed, so the old primary table is retired by a kept
+ * on-demand backup (AVAILABLE before anything is deleted), then deleted to free its name. Idempotent:
+ * a retry after the delete finds the kept backup by name.
+ */
+export async function retireOldTable(
+  ctx: KindContext,
+  name: string,
+  rp: RecoveryPoint,
+  copy: PrimaryCopy,
+): Promise<Retirement> {
+  const keepName = backupName(ctx, 'keep-retired');
+  const table: TableDescription | undefined = await describeTable(ctx.primary, name);
+  if (table && !(await isOurCopy(ctx, table, rp, copy)).ours) {
+    if (table.DeletionProtectionEnabled)
+      throw needsPersonFailure(
+        'InvalidParameter',
+        `DynamoDB table ${name} in primary has deletion protection: the failback replaces it after a kept backup. Turn deletion protection off`,
+      );
+    if (table.TableStatus !== 'ACTIVE') await waitTableActive(ctx.primary, name, 'dynamodb:create-table');
+    const settings = await captureSettings(ctx.primary, table);
+    remember({ retiredSettings: settings });
+    const backup = await ensureBackup(ctx.primary, name, keepName);
+    await deleteTable(ctx.primary, name);
+    return retirement(name, backup, settings);
+  }
+  const backup = await findBackup(ctx.primary, name, keepName);
+  if (!backup) return { originalId: name, action: 'none', at: new Date().toISOString() };
+  return retirement(name, backup, await settingsAfterDelete(ctx, backup));
+}

@@ -1,0 +1,218 @@
+import {
+  CopyObjectCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  DeleteBucketCommand,
+  DeleteObjectsCommand,
+  GetBucketPolicyCommand,
+  GetBucketTaggingCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutBucketPolicyCommand,
+  PutBucketTaggingCommand,
+  UploadPartCopyCommand,
+  type BucketLocationConstraint,
+  type _Object,
+} from '@aws-sdk/client-s3';
+import type { AwsEnvironment } from '../../aws/clients.js';
+import { awsErrorCode, needsPersonFailure } from '../../aws/errors.js';
+import { isOwnedByPlan, type Tag } from '../../aws/tags.js';
+import { call, callMaybe } from './calls.js';
+
+const MISSING = /NotFound|^NoSuch|^NotFound$|^404$/;
+
+export async function bucketExists(env: AwsEnvironment, bucket: string): Promise<boolean> {
+  const head = await callMaybe(env, `HeadBucket ${bucket}`, () =>
+    env.s3.send(new HeadBucketCommand({ Bucket: bucket })),
+  );
+  return head !== undefined;
+}
+
+async function bucketTags(env: AwsEnvironment, bucket: string): Promise<Tag[]> {
+  const out = await callMaybe(env, `GetBucketTagging ${bucket}`, () =>
+    env.s3.send(new GetBucketTaggingCommand({ Bucket: bucket })),
+  );
+  return (out?.TagSet ?? []).map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' }));
+}
+
+async function isEmpty(env: AwsEnvironment, bucket: string): Promise<boolean> {
+  const out = await call(env, `ListObjectsV2 ${bucket}`, () =>
+    env.s3.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1 })),
+  );
+  return (out.KeyCount ?? 0) === 0;
+}
+
+/**
+ * The plan's own bucket: created and tagged, or adopted when it carries the plan's tags (or is an
+ * empty untagged bucket of the plan-derived name: a crash between CreateBucket and tagging).
+ */
+export async function ensurePlanBucket(
+  env: AwsEnvironment,
+  bucket: string,
+  planId: string,
+  tags: Tag[],
+): Promise<void> {
+  if (await bucketExists(env, bucket)) {
+    const existing = await bucketTags(env, bucket);
+    if (isOwnedByPlan(existing, planId)) return;
+    if (existing.length > 0 || !(await isEmpty(env, bucket)))
+      throw needsPersonFailure(
+        'NameConflict',
+        `S3 bucket ${bucket} exists but was not created by plan ${planId}`,
+      );
+  } else {
+    const region = env.access.region;
+    await call(env, `CreateBucket ${bucket}`, async () => {
+      try {
+        await env.s3.send(
+          new CreateBucketCommand({
+            Bucket: bucket,
+            ...(region === 'us-east-1'
+              ? {}
+              : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }),
+          }),
+        );
+      } catch (error) {
+        if (awsErrorCode(error) !== 'BucketAlreadyOwnedByYou') throw error;
+      }
+    });
+  }
+  await call(env, `PutBucketTagging ${bucket}`, () =>
+    env.s3.send(new PutBucketTaggingCommand({ Bucket: bucket, Tagging: { TagSet: tags } })),
+  );
+}
+
+/** Adds (once) a statement letting `principalArn` read `prefix` of the bucket: the cross-account share. */
+export async function grantRead(
+  env: AwsEnvironment,
+  bucket: string,
+  prefix: string,
+  principalArn: string,
+  sid: string,
+): Promise<void> {
+  const current = await callMaybe(env, `GetBucketPolicy ${bucket}`, () =>
+    env.s3.send(new GetBucketPolicyCommand({ Bucket: bucket })),
+  );
+  const policy = current?.Policy
+    ? (JSON.parse(current.Policy) as { Version: string; Statement: Array<{ Sid?: string }> })
+    : { Version: '2012-10-17', Statement: [] };
+  if (policy.Statement.some((s) => s.Sid === sid)) return;
+  policy.Statement.push(
+    {
+      Sid: sid,
+      Effect: 'Allow',
+      Principal: { AWS: principalArn },
+      Action: 's3:GetObject',
+      Resource: `arn:aws:s3:::${bucket}/${prefix}/*`,
+    } as never,
+    {
+      Sid: `${sid}List`,
+      Effect: 'Allow',
+      Principal: { AWS: principalArn },
+      Action: 's3:ListBucket',
+      Resource: `arn:aws:s3:::${bucket}`,
+      Condition: { StringLike: { 's3:prefix': `${prefix}/*` } },
+    } as never,
+  );
+  await call(env, `PutBucketPolicy ${bucket}`, () =>
+    env.s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(policy) })),
+  );
+}
+
+export async function listObjects(env: AwsEnvironment, bucket: string, prefix: string): Promise<_Object[]> {
+  const objects: _Object[] = [];
+  let ContinuationToken: string | undefined;
+  do {
+    const out = await call(env, `ListObjectsV2 ${bucket}/${prefix}`, () =>
+      env.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken })),
+    );
+    objects.push(...(out.Contents ?? []));
+    ContinuationToken = out.NextContinuationToken;
+  } while (ContinuationToken);
+  return objects;
+}
+
+const PART = 1024 ** 3;
+const SINGLE_COPY_LIMIT = 5 * 1024 ** 3;
+
+/** Server-side copy (CopyObject, or UploadPartCopy past 5 GiB); skipped when the copy is already there. */
+export async function copyObject(
+  env: AwsEnvironment,
+  from: { bucket: string; key: string; size: number },
+  to: { bucket: string; key: string },
+): Promise<boolean> {
+  const there = await callMaybe(env, `HeadObject ${to.bucket}/${to.key}`, () =>
+    env.s3.send(new HeadObjectCommand({ Bucket: to.bucket, Key: to.key })),
+  );
+  if (there && there.ContentLength === from.size) return false;
+  const CopySource = `${from.bucket}/${from.key.split('/').map(encodeURIComponent).join('/')}`;
+  if (from.size <= SINGLE_COPY_LIMIT) {
+    await call(env, `CopyObject ${CopySource}`, () =>
+      env.s3.send(new CopyObjectCommand({ Bucket: to.bucket, Key: to.key, CopySource })),
+    );
+    return true;
+  }
+  const { UploadId } = await call(env, `CreateMultipartUpload ${to.key}`, () =>
+    env.s3.send(new CreateMultipartUploadCommand({ Bucket: to.bucket, Key: to.key })),
+  );
+  const parts: Array<{ ETag: string; PartNumber: number }> = [];
+  for (let start = 0, n = 1; start < from.size; start += PART, n++) {
+    const end = Math.min(from.size, start + PART) - 1;
+    const out = await call(env, `UploadPartCopy ${to.key} part ${n}`, () =>
+      env.s3.send(
+        new UploadPartCopyCommand({
+          Bucket: to.bucket,
+          Key: to.key,
+          UploadId,
+          PartNumber: n,
+          CopySource,
+          CopySourceRange: `bytes=${start}-${end}`,
+        }),
+      ),
+    );
+    parts.push({ ETag: out.CopyPartResult?.ETag ?? '', PartNumber: n });
+  }
+  await call(env, `CompleteMultipartUpload ${to.key}`, () =>
+    env.s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: to.bucket,
+        Key: to.key,
+        UploadId,
+        MultipartUpload: { Parts: parts },
+      }),
+    ),
+  );
+  return true;
+}
+
+/** Deletes every object under `prefix`; returns how many. */
+export async function deletePrefix(env: AwsEnvironment, bucket: string, prefix: string): Promise<number> {
+  if (!(await bucketExists(env, bucket))) return 0;
+  const objects = await listObjects(env, bucket, prefix);
+  for (let i = 0; i < objects.length; i += 1000) {
+    const batch = objects.slice(i, i + 1000).map((o) => ({ Key: o.Key ?? '' }));
+    await call(env, `DeleteObjects ${bucket}/${prefix}`, () =>
+      env.s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch, Quiet: true } })),
+    );
+  }
+  return objects.length;
+}
+
+/** Removes the plan's bucket once nothing is left in it (other tables of the plan may still use it). */
+export async function deletePlanBucketIfEmpty(
+  env: AwsEnvironment,
+  bucket: string,
+  planId: string,
+): Promise<boolean> {
+  if (!(await bucketExists(env, bucket))) return false;
+  if (!isOwnedByPlan(await bucketTags(env, bucket), planId) || !(await isEmpty(env, bucket))) return false;
+  await callMaybe(
+    env,
+    `DeleteBucket ${bucket}`,
+    () => env.s3.send(new DeleteBucketCommand({ Bucket: bucket })),
+    MISSING,
+  );
+  return true;
+}

@@ -1,0 +1,96 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { PlanContext, StepInput } from '../../../domain/resources.js';
+import {
+  asAccount,
+  ensureRole,
+  orchestratorTrustPolicy,
+  PRIMARY_ACCOUNT,
+  RECOVERY_ACCOUNT,
+} from '../../../../test/support/aws.js';
+import { createSeededTable, runStep, tableFingerprint } from '../../../../test/support/dynamodb.js';
+import { resourceSteps } from '../../resource-steps.js';
+import type { ScanCopyProgress } from './scan-copy.js';
+
+const run = Date.now().toString(36);
+const table = `resume-${run}`;
+const plan: PlanContext = {
+  planId: `resume-${run}`,
+  application: 'shop',
+  primary: {
+    accountId: PRIMARY_ACCOUNT,
+    region: 'eu-north-1',
+    roleArn: `arn:aws:iam::${PRIMARY_ACCOUNT}:role/failback-access`,
+    externalId: 'ext-123',
+  },
+  recovery: {
+    accountId: RECOVERY_ACCOUNT,
+    region: 'eu-south-1',
+    roleArn: `arn:aws:iam::${RECOVERY_ACCOUNT}:role/dr-recovery`,
+  },
+};
+const input: StepInput = {
+  plan,
+  phase: 'test-failback',
+  resource: {
+    key: `dynamodb-table:${table}`,
+    kind: 'dynamodb-table',
+    source: table,
+    target: table,
+    options: { copyMethod: 'scan-copy' },
+  },
+};
+type Heartbeat = Partial<ScanCopyProgress> & { copied?: number };
+
+describe('scan copy after a worker crash', () => {
+  beforeAll(async () => {
+    await ensureRole(PRIMARY_ACCOUNT, 'failback-access', orchestratorTrustPolicy('ext-123'));
+    await ensureRole(RECOVERY_ACCOUNT, 'dr-recovery', orchestratorTrustPolicy());
+    await createSeededTable(asAccount(RECOVERY_ACCOUNT, 'eu-south-1'), table, 1500);
+  });
+
+  it('resumes every segment from its last completed page (heartbeat details), and the copy is exact', async () => {
+    const recoveryPoint = await runStep('takeRecoveryPoint', input);
+    const copy = await runStep('copyRecoveryPoint', { ...input, recoveryPoint });
+
+    // First attempt: the worker "dies" (the activity is cancelled) once some pages are copied.
+    const first = new MockActivityEnvironment();
+    let last: Heartbeat | undefined;
+    first.on('heartbeat', (d: Heartbeat) => {
+      if (!d.scanCopy) return;
+      last = d;
+      if ((d.copied ?? 0) >= 500) first.cancel('WORKER_SHUTDOWN');
+    });
+    await expect(
+      first.run(resourceSteps.restoreIntoPrimary, { ...input, copy, recoveryPoint }),
+    ).rejects.toBeDefined();
+    expect(last?.scanCopy?.segments.some((s) => !s.done)).toBe(true);
+    const copiedBefore = last?.copied ?? 0;
+    const pagesDone = last?.scanCopy?.segments.filter((s) => s.lastKey || s.done).length ?? 0;
+    expect(copiedBefore).toBeGreaterThanOrEqual(500);
+    expect(pagesDone).toBeGreaterThan(0);
+
+    // The retry gets the last heartbeat, as Temporal gives it, and carries on from there.
+    const firstOfRetry: Heartbeat[] = [];
+    const restore = await runStep(
+      'restoreIntoPrimary',
+      { ...input, copy, recoveryPoint },
+      { heartbeatDetails: last },
+      (d) => {
+        const beat = d as Heartbeat;
+        // The copy's own heartbeats (pollUntil's carry the earlier ones along, with a `what`).
+        if (beat.scanCopy && !('what' in beat) && firstOfRetry.length === 0) firstOfRetry.push(beat);
+      },
+    );
+    expect(restore.restored.details?.resumed).toBe(true);
+    expect(firstOfRetry[0]?.copied).toBeGreaterThan(copiedBefore);
+    expect(restore.restored.details?.copiedItems).toBe(1500);
+
+    const verification = await runStep('verifyRestore', { ...input, restore, recoveryPoint });
+    expect(verification.ok).toBe(true);
+    expect(await tableFingerprint(asAccount(PRIMARY_ACCOUNT, 'eu-north-1'), restore.restored.name)).toEqual(
+      await tableFingerprint(asAccount(RECOVERY_ACCOUNT, 'eu-south-1'), table),
+    );
+    await runStep('removeTestCopy', input);
+  });
+});

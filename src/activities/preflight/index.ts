@@ -1,0 +1,3 @@
+import { preflightPlan } from './preflight.js';
+
+export const preflightActivities = { preflightPlan };

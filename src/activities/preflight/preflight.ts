@@ -1,0 +1,120 @@
+import { accessStackName, testTargetName } from '../../domain/naming.js';
+import { checkPlanRules } from '../../domain/plan-rules.js';
+import type { PlanSpec } from '../../domain/plan-spec.js';
+import type {
+  PlanContext,
+  PreflightFinding,
+  PreflightReport,
+  ResolvedResource,
+} from '../../domain/resources.js';
+import { awsEnvironment } from '../aws/clients.js';
+import { awsErrorCode } from '../aws/errors.js';
+import { kindContext } from '../kinds/context.js';
+import { kindModule } from '../kinds/index.js';
+import { checkAccess, checkKmsKey } from './access.js';
+import { resolveResources } from './resolve.js';
+
+export interface PreflightInput {
+  spec: PlanSpec;
+  /** The caller's clock (ms since epoch), for the maintenance-window rule. */
+  now?: number;
+}
+
+/**
+ * The plan's dry run (POST /v1/preflight and the plan's first stage). Read-only: it only describes.
+ * The primary side is reached through the bootstrap role when the plan creates the access stack (the
+ * access role does not exist yet), else through the access role.
+ */
+export async function preflightPlan({ spec, now }: PreflightInput): Promise<PreflightReport> {
+  const findings: PreflightFinding[] = checkPlanRules(spec, now).map((e) => ({
+    severity: 'error',
+    check: 'spec',
+    message: `${e.path}: ${e.message}`,
+  }));
+  const primaryRole = spec.primary.bootstrapRoleArn ?? spec.primary.roleArn;
+  const plan: PlanContext = {
+    planId: spec.planId,
+    application: spec.application,
+    primary: { ...spec.primary, roleArn: primaryRole },
+    recovery: spec.recovery,
+  };
+  const sessionName = `failback-${spec.planId}-preflight`.slice(0, 64);
+  const primaryEnv = awsEnvironment(plan.primary, { sessionName });
+  const recoveryEnv = awsEnvironment(plan.recovery, { sessionName });
+  const [primaryAccess, recoveryAccess] = await Promise.all([
+    checkAccess(primaryEnv, 'primary'),
+    checkAccess(recoveryEnv, 'recovery'),
+  ]);
+  findings.push(...primaryAccess, ...recoveryAccess);
+  if (primaryAccess.length === 0)
+    findings.push(...(await checkKmsKey(primaryEnv, 'primary', spec.primary.kmsKeyId)));
+  if (recoveryAccess.length === 0)
+    findings.push(...(await checkKmsKey(recoveryEnv, 'recovery', spec.recovery.kmsKeyId)));
+
+  const { resources, findings: selection } =
+    recoveryAccess.length === 0 ? await resolveResources(spec, recoveryEnv) : { resources: [], findings: [] };
+  findings.push(...selection);
+
+  const report: PreflightReport = {
+    ok: false,
+    resources: [],
+    findings,
+    wouldCreate: [],
+    wouldRetire: [],
+    wouldCopy: [],
+  };
+  if (spec.primary.bootstrapRoleArn)
+    report.wouldCreate.push(
+      `CloudFormation stack ${accessStackName(spec.planId)} with role ${spec.primary.roleArn}`,
+    );
+  for (const resource of resources) {
+    const checked = await preflightResource(plan, resource, findings, primaryAccess.length === 0);
+    report.resources.push(checked);
+    const where = `${spec.recovery.accountId}/${spec.recovery.region} → ${spec.primary.accountId}/${spec.primary.region}`;
+    report.wouldCopy.push(`${resource.kind} ${resource.source} (${where}) as ${resource.target}`);
+    if (spec.options?.testFailback !== false)
+      report.wouldCreate.push(
+        `${resource.kind} ${testTargetName(resource.target, spec.planId)} (test copy, removed after validation)`,
+      );
+    report.wouldCreate.push(`${resource.kind} ${resource.target}`);
+    if (checked.primaryExists)
+      report.wouldRetire.push(`${resource.kind} ${resource.target} (${retireHow(resource)})`);
+  }
+  report.ok = !findings.some((f) => f.severity === 'error');
+  return report;
+}
+
+function retireHow(resource: ResolvedResource): string {
+  if (resource.kind === 'dynamodb-table') return 'backed up (kept), then replaced';
+  if (resource.kind === 'ec2-instance') return 'stopped and tagged retired';
+  return 'renamed <id>-pre-failback-<date>';
+}
+
+async function preflightResource(
+  plan: PlanContext,
+  resource: ResolvedResource,
+  findings: PreflightFinding[],
+  primaryReachable: boolean,
+): Promise<ResolvedResource> {
+  if (!primaryReachable) return resource;
+  try {
+    const module = kindModule(resource.kind);
+    const result = await module.preflight(kindContext({ plan, phase: 'failback', resource }));
+    findings.push(...result.findings);
+    return {
+      ...resource,
+      primaryExists: result.primaryExists,
+      ...(result.sourceDetails
+        ? { sourceDetails: { ...resource.sourceDetails, ...result.sourceDetails } }
+        : {}),
+    };
+  } catch (error) {
+    findings.push({
+      resource: resource.key,
+      severity: 'error',
+      check: 'exists',
+      message: `preflight of ${resource.key} failed: ${awsErrorCode(error) ?? ''} ${(error as Error).message}`,
+    });
+    return resource;
+  }
+}
