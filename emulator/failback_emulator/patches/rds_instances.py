@@ -5,6 +5,8 @@ RestoreDBInstanceFromDBSnapshot from a snapshot ARN shared by another account.""
 from __future__ import annotations
 
 import copy
+import secrets
+import string
 import time
 from collections.abc import Callable
 from typing import Any
@@ -133,7 +135,19 @@ def _tolerant(original: Callable[[Any], None]) -> Callable[[Any], None]:
     return save_automated_backup
 
 
+def _unique_resource_id(original: Callable[..., None]) -> Callable[..., None]:
+    # moto gives every instance the same DbiResourceId; AWS's is unique and survives a rename, which is
+    # how a retired (renamed) database is recognised.
+    def __init__(self: DBInstance, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        alphabet = string.ascii_uppercase + string.digits
+        self.dbi_resource_id = "db-" + "".join(secrets.choice(alphabet) for _ in range(26))
+
+    return __init__
+
+
 def install() -> None:
+    DBInstance.__init__ = _unique_resource_id(DBInstance.__dict__["__init__"])  # type: ignore[method-assign]
     for cls in (DBInstance, DBCluster):
         cls.save_automated_backup = _tolerant(cls.__dict__["save_automated_backup"])  # type: ignore[method-assign]
     timing.lazy_attribute(DBInstance, "status")
