@@ -1,9 +1,18 @@
+import type { Client } from '@temporalio/client';
+import type { PlanLevelActivities } from './contracts.js';
 import { probeEnvironment } from './probe.js';
 import { resourceSteps } from './resource-steps.js';
+import { scheduleActivities } from './schedules.js';
 
-/** Every activity the worker registers; workflows import only this type (never the code). */
-export function createActivities() {
-  return { probeEnvironment, ...resourceSteps };
+export interface ActivityDependencies {
+  /** For activities that talk to Temporal itself (schedules); created lazily by the worker. */
+  temporalClient: () => Client;
 }
 
-export type Activities = ReturnType<typeof createActivities>;
+/** Every activity the worker registers; workflows import only the type (never the code). */
+export function createActivities(deps: ActivityDependencies) {
+  return { probeEnvironment, ...resourceSteps, ...scheduleActivities(deps.temporalClient) };
+}
+
+/** What the workflows may call (plan-level activities are completed by their modules as they land). */
+export type Activities = ReturnType<typeof createActivities> & PlanLevelActivities;
