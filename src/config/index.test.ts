@@ -35,6 +35,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ FAILBACK_API_PORT: '70000' })).toThrow(/FAILBACK_API_PORT/);
   });
 
+  it('passes a scaled clock on to plans, and refuses a nonsense scale', () => {
+    expect(loadConfig({}).plans.timeScale).toBeUndefined();
+    expect(loadConfig({ FAILBACK_TIME_SCALE: '0.001' }).plans.timeScale).toBe(0.001);
+    expect(loadConfig({ FAILBACK_TIME_SCALE: '1' }).plans.timeScale).toBeUndefined();
+    expect(() => loadConfig({ FAILBACK_TIME_SCALE: 'fast' })).toThrow(/FAILBACK_TIME_SCALE/);
+  });
+
   it('turns the worker metrics endpoint off with port 0', () => {
     expect(loadConfig({ FAILBACK_WORKER_METRICS_PORT: '0' }).worker.metricsPort).toBeUndefined();
     expect(loadConfig({ FAILBACK_WORKER_METRICS_PORT: '9100' }).worker.metricsPort).toBe(9100);

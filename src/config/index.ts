@@ -27,6 +27,14 @@ export interface AwsConfig {
   endpointUrl: string | undefined;
 }
 
+export interface PlanDefaults {
+  /**
+   * FAILBACK_TIME_SCALE, passed to plans the API starts (FailbackPlanInput.tuning) so their retry
+   * intervals and heartbeats follow the emulator's scaled clock; undefined (1) against AWS.
+   */
+  timeScale: number | undefined;
+}
+
 export interface LogConfig {
   level: string;
   /** Human-readable lines in a terminal, JSON otherwise (or FAILBACK_LOG_PRETTY=0/1). */
@@ -37,6 +45,7 @@ export interface Config {
   temporal: TemporalConfig;
   api: ApiConfig;
   worker: WorkerConfig;
+  plans: PlanDefaults;
   aws: AwsConfig;
   log: LogConfig;
 }
@@ -51,6 +60,16 @@ function port(env: Env, name: string, fallback: number): number {
     throw new Error(`${name} must be a port number (0-65535), got '${raw}'`);
   }
   return value;
+}
+
+function timeScale(env: Env): number | undefined {
+  const raw = env.FAILBACK_TIME_SCALE;
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0 || value > 1) {
+    throw new Error(`FAILBACK_TIME_SCALE must be a number in (0, 1], got '${raw}'`);
+  }
+  return value === 1 ? undefined : value;
 }
 
 function flag(raw: string | undefined, fallback: boolean): boolean {
@@ -72,6 +91,7 @@ export function loadConfig(env: Env = process.env): Config {
       tokens: env.FAILBACK_API_TOKENS ? parseApiTokens(env.FAILBACK_API_TOKENS) : undefined,
     },
     worker: { metricsPort: port(env, 'FAILBACK_WORKER_METRICS_PORT', 9464) || undefined },
+    plans: { timeScale: timeScale(env) },
     aws: { endpointUrl: env.AWS_ENDPOINT_URL || undefined },
     log: {
       level: env.FAILBACK_LOG_LEVEL || env.LOG_LEVEL || 'info',

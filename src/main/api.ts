@@ -11,7 +11,11 @@ async function main(): Promise<void> {
   const tokens = requireApiTokens(config);
   const logger = createLogger(config.log, 'api');
   const { client, connection } = await connectTemporal(config.temporal);
-  const gateway = new PlanGateway({ client, taskQueue: config.temporal.taskQueue });
+  const gateway = new PlanGateway({
+    client,
+    taskQueue: config.temporal.taskQueue,
+    ...(config.plans.timeScale ? { tuning: { timeScale: config.plans.timeScale } } : {}),
+  });
   const app = await buildApp({
     logger,
     tokens,

@@ -56,7 +56,7 @@ function rejectedOutright(errors: ErrorObject[], anyOf: ErrorObject): boolean {
   return errors.some(
     (e) =>
       (e.keyword === 'type' && e.instancePath === anyOf.instancePath) ||
-      ((e.keyword === 'const' || e.keyword === 'enum') &&
+      (e.keyword === 'const' &&
         e.instancePath.startsWith(`${anyOf.instancePath}/`) &&
         !e.instancePath.slice(anyOf.instancePath.length + 1).includes('/')),
   );
@@ -73,6 +73,13 @@ function noBranchMatched(branches: Map<string, ErrorObject[]>, anyOf: ErrorObjec
         allowed.set(e.instancePath, list);
       }
     }
+  }
+  // Every branch wanted the same type (an object, say) and got another: say that.
+  const types = [...branches.values()].map(
+    (errors) => errors.find((e) => e.keyword === 'type' && e.instancePath === anyOf.instancePath)?.message,
+  );
+  if (types.length > 0 && types.every((t) => t !== undefined && t === types[0])) {
+    return [{ ...anyOf, keyword: 'type', message: types[0]! }];
   }
   if (allowed.size === 1) {
     const [[instancePath, values]] = [...allowed] as [[string, unknown[]]];
@@ -133,6 +140,10 @@ function toFieldError(error: ErrorObject, part: ValidationPart): FieldError {
           ? 'unknown field: who acts is the name of the caller’s token, never a body field'
           : 'unknown field',
     };
+  }
+  if (error.keyword === 'enum' && Array.isArray(params.allowedValues)) {
+    const values = params.allowedValues.map((v) => JSON.stringify(v)).join(', ');
+    return { in: part, path: error.instancePath || '/', message: `must be one of ${values}` };
   }
   return { in: part, path: error.instancePath || '/', message: error.message ?? error.keyword };
 }

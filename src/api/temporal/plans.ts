@@ -10,7 +10,13 @@ import {
 import { TimeoutFailure, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { UpdateDefinition } from '@temporalio/common';
 import { planWorkflowId, PLAN_WORKFLOW_TYPE } from '../../domain/contract.js';
-import { type Ack, type FailbackPlanInput, phaseStatusQuery, statusQuery } from '../../domain/messages.js';
+import {
+  type Ack,
+  type FailbackPlanInput,
+  type PlanTuning,
+  phaseStatusQuery,
+  statusQuery,
+} from '../../domain/messages.js';
 import type { PlanSpec } from '../../domain/plan-spec.js';
 import type { PreflightReport } from '../../domain/resources.js';
 import {
@@ -34,6 +40,8 @@ export interface PlanGatewayOptions {
   rpcTimeoutMs?: number;
   /** The whole dry run, after which POST /v1/preflight answers 504. */
   preflightTimeoutMs?: number;
+  /** Passed to every plan started (the emulator's scaled clock); absent against AWS. */
+  tuning?: PlanTuning;
 }
 
 interface Described {
@@ -54,12 +62,14 @@ export class PlanGateway {
   private readonly taskQueue: string;
   private readonly rpcTimeoutMs: number;
   readonly preflightTimeoutMs: number;
+  private readonly tuning: PlanTuning | undefined;
 
   constructor(options: PlanGatewayOptions) {
     this.client = options.client;
     this.taskQueue = options.taskQueue;
     this.rpcTimeoutMs = options.rpcTimeoutMs ?? 15_000;
     this.preflightTimeoutMs = options.preflightTimeoutMs ?? 30_000;
+    this.tuning = options.tuning;
   }
 
   private withTimeout<T>(fn: () => Promise<T>, ms = this.rpcTimeoutMs): Promise<T> {
@@ -72,7 +82,7 @@ export class PlanGateway {
 
   async start(spec: PlanSpec, startedBy: string): Promise<{ workflowId: string; runId: string }> {
     const workflowId = planWorkflowId(spec.planId);
-    const input: FailbackPlanInput = { spec, startedBy };
+    const input: FailbackPlanInput = { spec, startedBy, ...(this.tuning ? { tuning: this.tuning } : {}) };
     try {
       const handle = await this.withTimeout(() =>
         this.client.workflow.start(PLAN_WORKFLOW_TYPE, {
@@ -119,13 +129,19 @@ export class PlanGateway {
   }
 
   async list(filter: PlanListQuery): Promise<{ plans: PlanSummary[]; nextPageToken: string | null }> {
+    const nextPageToken = decodePageToken(filter.pageToken);
+    if (!nextPageToken) {
+      throw problems.validation([
+        { in: 'querystring', path: '/pageToken', message: 'is not a page token of this list' },
+      ]);
+    }
     try {
       const response = await this.withTimeout(() =>
         this.client.workflowService.listWorkflowExecutions({
           namespace: this.client.options.namespace,
           query: listQuery(filter),
           pageSize: filter.pageSize ?? 50,
-          nextPageToken: decodePageToken(filter.pageToken),
+          nextPageToken,
         }),
       );
       return {

@@ -71,5 +71,17 @@ export function planSummary(raw: RawExecution): PlanSummary {
 export const encodePageToken = (token: Uint8Array | null | undefined): string | null =>
   token && token.length ? Buffer.from(token).toString('base64url') : null;
 
-export const decodePageToken = (token: string | undefined): Uint8Array =>
-  token ? Buffer.from(token, 'base64url') : Buffer.alloc(0);
+/**
+ * Temporal's own page token back from ours. Every visibility store writes JSON tokens; anything else
+ * is refused here, because the server answers a garbled token with an error the client keeps retrying.
+ */
+export function decodePageToken(token: string | undefined): Uint8Array | null {
+  if (!token) return Buffer.alloc(0);
+  const bytes = Buffer.from(token, 'base64url');
+  try {
+    JSON.parse(bytes.toString('utf8'));
+    return bytes;
+  } catch {
+    return null;
+  }
+}
