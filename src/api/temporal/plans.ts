@@ -28,6 +28,7 @@ import {
 import type { PlanStatus } from '../../domain/status.js';
 import { problems, ProblemError } from '../plugins/problems.js';
 import type { PlanDetail, PlanListQuery, PlanSummary, WorkflowStatusName } from '../schemas/plans.js';
+import { isTemporalReachable } from '../../clients/temporal.js';
 import { temporalProblem } from './errors.js';
 import { decodePageToken, encodePageToken, listQuery, planSummary } from './visibility.js';
 
@@ -38,6 +39,8 @@ export interface PlanGatewayOptions {
   taskQueue: string;
   /** How long a query or an Update may wait for a worker before the API answers 503. */
   rpcTimeoutMs?: number;
+  /** How long a call only the server answers (start, list, describe) may take before a 503. */
+  serverTimeoutMs?: number;
   /** The whole dry run, after which POST /v1/preflight answers 504. */
   preflightTimeoutMs?: number;
   /** Passed to every plan started (the emulator's scaled clock); absent against AWS. */
@@ -61,6 +64,7 @@ export class PlanGateway {
   private readonly client: Client;
   private readonly taskQueue: string;
   private readonly rpcTimeoutMs: number;
+  private readonly serverTimeoutMs: number;
   readonly preflightTimeoutMs: number;
   private readonly tuning: PlanTuning | undefined;
 
@@ -68,12 +72,22 @@ export class PlanGateway {
     this.client = options.client;
     this.taskQueue = options.taskQueue;
     this.rpcTimeoutMs = options.rpcTimeoutMs ?? 15_000;
+    this.serverTimeoutMs = options.serverTimeoutMs ?? 5_000;
     this.preflightTimeoutMs = options.preflightTimeoutMs ?? 30_000;
     this.tuning = options.tuning;
   }
 
   private withTimeout<T>(fn: () => Promise<T>, ms = this.rpcTimeoutMs): Promise<T> {
     return this.client.withDeadline(Date.now() + ms, fn);
+  }
+
+  /** Calls the server alone answers (no worker involved) need less patience. */
+  private serverCall<T>(fn: () => Promise<T>): Promise<T> {
+    return this.withTimeout(fn, this.serverTimeoutMs);
+  }
+
+  private problem(error: unknown, what: string) {
+    return temporalProblem(error, what, () => isTemporalReachable(this.client.connection, 1_000));
   }
 
   private handle(planId: string): WorkflowHandle {
@@ -84,7 +98,7 @@ export class PlanGateway {
     const workflowId = planWorkflowId(spec.planId);
     const input: FailbackPlanInput = { spec, startedBy, ...(this.tuning ? { tuning: this.tuning } : {}) };
     try {
-      const handle = await this.withTimeout(() =>
+      const handle = await this.serverCall(() =>
         this.client.workflow.start(PLAN_WORKFLOW_TYPE, {
           taskQueue: this.taskQueue,
           workflowId,
@@ -102,7 +116,7 @@ export class PlanGateway {
       return { workflowId, runId: handle.firstExecutionRunId };
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) throw problems.planExists(spec.planId);
-      throw temporalProblem(error, `starting plan ${spec.planId}`);
+      throw await this.problem(error, `starting plan ${spec.planId}`);
     }
   }
 
@@ -124,7 +138,7 @@ export class PlanGateway {
         }
         throw problems.preflightFailed(`the preflight failed: ${error.cause?.message ?? error.message}`);
       }
-      throw temporalProblem(error, 'running the preflight');
+      throw await this.problem(error, 'running the preflight');
     }
   }
 
@@ -136,7 +150,7 @@ export class PlanGateway {
       ]);
     }
     try {
-      const response = await this.withTimeout(() =>
+      const response = await this.serverCall(() =>
         this.client.workflowService.listWorkflowExecutions({
           namespace: this.client.options.namespace,
           query: listQuery(filter),
@@ -151,14 +165,14 @@ export class PlanGateway {
     } catch (error) {
       if ((error as { code?: number }).code === 3)
         throw problems.badRequest('pageToken is not a token of this list');
-      throw temporalProblem(error, 'listing plans');
+      throw await this.problem(error, 'listing plans');
     }
   }
 
   /** The plan workflow's own status in Temporal; 404 when there is no such plan. */
   private async describe(planId: string): Promise<Described> {
     try {
-      const d = await this.withTimeout(() => this.handle(planId).describe());
+      const d = await this.serverCall(() => this.handle(planId).describe());
       if (d.type !== PLAN_WORKFLOW_TYPE) throw problems.planNotFound(planId);
       return {
         workflowId: d.workflowId,
@@ -169,7 +183,7 @@ export class PlanGateway {
       };
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) throw problems.planNotFound(planId);
-      throw temporalProblem(error, `describing plan ${planId}`);
+      throw await this.problem(error, `describing plan ${planId}`);
     }
   }
 
@@ -229,7 +243,7 @@ export class PlanGateway {
           throw problems.planFinished(planId, described.workflowStatus);
         throw problems.wrongState(planId, error.message);
       }
-      throw temporalProblem(error, `sending ${update.name} to plan ${planId}`);
+      throw await this.problem(error, `sending ${update.name} to plan ${planId}`);
     }
   }
 }
