@@ -101,6 +101,8 @@ async function runPipelinePhase(
       );
     }
   })();
+  // On cancellation (abort) the sender's pending condition rejects too; the phase's own await reports it.
+  grantSender.catch(() => undefined);
 
   const result: PipelinePhaseResult = { phase, results: [] };
   let resources = input.resources;

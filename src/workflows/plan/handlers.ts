@@ -60,6 +60,8 @@ const approve: MessageKind<ApprovePayload> = {
   apply(state, p) {
     if (p.gate === 'failback') state.failbackApproved = { by: p.by, at: nowIso() };
     else state.decisions.set(p.gate, { decision: 'approve', by: p.by });
+    // From this approval on, recovery is concluded: an abort arriving in the same task must not win.
+    if (p.gate === 'primary-validated') state.pastPointOfNoReturn = true;
     return `gate ${p.gate} approved`;
   },
   audit: (p) => ({ action: 'approve', gate: String(p?.gate), ...(p?.comment ? { comment: p.comment } : {}) }),

@@ -159,7 +159,7 @@ function recordResults(state: PlanState, phase: Phase, results: ResourcePhaseRes
     const status = state.resource(r.key);
     if (!status) continue;
     status.state = r.ok ? 'succeeded' : 'failed';
-    status.step = r.error?.step ?? 'verifyRestore';
+    status.step = r.error?.step ?? 'restoreAndVerify';
     if (r.recoveryPoint) status.recoveryPoint = r.recoveryPoint;
     if (r.restore?.retirement) status.retirement = r.restore.retirement;
     if (r.restore) status.restored = r.restore.restored;

@@ -80,18 +80,15 @@ export async function resourceFailback(input: ResourcePipelineInput): Promise<Re
       timed('copyRecoveryPoint', () => awsSteps.copyRecoveryPoint({ ...step, recoveryPoint })),
     );
     result.copy = copy;
-    const restore = await timed('restoreIntoPrimary', () =>
-      awsSteps.restoreIntoPrimary({ ...step, copy, recoveryPoint }),
-    );
-    result.restore = restore;
-    const verification = await timed('verifyRestore', () =>
-      awsSteps.verifyRestore({
+    const { restore, verification } = await timed('restoreAndVerify', () =>
+      awsSteps.restoreAndVerify({
         ...step,
-        restore,
+        copy,
         recoveryPoint,
         ...(input.quiescedAt ? { quiescedAt: input.quiescedAt } : {}),
       }),
     );
+    result.restore = restore;
     result.verification = verification;
     if (!verification.ok) {
       const failed = verification.checks
@@ -128,8 +125,10 @@ async function withCopySlot<T>(
     granted = true;
   });
   const waitStarted = Date.now();
+  let acquired = false;
   try {
     await phase.signal(acquireCopySlotSignal, { key: result.key, quotaClass, workflowId });
+    acquired = true;
     await condition(() => granted);
     if (Date.now() > waitStarted) {
       result.timings.push({
@@ -138,9 +137,14 @@ async function withCopySlot<T>(
         finishedAt: new Date().toISOString(),
       });
     }
-    return await copy();
+    const copied = await copy();
+    // Not awaited: the release leaves in the same workflow task as the next step's command.
+    void phase.signal(releaseCopySlotSignal, { workflowId }).catch(() => undefined);
+    acquired = false;
+    return copied;
   } finally {
-    // Also when cancelled or failed: the slot (or the place in the queue) goes back to the phase.
-    await CancellationScope.nonCancellable(() => phase.signal(releaseCopySlotSignal, { workflowId }));
+    // Cancelled or failed while holding or waiting: the slot (or the queue place) goes back.
+    if (acquired)
+      await CancellationScope.nonCancellable(() => phase.signal(releaseCopySlotSignal, { workflowId }));
   }
 }
