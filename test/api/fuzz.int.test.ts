@@ -55,32 +55,43 @@ function breakSpec(path: number[], kind: number, junk: Json): Json {
   }
   const keys = Object.keys(node);
   const key = keys[kind % Math.max(keys.length, 1)];
-  if (Array.isArray(node)) (node as Json[]).push({ [`unknown_${kind}`]: junk }); // no element shape has it
+  if (Array.isArray(node))
+    (node as Json[]).push({ [`unknown_${kind}`]: junk }); // no element shape has it
   else if (kind % 3 === 0 || key === undefined) node[`unknown_${kind}`] = junk;
   else if (kind % 3 === 1) node.by = 'mallory';
   else {
     const value = node[key];
     // Same type would maybe stay valid: always another JSON type.
-    node[key] = typeof value === 'string' ? (typeof junk === 'string' ? 42 : (junk ?? 7)) : `${JSON.stringify(junk)}!`;
+    node[key] =
+      typeof value === 'string' ? (typeof junk === 'string' ? 42 : (junk ?? 7)) : `${JSON.stringify(junk)}!`;
   }
   return spec;
 }
-const brokenSpec = fc.tuple(fc.array(fc.nat(), { maxLength: 4 }), fc.nat(), fc.jsonValue()).map(([p, k, j]) => breakSpec(p, k, j));
+const brokenSpec = fc
+  .tuple(fc.array(fc.nat(), { maxLength: 4 }), fc.nat(), fc.jsonValue())
+  .map(([p, k, j]) => breakSpec(p, k, j));
 
 describe('no 5xx for generated bad input (property-based)', () => {
   it('any JSON body on every endpoint, with valid or odd tokens', async () => {
     await fc.assert(
-      fc.asyncProperty(endpoint, planId, authorization, fc.jsonValue({ maxDepth: 4 }), async (e, id, auth, body) => {
-        // A JSON body that is a valid plan spec cannot come out of jsonValue in practice, but be sure.
-        const isSpecEndpoint = !e.perPlan && e.method === 'POST';
-        const payload = isSpecEndpoint && typeof body === 'object' && body !== null ? { ...body, by: 'x' } : body;
-        await expectNoServerError({
-          method: e.method,
-          url: e.url.replace('{planId}', id),
-          headers: { ...(auth ? { authorization: auth } : {}), 'content-type': 'application/json' },
-          payload: JSON.stringify(payload) ?? 'null',
-        });
-      }),
+      fc.asyncProperty(
+        endpoint,
+        planId,
+        authorization,
+        fc.jsonValue({ maxDepth: 4 }),
+        async (e, id, auth, body) => {
+          // A JSON body that is a valid plan spec cannot come out of jsonValue in practice, but be sure.
+          const isSpecEndpoint = !e.perPlan && e.method === 'POST';
+          const payload =
+            isSpecEndpoint && typeof body === 'object' && body !== null ? { ...body, by: 'x' } : body;
+          await expectNoServerError({
+            method: e.method,
+            url: e.url.replace('{planId}', id),
+            headers: { ...(auth ? { authorization: auth } : {}), 'content-type': 'application/json' },
+            payload: JSON.stringify(payload) ?? 'null',
+          });
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -106,7 +117,15 @@ describe('no 5xx for generated bad input (property-based)', () => {
         endpoint,
         authorization,
         fc.oneof(
-          fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'application/problem+json', 'multipart/form-data; boundary=x', 'application/json; charset=latin1'),
+          fc.constantFrom(
+            'application/json',
+            'application/json; charset=utf-8',
+            'text/plain',
+            'application/x-www-form-urlencoded',
+            'application/problem+json',
+            'multipart/form-data; boundary=x',
+            'application/json; charset=latin1',
+          ),
           printable(40),
         ),
         fc.oneof(printable(200), fc.json(), fc.constant('')),
@@ -129,7 +148,18 @@ describe('no 5xx for generated bad input (property-based)', () => {
       fc.asyncProperty(
         fc.constantFrom('/v1/plans', '/v1/plans/fuzz-plan/report', '/v1/plans/fuzz-plan'),
         fc.dictionary(
-          fc.oneof(fc.constantFrom('stage', 'application', 'status', 'waitingFor', 'pageSize', 'pageToken', 'format'), printable(10)),
+          fc.oneof(
+            fc.constantFrom(
+              'stage',
+              'application',
+              'status',
+              'waitingFor',
+              'pageSize',
+              'pageToken',
+              'format',
+            ),
+            printable(10),
+          ),
           fc.oneof(printable(30), fc.integer().map(String)),
           { maxKeys: 4 },
         ),

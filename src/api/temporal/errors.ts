@@ -1,4 +1,8 @@
-import { isGrpcServiceError, ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import {
+  isGrpcServiceError,
+  ServiceError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
 import { ProblemError, problems } from '../plugins/problems.js';
 
 // gRPC status codes (stable across every gRPC implementation).
