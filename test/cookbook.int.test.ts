@@ -353,6 +353,7 @@ async function runCommand(command: CookbookCommand, plan: string): Promise<strin
     const e = error as { code?: number; stdout?: string; stderr?: string };
     throw new Error(
       `README.md:${command.line} exited ${e.code}:\n${command.text}\n${e.stdout ?? ''}${e.stderr ?? ''}`,
+      { cause: error },
     );
   }
 }
@@ -380,6 +381,7 @@ describe('README "Operating a failback": every command works as written', () => 
       } catch (error) {
         throw new Error(
           `README.md:${command.line}: ${command.text}\noutput: ${output.slice(0, 2000)}\n${String(error)}`,
+          { cause: error },
         );
       }
     }
