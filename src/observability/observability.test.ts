@@ -1,7 +1,10 @@
 import { Writable } from 'node:stream';
+import { log as activityLog } from '@temporalio/activity';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger, type LogEntry } from '@temporalio/worker';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { planIdOfActivityInput } from './activity-plan-id.js';
+import { activityPlanIdInterceptor, planIdOfActivityInput } from './activity-plan-id.js';
 import { planBindingsFromMeta, planIdOfWorkflow } from './plan-bindings.js';
 import { sdkLevel, sdkLogFunction } from './sdk-runtime.js';
 
@@ -41,6 +44,28 @@ describe('planIdOfActivityInput', () => {
     expect(planIdOfActivityInput([{ accountId: '1' }])).toBeUndefined();
     expect(planIdOfActivityInput([null])).toBeUndefined();
     expect(planIdOfActivityInput([])).toBeUndefined();
+  });
+});
+
+describe('activityPlanIdInterceptor', () => {
+  it('adds the planId of the input to every log line of the activity', async () => {
+    const entries: LogEntry[] = [];
+    const env = new MockActivityEnvironment(
+      { workflowExecution: { workflowId: 'failback-shop-1-failback-rds-instance-db', runId: 'r' } },
+      {
+        interceptors: [activityPlanIdInterceptor],
+        logger: new DefaultLogger('DEBUG', (e) => entries.push(e)),
+      },
+    );
+    await env.run(async (_input: unknown) => activityLog.info('copying'), {
+      plan: { planId: 'shop-1' },
+      phase: 'failback',
+    });
+    const line = entries.find((e) => e.message === 'copying');
+    expect(line?.meta).toMatchObject({
+      planId: 'shop-1',
+      workflowId: 'failback-shop-1-failback-rds-instance-db',
+    });
   });
 });
 
