@@ -35,7 +35,7 @@ const workflowRestrictedImports = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.cache/', 'test-results/', 'emulator/', 'coverage/'] },
+  { ignores: ['node_modules/', 'dist/', '.cache/', 'test-results/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

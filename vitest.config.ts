@@ -20,7 +20,12 @@ export default defineConfig({
         test: {
           name: 'integration',
           sequence: { groupOrder: 1 },
-          include: ['src/**/*.int.test.ts', 'scripts/**/*.int.test.ts', 'test/**/*.int.test.ts'],
+          include: [
+            'src/**/*.int.test.ts',
+            'scripts/**/*.int.test.ts',
+            'test/**/*.int.test.ts',
+            'emulator/**/*.int.test.ts',
+          ],
           exclude: ['**/node_modules/**'],
           // One Temporal dev server and one emulator for the whole run, on free loopback ports.
           globalSetup: ['test/global-setup.ts'],

@@ -80,11 +80,15 @@ async function main(): Promise<void> {
 
   let awsEndpoint = config.aws.endpointUrl;
   if (!awsEndpoint) {
-    const emulator = await startEmulator({ port: Number(process.env.AWS_EMULATOR_PORT || 4566) });
+    const emulator = await startEmulator({
+      port: Number(process.env.AWS_EMULATOR_PORT || 4566),
+      profile: process.env.FAILBACK_EMULATOR_PROFILE || 'demo',
+    });
     watch(emulator.process);
     awsEndpoint = emulator.endpoint;
     env.AWS_ENDPOINT_URL = awsEndpoint;
-    // The emulator accepts any key; these only keep the SDK's credential chain from searching further.
+    // Unknown keys are the orchestrator's own principal in the emulator (emulator/README.md, "Who is
+    // calling"); these also keep the SDK's credential chain from searching further.
     env.AWS_ACCESS_KEY_ID ??= 'demo';
     env.AWS_SECRET_ACCESS_KEY ??= 'demo';
     env.AWS_REGION ??= 'us-east-1';

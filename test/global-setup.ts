@@ -37,7 +37,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   mkdirSync(runDir, { recursive: true });
   const [temporal, emulator, bundle] = await Promise.all([
     startTemporalDevServer({ dbFile: ':memory:', logFile: path.join(runDir, 'temporal.log') }),
-    startEmulator({ logFile: path.join(runDir, 'emulator.log') }),
+    startEmulator({ profile: 'fast', logFile: path.join(runDir, 'emulator.log') }),
     bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quietLogger }),
   ]);
   const workflowBundlePath = path.join(runDir, 'workflow-bundle.js');

@@ -1,9 +1,8 @@
-"""Start the emulator: `python -m failback_emulator --host 127.0.0.1 --port 4566`."""
+"""Start the emulator: `python -m failback_emulator --host 127.0.0.1 --port 4566 --profile fast`."""
 
 import argparse
+import os
 import sys
-
-from moto.server import run_simple, DomainDispatcherApplication, create_backend_app
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -15,12 +14,48 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="allow a non-loopback --host (inside a container only)",
     )
+    parser.add_argument(
+        "--profile",
+        help="timing profile: fast, realistic, demo or a JSON file "
+        "(default: $FAILBACK_EMULATOR_PROFILE or fast)",
+    )
+    parser.add_argument(
+        "--scale",
+        type=float,
+        help="multiply the profile's AWS-like durations by this "
+        "(default: the profile's; $FAILBACK_EMULATOR_SCALE)",
+    )
+    parser.add_argument("--seed", help="seed of the fault decisions (default: $FAILBACK_EMULATOR_SEED or 0)")
     args = parser.parse_args(argv)
     if args.host not in ("127.0.0.1", "localhost", "::1") and not args.allow_any_host:
         print("failback_emulator: refusing to listen beyond loopback", file=sys.stderr)
         return 2
-    app = DomainDispatcherApplication(create_backend_app)
-    print(f"failback emulator listening on http://{args.host}:{args.port}", flush=True)
+
+    # moto's catalogue of public Amazon AMIs costs ~0.5 s of CPU per account and region, and the
+    # failback never launches from it: off unless asked for.
+    os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+
+    from .app import build_app, build_plain_app
+    from .faults import faults
+    from .profile import settings, startup_spec
+
+    try:
+        settings.start(*startup_spec(args.profile, args.scale))
+    except ValueError as error:
+        print(f"failback_emulator: {error}", file=sys.stderr)
+        return 2
+    faults.seed = str(args.seed or os.environ.get("FAILBACK_EMULATOR_SEED") or "0")
+    plain = os.environ.get("FAILBACK_EMULATOR_PLAIN", "")
+    app = build_plain_app(seeding_keys=plain == "keys") if plain else build_app()
+
+    from werkzeug.serving import run_simple
+
+    profile = settings.profile
+    print(
+        f"failback emulator listening on http://{args.host}:{args.port} "
+        f"(profile {profile.name}, scale {profile.scale:g}; admin API at /_emulator/)",
+        flush=True,
+    )
     run_simple(args.host, args.port, app, threaded=True, use_reloader=False)
     return 0
 

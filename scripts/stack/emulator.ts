@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { EmulatorAdmin } from '../../emulator/client.js';
 import { ensureEmulatorPython } from './install.js';
 import { step } from './log.js';
 import { LOG_DIR, REPO_ROOT } from './paths.js';
@@ -9,13 +10,19 @@ export interface Emulator {
   endpoint: string;
   port: number;
   process: ManagedProcess;
+  /** The admin API: profile, per-account settings, faults, events, call counts, reset. */
+  admin: EmulatorAdmin;
   stop(): Promise<void>;
 }
 
 export interface EmulatorOptions {
   port?: number;
-  /** timing profile name or JSON file (see emulator/README.md) */
+  /** timing profile: fast, realistic, demo or a JSON file (see emulator/README.md) */
   profile?: string;
+  /** multiplies the profile's AWS-like durations (realistic: 1/600 unless given) */
+  scale?: number;
+  /** seed of the fault decisions */
+  seed?: string;
   /** Write the server's output here; undefined with `foreground` inherits the terminal. */
   logFile?: string;
   foreground?: boolean;
@@ -28,6 +35,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (await isPortOpen(port)) throw new Error(`port ${port} is already in use: is another emulator running?`);
   const args = ['-m', 'failback_emulator', '--host', '127.0.0.1', '--port', String(port)];
   if (options.profile) args.push('--profile', options.profile);
+  if (options.scale !== undefined) args.push('--scale', String(options.scale));
+  if (options.seed !== undefined) args.push('--seed', options.seed);
   const endpoint = `http://127.0.0.1:${port}`;
   step(`starting the AWS emulator on ${endpoint}${options.profile ? ` (profile ${options.profile})` : ''}…`);
   const logFile = options.foreground
@@ -37,9 +46,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     logFile,
     env: { ...process.env, PYTHONPATH: path.join(REPO_ROOT, 'emulator'), PYTHONUNBUFFERED: '1' },
   });
-  await waitUntil('AWS emulator', async () => (await fetch(`${endpoint}/moto-api/`)).ok, {
+  const admin = new EmulatorAdmin(endpoint);
+  await waitUntil('AWS emulator', async () => (await admin.health()).status === 'ok', {
     timeoutMs: 60_000,
     process: proc,
   });
-  return { endpoint, port, process: proc, stop: () => proc.stop() };
+  return { endpoint, port, process: proc, admin, stop: () => proc.stop() };
 }

@@ -2,7 +2,13 @@ import { CreateTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TASK_QUEUE } from '../domain/contract.js';
-import { asAccount, PRIMARY_ACCOUNT } from '../../test/support/aws.js';
+import {
+  asAccount,
+  ensureRole,
+  orchestratorTrustPolicy,
+  PRIMARY_ACCOUNT,
+  waitForTableActive,
+} from '../../test/support/aws.js';
 import { startTestWorker, testClient, type RunningWorker } from '../../test/support/temporal.js';
 
 // The platform's vertical slice: a workflow on the contract's task queue, a real activity, the real
@@ -13,8 +19,11 @@ describe('environmentProbe (wiring: Temporal → activity → STS → DynamoDB)'
   let connection: Connection;
   const region = 'eu-west-1';
   const tableName = `probe-${Date.now()}`;
+  const externalId = 'x-1';
 
   beforeAll(async () => {
+    // The emulator checks AssumeRole like AWS: the role must exist and trust the orchestrator.
+    await ensureRole(PRIMARY_ACCOUNT, 'failback-access', orchestratorTrustPolicy(externalId));
     const seeder = asAccount(PRIMARY_ACCOUNT, region);
     await seeder.dynamodb.send(
       new CreateTableCommand({
@@ -24,6 +33,7 @@ describe('environmentProbe (wiring: Temporal → activity → STS → DynamoDB)'
         BillingMode: 'PAY_PER_REQUEST',
       }),
     );
+    await waitForTableActive(seeder.dynamodb, tableName);
     await seeder.dynamodb.send(new PutItemCommand({ TableName: tableName, Item: { pk: { S: 'a' } } }));
     worker = await startTestWorker(TASK_QUEUE);
     ({ client, connection } = await testClient());
@@ -44,7 +54,7 @@ describe('environmentProbe (wiring: Temporal → activity → STS → DynamoDB)'
             accountId: PRIMARY_ACCOUNT,
             region,
             roleArn: `arn:aws:iam::${PRIMARY_ACCOUNT}:role/failback-access`,
-            externalId: 'x-1',
+            externalId,
           },
           tableName,
         },
@@ -65,6 +75,7 @@ describe('environmentProbe (wiring: Temporal → activity → STS → DynamoDB)'
             accountId: PRIMARY_ACCOUNT,
             region: 'us-east-1',
             roleArn: `arn:aws:iam::${PRIMARY_ACCOUNT}:role/failback-access`,
+            externalId,
           },
           tableName,
         },

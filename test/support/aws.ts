@@ -1,19 +1,51 @@
-import { awsEnvironment, type AwsEnvironment } from '../../src/activities/aws/clients.js';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { AwsEnvironment, defaultClientSettings } from '../../src/activities/aws/clients.js';
+import { ORCHESTRATOR_ARN } from '../../emulator/client.js';
+import { seedingClientConfig } from '../../scripts/scenario/accounts.js';
+
+export {
+  ensureRole,
+  eventually,
+  orchestratorTrustPolicy,
+  seedingClientConfig,
+  waitForTableActive,
+} from '../../scripts/scenario/accounts.js';
 
 export const PRIMARY_ACCOUNT = '111111111111';
 export const RECOVERY_ACCOUNT = '222222222222';
+export { ORCHESTRATOR_ARN };
+
+const environments = new Map<string, AwsEnvironment>();
 
 /**
- * Acts as an account in the emulator, the way the seeders and assertions of the tests do: through a
- * role in that account (the emulator attributes assumed-role credentials to the role's account).
+ * Acts as an account in the emulator, the way the seeders and assertions of the tests do: as the
+ * account's root through its seeding access key (emulator/README.md, "Seeding"), or, given a
+ * `roleName`, through that role of the account (which must exist and trust the account).
  */
-export function asAccount(
-  accountId: string,
-  region: string,
-  roleName = 'failback-test-admin',
-): AwsEnvironment {
-  return awsEnvironment(
-    { accountId, region, roleArn: `arn:aws:iam::${accountId}:role/${roleName}` },
-    { sessionName: 'failback-tests' },
-  );
+export function asAccount(accountId: string, region: string, roleName?: string): AwsEnvironment {
+  const key = JSON.stringify([accountId, region, roleName]);
+  let environment = environments.get(key);
+  if (!environment) {
+    const settings = { ...defaultClientSettings(), sessionName: 'failback-tests' };
+    const access = {
+      accountId,
+      region,
+      roleArn: `arn:aws:iam::${accountId}:role/${roleName ?? 'root-via-seeding-key'}`,
+    };
+    environment = new AwsEnvironment(access, settings);
+    const seeding = seedingClientConfig(accountId, region);
+    const credentials: AwsCredentialIdentityProvider = roleName
+      ? fromTemporaryCredentials({
+          masterCredentials: seeding.credentials,
+          params: { RoleArn: access.roleArn, RoleSessionName: settings.sessionName },
+          clientConfig: { region, ...(settings.endpoint ? { endpoint: settings.endpoint } : {}) },
+        })
+      : () => Promise.resolve(seeding.credentials);
+    // The product's environment always assumes its role; a seeder is the account itself instead.
+    // Clients are built lazily from `credentials`, so replacing it before first use is enough.
+    (environment as { credentials: AwsCredentialIdentityProvider }).credentials = credentials;
+    environments.set(key, environment);
+  }
+  return environment;
 }

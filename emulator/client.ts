@@ -1,0 +1,181 @@
+/**
+ * A typed client of the emulator's admin API (`/_emulator/…`, see emulator/README.md), for tests,
+ * demo seeders and the benchmark. No AWS SDK involved: plain JSON over HTTP.
+ */
+
+/** The account and principal the emulator attributes to any key it does not know (`test`, `demo`). */
+export const ORCHESTRATOR_ACCOUNT = '123456789012';
+export const ORCHESTRATOR_ARN = `arn:aws:iam::${ORCHESTRATOR_ACCOUNT}:user/failback-orchestrator`;
+
+/** The access key id that acts as the root of `accountId` (any secret): for seeding and assertions. */
+export function seedingKey(accountId: string): string {
+  if (!/^\d{12}$/.test(accountId)) throw new Error(`not an AWS account id: ${accountId}`);
+  return `AKIASEED${accountId}`;
+}
+
+export function seedingCredentials(accountId: string): { accessKeyId: string; secretAccessKey: string } {
+  return { accessKeyId: seedingKey(accountId), secretAccessKey: 'seed' };
+}
+
+export type DurationKind =
+  | 'ec2.instance'
+  | 'ec2.image'
+  | 'ec2.image-copy'
+  | 'ebs.snapshot'
+  | 'ebs.snapshot-copy'
+  | 'rds.instance'
+  | 'rds.instance-restore'
+  | 'rds.instance-rename'
+  | 'rds.snapshot'
+  | 'rds.snapshot-copy'
+  | 'rds.cluster'
+  | 'rds.cluster-restore'
+  | 'rds.cluster-rename'
+  | 'rds.cluster-snapshot'
+  | 'rds.cluster-snapshot-copy'
+  | 'dynamodb.table'
+  | 'dynamodb.backup'
+  | 'dynamodb.restore'
+  | 'dynamodb.export'
+  | 'dynamodb.import'
+  | 'cloudformation.stack'
+  | 'cloudformation.rollback'
+  | 'route53.change';
+
+export type QuotaName = 'ebsConcurrentSnapshotCopiesPerRegion' | 'rdsCrossRegionSnapshotCopiesInProgress';
+
+export interface AccountSettings {
+  durationsMs?: Partial<Record<DurationKind, number>>;
+  quotas?: Partial<Record<QuotaName, number>>;
+  apiLatencyMs?: number | null;
+}
+
+/** What GET /_emulator/profile returns: the benchmark's lower bound is computed from it. */
+export interface TimingModel {
+  name: string;
+  source: string;
+  description: string;
+  scale: number;
+  /** Effective duration of each transitional state, in milliseconds. */
+  durationsMs: Record<DurationKind, number>;
+  awsTypicalSeconds: Partial<Record<DurationKind, number>>;
+  quotas: Record<QuotaName, number>;
+  apiLatencyMs: number;
+  kinds: Record<DurationKind, string>;
+  accounts: Record<string, AccountSettings>;
+}
+
+export interface FaultRule {
+  id?: string;
+  type: 'throttle' | 'error' | 'latency';
+  /** 0..1, default 1: the share of matching requests hit (deterministic from the seed). */
+  rate?: number;
+  /** AWS signing name: ec2, rds, dynamodb, sts, cloudformation, route53, s3, iam, kms… */
+  service?: string;
+  operation?: string;
+  operations?: string[];
+  account?: string;
+  region?: string;
+  /** For `error`: 500 (default) or 503. */
+  status?: number;
+  code?: string;
+  message?: string;
+  latencyMs?: number;
+  /** Let this many matching requests through before the rule applies. */
+  after?: number;
+  /** Inject at most this many times. */
+  count?: number;
+  seed?: string;
+}
+
+export interface EmulatorEvent {
+  type: 'fault' | 'quota';
+  service: string;
+  operation: string;
+  account: string;
+  region: string;
+  code: string;
+  message: string;
+  detail: Record<string, unknown>;
+  time: number;
+  seq: number;
+}
+
+export interface CallCounts {
+  total: number;
+  byOperation: Record<string, number>;
+  byAccount: Record<string, Record<string, number>>;
+}
+
+function query(params: Record<string, string | number | undefined>): string {
+  const entries = Object.entries(params).filter(([, v]) => v !== undefined) as [string, string][];
+  return entries.length ? `?${new URLSearchParams(entries).toString()}` : '';
+}
+
+export class EmulatorAdmin {
+  constructor(readonly endpoint: string) {}
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.endpoint}/_emulator${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const payload = (await response.json()) as T & { error?: string };
+    if (!response.ok)
+      throw new Error(`emulator admin ${method} ${path}: ${payload.error ?? response.status}`);
+    return payload;
+  }
+
+  health(): Promise<{ status: string; version: string; profile: string }> {
+    return this.call('GET', '/health');
+  }
+  profile(): Promise<TimingModel> {
+    return this.call('GET', '/profile');
+  }
+  /** A profile name (fast, realistic, demo), a JSON file path, or a profile object. */
+  setProfile(profile: string | Record<string, unknown>, scale?: number): Promise<TimingModel> {
+    return this.call('PUT', '/profile', { profile, ...(scale === undefined ? {} : { scale }) });
+  }
+  accountSettings(accountId: string): Promise<AccountSettings & { account: string }> {
+    return this.call('GET', `/accounts/${accountId}`);
+  }
+  /** Overrides durations, quotas or latency for one account only (tests share one emulator). */
+  setAccountSettings(accountId: string, settings: AccountSettings): Promise<AccountSettings> {
+    return this.call('PUT', `/accounts/${accountId}`, settings);
+  }
+  clearAccountSettings(accountId: string): Promise<unknown> {
+    return this.call('DELETE', `/accounts/${accountId}`);
+  }
+  faults(): Promise<{ seed: string; rules: (FaultRule & { matched: number; injected: number })[] }> {
+    return this.call('GET', '/faults');
+  }
+  setFaults(rules: FaultRule[], seed?: string): Promise<{ seed: string; rules: FaultRule[] }> {
+    return this.call('PUT', '/faults', { rules, ...(seed === undefined ? {} : { seed }) });
+  }
+  addFault(rule: FaultRule): Promise<FaultRule & { id: string }> {
+    return this.call('POST', '/faults', rule);
+  }
+  removeFault(id: string): Promise<{ removed: number }> {
+    return this.call('DELETE', `/faults/${encodeURIComponent(id)}`);
+  }
+  clearFaults(accountId?: string): Promise<{ removed: number }> {
+    return this.call('DELETE', `/faults${query({ account: accountId })}`);
+  }
+  async events(
+    filter: { account?: string; type?: 'fault' | 'quota'; since?: number } = {},
+  ): Promise<EmulatorEvent[]> {
+    return (await this.call<{ events: EmulatorEvent[] }>('GET', `/events${query(filter)}`)).events;
+  }
+  calls(accountId?: string): Promise<CallCounts> {
+    return this.call('GET', `/calls${query({ account: accountId })}`);
+  }
+  clearCalls(accountId?: string): Promise<unknown> {
+    return this.call('DELETE', `/calls${query({ account: accountId })}`);
+  }
+  /** Without an account: everything (moto's resources too). With one: that account's settings,
+   * fault rules, events and call counts only. */
+  reset(accountId?: string): Promise<{ reset: string }> {
+    return this.call('POST', `/reset${query({ account: accountId })}`);
+  }
+}

@@ -1,0 +1,40 @@
+"""The WSGI layer in front of moto: admin routes, call counting, latency, faults and guards."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from . import admin, context, errors, requests
+from .faults import faults
+from .journal import journal
+from .profile import settings
+
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+class EmulatorMiddleware:
+    def __init__(self, app: WsgiApp) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO", "").startswith(admin.PREFIX):
+            return admin.handle(environ, start_response)
+        req = requests.parse(environ)
+        if req is None:  # moto's own API, unsigned requests: untouched
+            return self.app(environ, start_response)
+        journal.count_call(req.account, req.service, req.operation)
+        decision = faults.decide(req)
+        latency_ms = settings.api_latency_ms(req.account) + decision.latency_ms
+        if latency_ms > 0:
+            time.sleep(latency_ms / 1000.0)
+        error = decision.error or context.check_guards(req)
+        if error is not None:
+            status, headers, body = errors.render(req, error)
+            start_response(status, headers)
+            return [body]
+        with context.serving(req):
+            # moto builds the whole response inside this call, so the context covers it.
+            return list(self.app(environ, start_response))

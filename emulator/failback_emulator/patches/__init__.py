@@ -1,0 +1,29 @@
+"""Patches to moto's models and responses, one module per concern; installed once at start-up."""
+
+from __future__ import annotations
+
+import importlib
+
+MODULES = (
+    "ec2_snapshots",
+    "ec2_images",
+    "ec2_instances",
+    "rds_snapshots",
+    "rds_instances",
+    "rds_clusters",
+    "dynamodb_tables",
+    "dynamodb_transfer",
+    "sts_trust",
+    "cloudformation",
+    "route53",
+)
+_installed = False
+
+
+def install_all() -> None:
+    global _installed
+    if _installed:
+        return
+    for name in MODULES:
+        importlib.import_module(f"{__name__}.{name}").install()
+    _installed = True

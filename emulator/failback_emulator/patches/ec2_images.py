@@ -1,0 +1,187 @@
+"""AMIs: pending -> available, sharing by launch permission, CopyImage across accounts with
+encryption (Encrypted, KmsKeyId), ClientToken and tags, CreateImage tagging its snapshots."""
+
+from __future__ import annotations
+
+import types
+from typing import Any
+
+from moto.core.responses import ActionResult
+from moto.ec2.exceptions import EC2ClientError, InvalidAMIIdError
+from moto.ec2.models import ec2_backends
+from moto.ec2.models.amis import Ami, AmiBackend
+from moto.ec2.responses.amis import AmisResponse
+from moto.ec2.utils import random_ami_id
+
+from .. import timing
+from . import ec2_snapshots
+from .common import existing_backends, replace
+
+
+def image_visible(ami: Ami, account: str) -> bool:
+    """AWS shows an AMI to its owner, to everyone when public, and to accounts with a launch permission."""
+    return (
+        ami.owner_id == account
+        or ami.is_public
+        or any(lp.get("UserId") == account for lp in ami.launch_permissions)
+    )
+
+
+def find_image(backend: Any, image_id: str, region: str) -> Ami | None:
+    """The AMI `image_id` in `region` as `backend`'s account may see it (own first), or None."""
+    own = ec2_backends[backend.account_id][region] if region != backend.region_name else backend
+    if image_id in own.amis:
+        return own.amis[image_id]
+    for _, _, other in existing_backends(ec2_backends, region):
+        ami = other.amis.get(image_id)
+        if ami is not None and image_visible(ami, backend.account_id):
+            return ami
+    return None
+
+
+def unavailable(image_id: str) -> EC2ClientError:
+    return EC2ClientError(
+        "InvalidAMIID.Unavailable", f"The image id '[{image_id}]' is not available (pending)"
+    )
+
+
+def _tags(tag_specifications: list[dict[str, Any]], resource_type: str) -> list[dict[str, str]]:
+    return [
+        t
+        for spec in tag_specifications
+        if spec.get("ResourceType") == resource_type
+        for t in spec.get("Tags", [])
+    ]
+
+
+def create_image(
+    self: AmiBackend, instance_id: str, name: str, description: str, tag_specifications: list[dict[str, Any]]
+) -> Ami:
+    # moto refuses snapshot tag specifications; AWS tags the AMI's snapshots with them.
+    image_specs = [s for s in tag_specifications if s.get("ResourceType") != "snapshot"]
+    ami = create_image.__wrapped__(self, instance_id, name, description, image_specs)  # type: ignore[attr-defined]
+    for tag in _tags(tag_specifications, "snapshot"):
+        ami.ebs_snapshot.add_tag(tag["Key"], tag["Value"])
+    timing.begin(ami, "ec2.image", self.account_id, "pending")  # type: ignore[attr-defined]
+    timing.follow(ami.ebs_snapshot, ami)
+    return ami
+
+
+def copy_image(
+    self: AmiBackend,
+    source_image_id: str,
+    source_region: str,
+    name: str | None = None,
+    description: str | None = None,
+    encrypted: bool = False,
+    kms_key_id: str | None = None,
+    client_token: str | None = None,
+    tag_specifications: list[dict[str, Any]] | None = None,
+) -> Ami:
+    tokens: dict[str, str] = self.__dict__.setdefault("_fb_copy_tokens", {})
+    if client_token and client_token in tokens and tokens[client_token] in self.amis:
+        return self.amis[tokens[client_token]]
+    account: str = self.account_id  # type: ignore[attr-defined]
+    source = find_image(self, source_image_id, source_region)
+    if source is None:
+        raise InvalidAMIIdError(source_image_id)
+    if timing.in_progress(source):
+        raise unavailable(source_image_id)
+    if source.owner_id != account and not ec2_snapshots.snapshot_visible(source.ebs_snapshot, account):
+        raise EC2ClientError("InvalidRequest", "You do not have permission to access the storage of this ami")
+    if kms_key_id and not encrypted:
+        raise EC2ClientError(
+            "InvalidParameterDependency", "The parameter KmsKeyId requires the parameter Encrypted to be set."
+        )
+    ec2_snapshots.enforce_copy_quota(self, weight=1)
+    ami = Ami(self, random_ami_id(), instance=None, source_ami=source, name=name, description=description)
+    self.amis[ami.id] = ami
+    snapshot = ami.ebs_snapshot
+    if encrypted or source.ebs_snapshot.encrypted:
+        snapshot.encrypted = True
+        snapshot.kms_key_id = kms_key_id or self._create_default_encryption_key()  # type: ignore[attr-defined]
+    for tag in _tags(tag_specifications or [], "image"):
+        ami.add_tag(tag["Key"], tag["Value"])
+    for tag in _tags(tag_specifications or [], "snapshot"):
+        snapshot.add_tag(tag["Key"], tag["Value"])
+    transition = timing.begin(ami, "ec2.image-copy", account, "pending")
+    timing.follow(snapshot, ami)
+    ec2_snapshots.copies.add(account, self.region_name, transition.ready_at)  # type: ignore[attr-defined]
+    if client_token:
+        tokens[client_token] = ami.id
+    return ami
+
+
+def describe_images(
+    self: AmiBackend, ami_ids: Any = None, filters: Any = None, exec_users: Any = None, owners: Any = None
+) -> list[Ami]:
+    # AWS lists the images the caller may launch: its own, public ones and those shared with it.
+    pool = dict(self.amis)
+    for _, _, other in existing_backends(ec2_backends, self.region_name):  # type: ignore[attr-defined]
+        if other is self:
+            continue
+        for ami in list(other.amis.values()):
+            if ami.id not in pool and ami.owner_alias != "amazon" and image_visible(ami, self.account_id):  # type: ignore[attr-defined]
+                pool[ami.id] = ami
+    view = types.SimpleNamespace(amis=pool, deleted_amis=self.deleted_amis, account_id=self.account_id)  # type: ignore[attr-defined]
+    return describe_images.__wrapped__(view, ami_ids, filters, exec_users, owners)  # type: ignore[attr-defined]
+
+
+def _own(self: AmiBackend, ami_id: str) -> Ami:
+    # Only the owner changes or reads an AMI's attributes, even when it is shared.
+    if ami_id not in self.amis:
+        raise InvalidAMIIdError(ami_id)
+    return self.amis[ami_id]
+
+
+def modify_image_attribute(
+    self: AmiBackend, ami_id: str, launch_permissions_to_add: Any, launch_permissions_to_remove: Any
+) -> None:
+    _own(self, ami_id)
+    return modify_image_attribute.__wrapped__(
+        self, ami_id, launch_permissions_to_add, launch_permissions_to_remove
+    )  # type: ignore[attr-defined]
+
+
+def describe_image_attribute(self: AmiBackend, ami_id: str, attribute_name: str) -> Any:
+    return getattr(_own(self, ami_id), attribute_name)
+
+
+def copy_image_response(self: AmisResponse) -> ActionResult:
+    self.error_on_dryrun()
+    image = self.ec2_backend.copy_image(
+        self._get_param("SourceImageId"),
+        self._get_param("SourceRegion"),
+        name=self._get_param("Name"),
+        description=self._get_param("Description"),
+        encrypted=str(self._get_param("Encrypted", False)).lower() == "true",
+        kms_key_id=self._get_param("KmsKeyId"),
+        client_token=self._get_param("ClientToken"),
+        tag_specifications=self._get_param("TagSpecifications", []),
+    )
+    return ActionResult({"ImageId": image.id})
+
+
+def _block_device_mappings(self: Ami) -> list[dict[str, Any]]:
+    snapshot = self.ebs_snapshot
+    ebs = {
+        "SnapshotId": snapshot.id,
+        "VolumeSize": 15,
+        "DeleteOnTermination": False,
+        "VolumeType": "standard",
+    }
+    ebs["Encrypted"] = bool(snapshot.encrypted)
+    if snapshot.kms_key_id:
+        ebs["KmsKeyId"] = snapshot.kms_key_id
+    return [{"DeviceName": self.root_device_name, "Ebs": ebs}]
+
+
+def install() -> None:
+    timing.lazy_attribute(Ami, "state")
+    Ami.block_device_mappings = property(_block_device_mappings)  # type: ignore[assignment]
+    replace(AmiBackend, "create_image", create_image)
+    replace(AmiBackend, "copy_image", copy_image)
+    replace(AmiBackend, "describe_images", describe_images)
+    replace(AmiBackend, "modify_image_attribute", modify_image_attribute)
+    replace(AmiBackend, "describe_image_attribute", describe_image_attribute)
+    replace(AmisResponse, "copy_image", copy_image_response)

@@ -1,0 +1,143 @@
+"""RDS DB instances: creating -> available (create and restore), renaming -> available (the old
+identifier stays taken until the rename is done), state checks AWS makes, and
+RestoreDBInstanceFromDBSnapshot from a snapshot ARN shared by another account."""
+
+from __future__ import annotations
+
+import copy
+import time
+from collections.abc import Callable
+from typing import Any
+
+from moto.rds.exceptions import (
+    DBClusterSnapshotAlreadyExistsError,
+    DBInstanceAlreadyExists,
+    DBSnapshotAlreadyExistsError,
+    InvalidParameterValue,
+    RDSClientError,
+)
+from moto.rds.models import DBCluster, DBInstance, RDSBackend
+
+from .. import context, timing
+from . import rds_snapshots
+from .common import replace
+
+_CREATE_KINDS = {
+    "CreateDBInstance": "rds.instance",
+    "CreateDBInstanceReadReplica": "rds.instance",
+    "RestoreDBInstanceFromDBSnapshot": "rds.instance-restore",
+    "RestoreDBInstanceToPointInTime": "rds.instance-restore",
+}
+
+
+def reserved(backend: RDSBackend, attribute: str) -> dict[str, float]:
+    """Identifiers freed by a rename still in progress: name -> when it is free."""
+    names: dict[str, float] = backend.__dict__.setdefault(attribute, {})
+    now = time.time()
+    for name in [n for n, until in names.items() if until <= now]:
+        del names[name]
+    return names
+
+
+def require_available(database: DBInstance) -> None:
+    if timing.in_progress(database) or database.status not in ("available", "storage-optimization"):
+        raise RDSClientError(
+            "InvalidDBInstanceState",
+            f"Database instance {database.db_instance_identifier} is not in the available state "
+            f"(it is {database.status}).",
+        )
+
+
+def create_db_instance(self: RDSBackend, db_kwargs: dict[str, Any]) -> DBInstance:
+    if db_kwargs["db_instance_identifier"] in reserved(self, "_fb_renamed_instances"):
+        raise DBInstanceAlreadyExists()
+    database = create_db_instance.__wrapped__(self, db_kwargs)  # type: ignore[attr-defined]
+    kind = _CREATE_KINDS.get(context.current_operation())
+    if kind:
+        timing.begin(database, kind, self.account_id, "creating")
+    return database
+
+
+def modify_db_instance(
+    self: RDSBackend, db_instance_identifier: str, db_kwargs: dict[str, Any]
+) -> DBInstance:
+    database = self.describe_db_instances(db_instance_identifier)[0]
+    require_available(database)
+    new_id = db_kwargs.get("new_db_instance_identifier")
+    if new_id and (new_id in self.databases or new_id in reserved(self, "_fb_renamed_instances")):
+        raise DBInstanceAlreadyExists()
+    result = modify_db_instance.__wrapped__(self, db_instance_identifier, db_kwargs)  # type: ignore[attr-defined]
+    if new_id:
+        transition = timing.begin(database, "rds.instance-rename", self.account_id, "renaming")
+        reserved(self, "_fb_renamed_instances")[db_instance_identifier] = transition.ready_at
+    return result
+
+
+def create_db_snapshot(self: RDSBackend, db_instance_identifier: str, *args: Any, **kwargs: Any) -> Any:
+    database = self.databases.get(db_instance_identifier)
+    if database is not None and kwargs.get("snapshot_type", "manual") == "manual":
+        require_available(database)
+    return create_db_snapshot.__wrapped__(self, db_instance_identifier, *args, **kwargs)  # type: ignore[attr-defined]
+
+
+def restore_db_instance_from_db_snapshot(
+    self: RDSBackend, from_snapshot_id: str, overrides: dict[str, Any]
+) -> DBInstance:
+    # moto's own version looks the snapshot up in the caller's account only and drops the ARN's account.
+    snapshot = rds_snapshots.resolve(self, from_snapshot_id, cluster=False)
+    if snapshot.backend.region_name != self.region_name:
+        raise InvalidParameterValue("The snapshot must be in the same region as the restored DB instance.")
+    rds_snapshots.require_available(snapshot, cluster=False)
+    original = snapshot.database
+    if overrides["db_instance_identifier"] in self.databases:
+        raise DBInstanceAlreadyExists()
+    props: dict[str, Any] = {}
+    skipped = {
+        "backend",
+        "db_parameter_group_name",
+        "vpc_security_group_ids",
+        "max_allocated_storage",
+        "db_subnet_group",
+    }
+    for key, value in original.__dict__.items():
+        key = key[1:] if key.startswith("_") else key
+        if key not in skipped and not key.startswith("fb_"):
+            props[key] = copy.copy(value)
+    props["kms_key_id"] = snapshot.kms_key_id
+    props["storage_encrypted"] = snapshot.encrypted
+    if not original.option_group_supplied:
+        props.pop("option_group_name", None)
+    if snapshot.backend is not self:
+        # Names of the owner's subnet and option groups mean nothing in this account.
+        props.pop("db_subnet_group_name", None)
+        props.pop("option_group_name", None)
+    if "allocated_storage" in overrides and overrides["allocated_storage"] < snapshot.allocated_storage:
+        raise InvalidParameterValue(
+            "The allocated storage size can't be less than the source snapshot or backup size."
+        )
+    for key, value in overrides.items():
+        if value:
+            props[key] = value
+    return self.create_db_instance(props)
+
+
+def _tolerant(original: Callable[[Any], None]) -> Callable[[Any], None]:
+    # moto names automated snapshots by identifier and minute: a rename followed by a restore under
+    # the old name collides. AWS keys them by resource id; one automated snapshot is enough here.
+    def save_automated_backup(self: Any) -> None:
+        try:
+            original(self)
+        except (DBSnapshotAlreadyExistsError, DBClusterSnapshotAlreadyExistsError):
+            pass
+
+    return save_automated_backup
+
+
+def install() -> None:
+    for cls in (DBInstance, DBCluster):
+        cls.save_automated_backup = _tolerant(cls.__dict__["save_automated_backup"])  # type: ignore[method-assign]
+    timing.lazy_attribute(DBInstance, "status")
+    replace(RDSBackend, "create_db_instance", create_db_instance)
+    replace(RDSBackend, "modify_db_instance", modify_db_instance)
+    replace(RDSBackend, "create_db_snapshot", create_db_snapshot)
+    replace(RDSBackend, "restore_db_instance_from_db_snapshot", restore_db_instance_from_db_snapshot)
