@@ -7,13 +7,13 @@ import errors from './plugins/errors.js';
 import metrics from './plugins/metrics.js';
 import { childLoggerFactory } from './plugins/request-log.js';
 import swagger from './plugins/swagger.js';
-import { validatorCompiler } from './plugins/validation.js';
+import { addSharedSchema, validatorCompiler } from './plugins/validation.js';
 import { healthRoutes, type HealthDependencies } from './routes/health/index.js';
 import { planRoutes } from './routes/plans/index.js';
 import { reportRoutes } from './routes/plans/report.js';
 import { stepRoutes } from './routes/plans/steps.js';
 import { preflightRoutes } from './routes/preflight/index.js';
-import { ProblemSchema } from './schemas/problem.js';
+import { SHARED_SCHEMAS } from './schemas/shared.js';
 import type { PlanGateway } from './temporal/plans.js';
 
 export interface AppDependencies extends HealthDependencies {
@@ -31,7 +31,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     routerOptions: { maxParamLength: 200 },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
-  app.addSchema(ProblemSchema);
+  for (const schema of SHARED_SCHEMAS) {
+    app.addSchema(schema);
+    addSharedSchema(schema);
+  }
 
   await app.register(errors);
   await app.register(metrics);

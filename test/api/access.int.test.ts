@@ -117,6 +117,7 @@ describe('public operational endpoints', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(doc.components.schemas.Problem).toBeDefined();
+    expect(doc.components.schemas.PlanSpec).toMatchObject({ type: 'object', additionalProperties: false });
     for (const e of ENDPOINTS) {
       const operation = doc.paths[e.url]?.[e.method.toLowerCase()];
       expect(operation, label(e)).toBeDefined();

@@ -40,9 +40,11 @@ export const validatorCompiler: FastifySchemaCompiler<FastifySchema> = ({ schema
   return validate as ReturnType<FastifySchemaCompiler<FastifySchema>>;
 };
 
-/** Shared schemas referenced by `$ref` from route schemas (the Problem document). */
-export function addSharedSchema(schema: { $id: string }): void {
-  for (const ajv of [bodyAjv, textAjv]) if (!ajv.getSchema(schema.$id)) ajv.addSchema(schema);
+/** Shared schemas referenced by `$ref` from route schemas (the plan spec, the Problem document). */
+export function addSharedSchema(schema: object): void {
+  const id = (schema as { $id?: unknown }).$id;
+  if (typeof id !== 'string') throw new Error('a shared schema needs an $id');
+  for (const ajv of [bodyAjv, textAjv]) if (!ajv.getSchema(id)) ajv.addSchema(schema);
 }
 
 const branchOf = (error: ErrorObject, anyOf: ErrorObject): string | undefined =>

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { checkPlanRules } from '../../../domain/plan-rules.js';
-import { PlanSpecSchema } from '../../../domain/plan-spec.js';
 import { callerName } from '../../plugins/auth.js';
 import { problems } from '../../plugins/problems.js';
 import {
@@ -10,6 +9,7 @@ import {
   PlanParamsSchema,
   PlanStartedSchema,
 } from '../../schemas/plans.js';
+import { PlanSpecBody } from '../../schemas/shared.js';
 import type { PlanGateway } from '../../temporal/plans.js';
 import { problemResponses, SECURED } from '../responses.js';
 
@@ -33,7 +33,7 @@ export const planRoutes: FastifyPluginAsyncTypebox<PlanRoutesOptions> = async (a
         tags: ['plans'],
         summary: 'Start a plan from a plan spec',
         security: SECURED,
-        body: PlanSpecSchema,
+        body: PlanSpecBody,
         response: {
           201: PlanStartedSchema,
           ...problemResponses(400, 401, 403, 409, 503),

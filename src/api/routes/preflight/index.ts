@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { PlanSpecSchema } from '../../../domain/plan-spec.js';
 import { PreflightReportSchema } from '../../schemas/preflight.js';
+import { PlanSpecBody } from '../../schemas/shared.js';
 import type { PlanGateway } from '../../temporal/plans.js';
 import { assertPlanRules } from '../plans/index.js';
 import { problemResponses, SECURED } from '../responses.js';
@@ -23,7 +23,7 @@ export const preflightRoutes: FastifyPluginAsyncTypebox<PreflightRoutesOptions> 
         summary:
           'Dry run: resolve resources, check access and conflicts, show what would be created, retired, copied',
         security: SECURED,
-        body: PlanSpecSchema,
+        body: PlanSpecBody,
         response: { 200: PreflightReportSchema, ...problemResponses(400, 401, 403, 502, 503, 504) },
       },
     },
