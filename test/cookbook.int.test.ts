@@ -5,9 +5,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { PlanDetail, PlanSummary } from '../src/api/schemas/plans.js';
-import type { AuditEntry, PlanStatus } from '../src/domain/status.js';
+import type { PlanStatus } from '../src/domain/status.js';
 import { eventually, newPlanId, startTestApi, TOKENS, type TestApi } from './support/api.js';
 import { cookbookCommands, type CookbookCommand } from './support/cookbook.js';
+import { PLAN_NAMES, RULES, type PlanName, type Rule } from './support/cookbook-rules.js';
 import { fakeActivities } from './support/fake-activities.js';
 import { validSpec } from './support/specs.js';
 import { startWorkerWith, uniqueTaskQueue, type RunningWorker } from './support/temporal.js';
@@ -17,235 +18,19 @@ import { startWorkerWith, uniqueTaskQueue, type RunningWorker } from './support/
  * `temporal` binary against a real Temporal server and the API on a loopback port. The commands drive
  * real plan workflows through their gates; the plans' AWS steps are the canned activities of the
  * workflow tests, since this checks the commands, not AWS. Each command is matched by exactly one rule
- * below, which says on which plan it runs, what the plan must be waiting for first, and what must follow.
+ * (support/cookbook-rules.ts), which says on which plan it runs, what the plan must be waiting for first, and what must follow.
  */
 const run = promisify(execFile);
 const taskQueue = uniqueTaskQueue('cookbook');
-const plans = {
-  main: newPlanId('book'),
-  retry: newPlanId('book-retry'),
-  reject: newPlanId('book-reject'),
-  abort: newPlanId('book-abort'),
-  cli: newPlanId('book-cli'),
-  cliRetry: newPlanId('book-cli-retry'),
-  cliReject: newPlanId('book-cli-reject'),
-  cliAbort: newPlanId('book-cli-abort'),
-};
-type PlanName = keyof typeof plans;
+const plans = Object.fromEntries(
+  PLAN_NAMES.map((name) => [name, newPlanId(`book-${name.toLowerCase()}`)]),
+) as Record<PlanName, string>;
 
 let api: TestApi;
 let worker: RunningWorker;
 let apiUrl: string;
 let workDir: string;
 let binDir: string;
-
-interface Rule {
-  match: RegExp;
-  plan: PlanName;
-  /** What the plan must wait for before the command: a FailbackWaitingFor keyword, or a stage. */
-  before?: { waitingFor?: string; stage?: string; listed?: boolean };
-  after?: (output: string, plan: string) => Promise<void> | void;
-  used?: number;
-}
-
-const audited =
-  (action: AuditEntry['action'], by: string, gate?: string) => async (_: string, plan: string) => {
-    const status = await statusOf(plan);
-    expect(status.audit).toContainEqual(
-      expect.objectContaining({ action, by, outcome: 'accepted', ...(gate ? { gate } : {}) }),
-    );
-  };
-const accepted = (output: string) => expect(JSON.parse(output)).toMatchObject({ accepted: true });
-
-const RULES: Rule[] = [
-  {
-    match: /\/v1\/preflight"/,
-    plan: 'main',
-    after: (out) => expect(JSON.parse(out)).toMatchObject({ ok: true }),
-  },
-  {
-    match: /-X POST "\$API\/v1\/plans" /,
-    plan: 'main',
-    after: (out, plan) =>
-      expect(JSON.parse(out)).toMatchObject({ planId: plan, workflowId: `failback-${plan}` }),
-  },
-  {
-    match: /"\$API\/v1\/plans\?/,
-    plan: 'main',
-    before: { listed: true },
-    after: (out, plan) => expect(JSON.parse(out).plans.map((p: PlanSummary) => p.planId)).toContain(plan),
-  },
-  {
-    match: /"\$API\/v1\/plans\/\$PLAN" -H/,
-    plan: 'main',
-    after: (out, plan) => expect(JSON.parse(out)).toMatchObject({ planId: plan, status: { planId: plan } }),
-  },
-  {
-    match: /approvals.*\n.*\n.*"gate":"primary-ready","decision":"approve"/,
-    plan: 'main',
-    before: { waitingFor: 'gate:primary-ready' },
-    after: accepted,
-  },
-  {
-    match: /"gate":"test-failback","decision":"approve"/,
-    plan: 'main',
-    before: { waitingFor: 'gate:test-failback' },
-    after: accepted,
-  },
-  {
-    match: /\/maintenance-window"/,
-    plan: 'main',
-    before: { waitingFor: 'maintenance-window' },
-    after: accepted,
-  },
-  { match: /"gate":"failback","decision":"approve"/, plan: 'main', after: accepted },
-  { match: /\/dns-cutover"/, plan: 'main', before: { waitingFor: 'dns-cutover' }, after: accepted },
-  {
-    match: /"gate":"primary-validated","decision":"approve"/,
-    plan: 'main',
-    before: { waitingFor: 'gate:primary-validated' },
-    after: accepted,
-  },
-  { match: /\/retry"/, plan: 'retry', before: { waitingFor: 'operator' }, after: accepted },
-  {
-    match: /"decision":"reject"/,
-    plan: 'reject',
-    before: { waitingFor: 'gate:test-failback' },
-    after: accepted,
-  },
-  { match: /\/abort"/, plan: 'abort', after: accepted },
-  {
-    match: /report\?format=markdown/,
-    plan: 'main',
-    before: { stage: 'completed' },
-    after: (_, plan) => {
-      const markdown = readFileSync(path.join(workDir, plan, `failback-${plan}.md`), 'utf8');
-      expect(markdown).toContain(`# Failback report: ${plan}`);
-      expect(markdown).toMatch(/\| RTO to primary validated \| \S+Z \| \S+Z \| [\d.]+ s \|/);
-    },
-  },
-  {
-    match: /\/report" -H/,
-    plan: 'main',
-    after: (out) =>
-      expect(JSON.parse(out)).toMatchObject({ outcome: { result: 'completed' }, dataChecks: { failed: 0 } }),
-  },
-  { match: /\/healthz"/, plan: 'main', after: (out) => expect(JSON.parse(out)).toEqual({ status: 'ok' }) },
-  {
-    match: /\/readyz"/,
-    plan: 'main',
-    after: (out) => expect(JSON.parse(out)).toMatchObject({ status: 'ready' }),
-  },
-  {
-    match: /\/metrics"/,
-    plan: 'main',
-    after: (out) => expect(out).toContain('failback_api_requests_total{'),
-  },
-  {
-    match: /\/openapi\.json"/,
-    plan: 'main',
-    after: (_, plan) =>
-      expect(JSON.parse(readFileSync(path.join(workDir, plan, 'openapi.json'), 'utf8')).openapi).toBe(
-        '3.1.0',
-      ),
-  },
-  {
-    match: /^printf /,
-    plan: 'cli',
-    after: (_, plan) =>
-      expect(JSON.parse(readFileSync(path.join(workDir, plan, 'plan-input.json'), 'utf8'))).toMatchObject({
-        spec: { planId: plan },
-        startedBy: 'olga',
-      }),
-  },
-  {
-    match: /temporal workflow start /,
-    plan: 'cli',
-    after: (out, plan) => expect(out).toContain(`failback-${plan}`),
-  },
-  {
-    match: /list --query 'FailbackStage="awaiting-primary-ready"'/,
-    plan: 'cli',
-    before: { waitingFor: 'gate:primary-ready', listed: true },
-    after: (out, plan) => expect(out).toContain(`failback-${plan}`),
-  },
-  {
-    match: /list --query 'FailbackWaitingFor="gate:primary-ready"/,
-    plan: 'cli',
-    after: (out, plan) => expect(out).toContain(`failback-${plan}`),
-  },
-  {
-    match: /list --query "FailbackPlanId=/,
-    plan: 'cli',
-    after: (out, plan) => expect(out).toContain(`failback-${plan}`),
-  },
-  {
-    match: /list --query 'WorkflowType="failbackPlan"/,
-    plan: 'cli',
-    after: (out, plan) => expect(out).toContain(`failback-${plan}`),
-  },
-  {
-    match: /workflow query /,
-    plan: 'cli',
-    after: (out, plan) => {
-      expect(out).toMatch(new RegExp(`"planId":\\s*"${plan}"`));
-      expect(out).toMatch(/"stage":\s*"awaiting-primary-ready"/);
-    },
-  },
-  {
-    match: /workflow describe /,
-    plan: 'cli',
-    after: (out, plan) => expect(out).toContain(`failback-${plan}`),
-  },
-  {
-    match: /--name approve \\\n.*"gate":"primary-ready"/,
-    plan: 'cli',
-    before: { waitingFor: 'gate:primary-ready' },
-    after: audited('approve', 'anna', 'primary-ready'),
-  },
-  {
-    match: /--name approve --input '\{"gate":"test-failback"/,
-    plan: 'cli',
-    before: { waitingFor: 'gate:test-failback' },
-    after: audited('approve', 'anna', 'test-failback'),
-  },
-  {
-    match: /--name setMaintenanceWindow/,
-    plan: 'cli',
-    before: { waitingFor: 'maintenance-window' },
-    after: audited('setMaintenanceWindow', 'olga'),
-  },
-  {
-    match: /update execute .*--name approveGate/,
-    plan: 'cli',
-    after: (out) => expect(out).toContain('gate failback approved'),
-  },
-  {
-    match: /--name dnsCutoverComplete/,
-    plan: 'cli',
-    before: { waitingFor: 'dns-cutover' },
-    after: audited('dnsCutoverComplete', 'anna'),
-  },
-  {
-    match: /--name approve --input '\{"gate":"primary-validated"/,
-    plan: 'cli',
-    before: { waitingFor: 'gate:primary-validated' },
-    after: audited('approve', 'anna', 'primary-validated'),
-  },
-  {
-    match: /--name retry /,
-    plan: 'cliRetry',
-    before: { waitingFor: 'operator' },
-    after: audited('retry', 'olga'),
-  },
-  {
-    match: /--name reject /,
-    plan: 'cliReject',
-    before: { waitingFor: 'gate:test-failback' },
-    after: audited('reject', 'anna', 'test-failback'),
-  },
-  { match: /--name abort /, plan: 'cliAbort', after: audited('abort', 'olga') },
-];
 
 async function statusOf(plan: string): Promise<PlanStatus> {
   const response = await api.request('viewer', { method: 'GET', url: `/v1/plans/${plan}` });
@@ -377,7 +162,7 @@ describe('README "Operating a failback": every command works as written', () => 
       if (rule.before) await waitFor(plan, rule.before);
       const output = await runCommand(command, plan);
       try {
-        await rule.after?.(output, plan);
+        await rule.after?.({ output, plan, dir: path.join(workDir, plan), statusOf });
       } catch (error) {
         throw new Error(
           `README.md:${command.line}: ${command.text}\noutput: ${output.slice(0, 2000)}\n${String(error)}`,
