@@ -58,8 +58,10 @@ class Rule:
         if not 0.0 <= rate <= 1.0:
             raise ValueError("fault rule rate must be between 0 and 1")
         status = int(data.get("status", 500))
-        if data["type"] == "error" and not 500 <= status <= 599:
-            raise ValueError("an error rule's status must be a 5xx")
+        # A 4xx only with the code AWS answers (a quota, a limit): the caller's handling of it is tested.
+        client_error = 400 <= status <= 499 and bool(data.get("code"))
+        if data["type"] == "error" and not (500 <= status <= 599 or client_error):
+            raise ValueError("an error rule's status must be a 5xx, or a 4xx with its code")
         return Rule(
             id=str(data.get("id") or f"rule-{next(_ids)}"),
             type=data["type"],

@@ -1,6 +1,7 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -80,6 +81,9 @@ export class AwsEnvironment {
   }
   get rds(): RDSClient {
     return this.client('rds', () => new RDSClient(this.common()));
+  }
+  get kms(): KMSClient {
+    return this.client('kms', () => new KMSClient(this.common()));
   }
   get dynamodb(): DynamoDBClient {
     return this.client('dynamodb', () => new DynamoDBClient(this.common()));
