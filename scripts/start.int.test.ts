@@ -19,6 +19,7 @@ describe('npm start', () => {
         ui: await freePort(),
         emulator: await freePort(),
         api: await freePort(),
+        workerMetrics: await freePort(),
       };
       const env = {
         ...process.env,
@@ -29,6 +30,8 @@ describe('npm start', () => {
         FAILBACK_API_PORT: String(ports.api),
         AWS_ENDPOINT_URL: '',
         FAILBACK_TASK_QUEUE: '',
+        FAILBACK_WORKER_METRICS_PORT: String(ports.workerMetrics),
+        FAILBACK_API_TOKENS: '',
       };
       // detached: npm leads its own process group, as a shell job does in a terminal.
       const npm = spawn('npm', ['start'], {
@@ -49,6 +52,7 @@ describe('npm start', () => {
       expect(output, output).toContain('Failback orchestrator ready');
       for (const port of Object.values(ports)) expect(await isPortOpen(port), `port ${port}`).toBe(true);
       expect(output).toContain(`http://127.0.0.1:${ports.ui}`);
+      await expectDemoTokensWork(output, ports);
       const tree = descendants(npm.pid!);
       expect(tree.length).toBeGreaterThanOrEqual(5); // tsx, start.ts, temporal, emulator, worker, api
 
@@ -63,3 +67,27 @@ describe('npm start', () => {
     });
   }
 });
+
+/** The demo tokens `npm start` printed open the API by role; the worker serves the SDK's metrics. */
+async function expectDemoTokensWork(
+  output: string,
+  ports: { api: number; workerMetrics: number },
+): Promise<void> {
+  const exported = /export OPERATOR_TOKEN=(\S+) APPROVER_TOKEN=(\S+) VIEWER_TOKEN=(\S+)/.exec(output);
+  expect(exported, output).not.toBeNull();
+  const [, operator, approver, viewer] = exported!;
+  const api = `http://127.0.0.1:${ports.api}`;
+  const list = (token?: string) =>
+    fetch(`${api}/v1/plans`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+  expect((await list()).status).toBe(401);
+  for (const token of [viewer, operator, approver]) expect((await list(token)).status).toBe(200);
+  const abort = await fetch(`${api}/v1/plans/no-such-plan/abort`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${viewer}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ reason: 'x' }),
+  });
+  expect(abort.status).toBe(403);
+  expect(output).toContain(`Worker metrics: http://127.0.0.1:${ports.workerMetrics}/metrics`);
+  const metrics = await (await fetch(`http://127.0.0.1:${ports.workerMetrics}/metrics`)).text();
+  expect(metrics).toMatch(/temporal_/);
+}

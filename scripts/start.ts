@@ -4,10 +4,11 @@
  * SIGTERM stops every process it started, in reverse order.
  */
 import { loadConfig } from '../src/config/index.js';
+import { demoTokens, describeDemoTokens } from './stack/demo-tokens.js';
 import { startEmulator } from './stack/emulator.js';
 import { ensureTemporalCli } from './stack/install.js';
 import { step } from './stack/log.js';
-import { isPortOpen, waitUntil, type ManagedProcess } from './stack/process.js';
+import { freePort, isPortOpen, waitUntil, type ManagedProcess } from './stack/process.js';
 import { startNodeService, waitForWorker } from './stack/services.js';
 import { startTemporalDevServer } from './stack/temporal-server.js';
 
@@ -96,6 +97,17 @@ async function main(): Promise<void> {
     step(`using the AWS endpoint ${awsEndpoint} (no emulator started)`);
   }
 
+  const tokens = config.api.tokens ? undefined : demoTokens();
+  if (tokens) env.FAILBACK_API_TOKENS = JSON.stringify(tokens);
+  // The SDK's Prometheus endpoint: the documented default unless that port is taken (another run).
+  const metricsPort =
+    config.worker.metricsPort === undefined
+      ? undefined
+      : process.env.FAILBACK_WORKER_METRICS_PORT || !(await isPortOpen(config.worker.metricsPort))
+        ? config.worker.metricsPort
+        : await freePort();
+  env.FAILBACK_WORKER_METRICS_PORT = String(metricsPort ?? 0);
+
   step('starting the worker and the API…');
   const worker = watch(startNodeService('worker', 'src/main/worker.ts', env));
   const api = watch(startNodeService('api', 'src/main/api.ts', env));
@@ -111,6 +123,8 @@ async function main(): Promise<void> {
     `  Temporal:       ${temporalAddress}   namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}`,
     ...(uiUrl ? [`  Temporal UI:    ${uiUrl}`] : []),
     `  AWS endpoint:   ${awsEndpoint}${config.aws.endpointUrl ? '' : '   (emulator, demo mode)'}`,
+    ...(metricsPort ? [`  Worker metrics: http://127.0.0.1:${metricsPort}/metrics`] : []),
+    ...(tokens ? describeDemoTokens(tokens, apiUrl, temporalAddress) : []),
   ];
   process.stdout.write(`\n${lines.join('\n')}\n\nFailback orchestrator ready. Press Ctrl-C to stop.\n\n`);
 }

@@ -1,17 +1,12 @@
 import { existsSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { fileURLToPath } from 'node:url';
-import {
-  DefaultLogger,
-  type NativeConnection,
-  Runtime,
-  Worker,
-  type LogEntry,
-  type WorkerOptions,
-} from '@temporalio/worker';
+import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities/index.js';
 import type { TemporalConfig } from './config/index.js';
 import type { Logger } from './logging.js';
+import { activityPlanIdInterceptor } from './observability/activity-plan-id.js';
+import { installSdkRuntime } from './observability/sdk-runtime.js';
 
 /** The workflow code: the TypeScript source under tsx/vitest, the compiled file in dist/. */
 export function workflowsPath(): string {
@@ -19,18 +14,9 @@ export function workflowsPath(): string {
   return existsSync(ts) ? ts : fileURLToPath(new URL('./workflows/index.js', import.meta.url));
 }
 
-let runtimeInstalled = false;
-
-/** Routes the SDK's own logs (Core, workflow and activity loggers) to pino. Once per process. */
+/** Routes the SDK's own logs to pino (kept for callers of the first version: see installSdkRuntime). */
 export function installRuntimeLogger(logger: Logger): void {
-  if (runtimeInstalled) return;
-  runtimeInstalled = true;
-  const levels = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;
-  Runtime.install({
-    logger: new DefaultLogger('INFO', (entry: LogEntry) => {
-      logger[levels[entry.level]]({ ...entry.meta, sdk: true }, entry.message);
-    }),
-  });
+  installSdkRuntime(logger);
 }
 
 export interface CreateWorkerOptions {
@@ -58,6 +44,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
       : { workflowsPath: workflowsPath() }),
     // The SDK's default of 0 would cancel in-flight activities at once on Ctrl-C.
     shutdownGraceTime: '10 seconds',
+    interceptors: { activity: [activityPlanIdInterceptor] },
     ...options.overrides,
   });
 }

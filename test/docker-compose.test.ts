@@ -72,6 +72,8 @@ describe('docker-compose.yml', () => {
     }
     expect(services.api?.environment?.FAILBACK_API_HOST).toBe('0.0.0.0');
     expect(services.api?.ports).toContain('8080:8080');
+    // compose itself refuses to start without API tokens (the API would refuse anyway).
+    expect(services.api?.environment?.FAILBACK_API_TOKENS).toMatch(/^\$\{FAILBACK_API_TOKENS:\?.+\}$/);
   });
 
   it('runs entry points that the build produces', () => {

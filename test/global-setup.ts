@@ -3,6 +3,7 @@ import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { workflowsPath } from '../src/worker.js';
+import { ensureChromium } from '../scripts/stack/chromium.js';
 import { startEmulator } from '../scripts/stack/emulator.js';
 import { installStack } from '../scripts/stack/install.js';
 import { CACHE_DIR } from '../scripts/stack/paths.js';
@@ -19,6 +20,8 @@ declare module 'vitest' {
     testServerPath: string;
     awsEndpoint: string;
     workflowBundlePath: string;
+    /** Debian's chromium for the Web UI browser test (installed with apt-get when missing). */
+    chromiumPath: string;
   }
 }
 
@@ -29,6 +32,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const started = Date.now();
   const installed = await installStack();
+  const chromiumPath = ensureChromium();
   const runDir = path.join(CACHE_DIR, 'test-run', String(process.pid));
   mkdirSync(runDir, { recursive: true });
   const [temporal, emulator, bundle] = await Promise.all([
@@ -45,6 +49,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('testServerPath', installed.testServer);
   project.provide('awsEndpoint', emulator.endpoint);
   project.provide('workflowBundlePath', workflowBundlePath);
+  project.provide('chromiumPath', chromiumPath);
   step(`integration stack up in ${((Date.now() - started) / 1000).toFixed(1)} s (logs in ${runDir})`);
   return async () => {
     await Promise.all([temporal.stop(), emulator.stop()]);

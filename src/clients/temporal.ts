@@ -1,4 +1,4 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type ConnectionLike } from '@temporalio/client';
 import type { TemporalConfig } from '../config/index.js';
 
 /**
@@ -14,7 +14,7 @@ export async function connectTemporal(
 }
 
 /** True when the frontend answers within `timeoutMs` (the API's /readyz). */
-export async function isTemporalReachable(connection: Connection, timeoutMs = 2000): Promise<boolean> {
+export async function isTemporalReachable(connection: ConnectionLike, timeoutMs = 2000): Promise<boolean> {
   try {
     await connection.withDeadline(Date.now() + timeoutMs, () => connection.workflowService.getSystemInfo({}));
     return true;

@@ -1,3 +1,5 @@
+import { type ApiToken, parseApiTokens } from './api-tokens.js';
+
 /**
  * Runtime configuration, from the environment only (12-factor): the same variables drive npm start,
  * the tests, docker-compose and a production deployment. Documented in README.md.
@@ -11,11 +13,26 @@ export interface TemporalConfig {
 export interface ApiConfig {
   host: string;
   port: number;
+  /** FAILBACK_API_TOKENS; undefined when unset (the API refuses to start, the worker does not care). */
+  tokens: ApiToken[] | undefined;
+}
+
+export interface WorkerConfig {
+  /** The SDK's Prometheus endpoint on 127.0.0.1 (FAILBACK_WORKER_METRICS_PORT; 0 turns it off). */
+  metricsPort: number | undefined;
 }
 
 export interface AwsConfig {
   /** A real or emulated endpoint for every AWS service (AWS_ENDPOINT_URL); undefined: AWS itself. */
   endpointUrl: string | undefined;
+}
+
+export interface PlanDefaults {
+  /**
+   * FAILBACK_TIME_SCALE, passed to plans the API starts (FailbackPlanInput.tuning) so their retry
+   * intervals and heartbeats follow the emulator's scaled clock; undefined (1) against AWS.
+   */
+  timeScale: number | undefined;
 }
 
 export interface LogConfig {
@@ -27,6 +44,8 @@ export interface LogConfig {
 export interface Config {
   temporal: TemporalConfig;
   api: ApiConfig;
+  worker: WorkerConfig;
+  plans: PlanDefaults;
   aws: AwsConfig;
   log: LogConfig;
 }
@@ -41,6 +60,16 @@ function port(env: Env, name: string, fallback: number): number {
     throw new Error(`${name} must be a port number (0-65535), got '${raw}'`);
   }
   return value;
+}
+
+function timeScale(env: Env): number | undefined {
+  const raw = env.FAILBACK_TIME_SCALE;
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0 || value > 1) {
+    throw new Error(`FAILBACK_TIME_SCALE must be a number in (0, 1], got '${raw}'`);
+  }
+  return value === 1 ? undefined : value;
 }
 
 function flag(raw: string | undefined, fallback: boolean): boolean {
@@ -59,7 +88,10 @@ export function loadConfig(env: Env = process.env): Config {
     api: {
       host: env.FAILBACK_API_HOST || '127.0.0.1',
       port: port(env, 'FAILBACK_API_PORT', 8080),
+      tokens: env.FAILBACK_API_TOKENS ? parseApiTokens(env.FAILBACK_API_TOKENS) : undefined,
     },
+    worker: { metricsPort: port(env, 'FAILBACK_WORKER_METRICS_PORT', 9464) || undefined },
+    plans: { timeScale: timeScale(env) },
     aws: { endpointUrl: env.AWS_ENDPOINT_URL || undefined },
     log: {
       level: env.FAILBACK_LOG_LEVEL || env.LOG_LEVEL || 'info',
@@ -67,3 +99,17 @@ export function loadConfig(env: Env = process.env): Config {
     },
   };
 }
+
+/** The API's tokens, or a start-up error that says how to give them. */
+export function requireApiTokens(config: Config): ApiToken[] {
+  if (!config.api.tokens) {
+    throw new Error(
+      'FAILBACK_API_TOKENS is not set: the API needs at least one token, e.g. ' +
+        `FAILBACK_API_TOKENS='[{"token":"<32 random characters>","name":"alice","roles":["operator","approver"]}]'` +
+        ' (roles: viewer, operator, approver; `npm start` generates demo tokens when it is unset)',
+    );
+  }
+  return config.api.tokens;
+}
+
+export type { ApiRole, ApiToken } from './api-tokens.js';

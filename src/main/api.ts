@@ -1,25 +1,38 @@
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from '../api/app.js';
+import { PlanGateway } from '../api/temporal/plans.js';
 import { connectTemporal, isTemporalReachable } from '../clients/temporal.js';
-import { loadConfig } from '../config/index.js';
+import { loadConfig, requireApiTokens } from '../config/index.js';
 import { createLogger } from '../logging.js';
 
 /** `node dist/src/main/api.js`: the HTTP API. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  const tokens = requireApiTokens(config);
   const logger = createLogger(config.log, 'api');
-  const { connection } = await connectTemporal(config.temporal);
-  const app = await buildApp({ logger, temporalReachable: () => isTemporalReachable(connection) });
+  const { client, connection } = await connectTemporal(config.temporal);
+  const gateway = new PlanGateway({
+    client,
+    taskQueue: config.temporal.taskQueue,
+    ...(config.plans.timeScale ? { tuning: { timeScale: config.plans.timeScale } } : {}),
+  });
+  const app = await buildApp({
+    logger,
+    tokens,
+    gateway,
+    temporalReachable: () => isTemporalReachable(connection),
+  });
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {
     if (err) logger.error({ err }, 'shutting down after an error');
     await app.close();
     await connection.close();
   });
   const address = await app.listen({ host: config.api.host, port: config.api.port });
-  logger.info({ address }, 'api listening');
+  logger.info({ address, tokens: tokens.map((t) => `${t.name} (${t.roles.join(', ')})`) }, 'api listening');
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  // A configuration mistake is one clear line; anything else keeps its stack.
+  console.error(error instanceof Error && /^FAILBACK_/.test(error.message) ? `api: ${error.message}` : error);
   process.exit(1);
 });

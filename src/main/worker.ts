@@ -1,17 +1,27 @@
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config/index.js';
 import { createLogger } from '../logging.js';
-import { createWorker, installRuntimeLogger } from '../worker.js';
+import { installSdkRuntime } from '../observability/sdk-runtime.js';
+import { createWorker } from '../worker.js';
 
 /** `node dist/src/main/worker.js`: one worker process on the configured task queue. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.log, 'worker');
-  installRuntimeLogger(logger);
+  installSdkRuntime(logger, config.worker.metricsPort ? { metricsPort: config.worker.metricsPort } : {});
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   try {
     const worker = await createWorker({ temporal: config.temporal, connection });
-    logger.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker started');
+    logger.info(
+      {
+        taskQueue: config.temporal.taskQueue,
+        address: config.temporal.address,
+        ...(config.worker.metricsPort
+          ? { metrics: `http://127.0.0.1:${config.worker.metricsPort}/metrics` }
+          : {}),
+      },
+      'worker started',
+    );
     // Runtime's default shutdown signals (SIGINT, SIGTERM, …) drain the worker, then run() resolves.
     await worker.run();
     logger.info('worker stopped');
