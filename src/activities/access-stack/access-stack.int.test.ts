@@ -1,5 +1,5 @@
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { CreateRoleCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateRoleCommand, DeleteRoleCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -102,6 +102,11 @@ describe('access stack', () => {
       (s) => s.StackName === accessStackName(planId) && s.StackStatus !== 'DELETE_COMPLETE',
     );
     expect(left).toEqual([]);
+
+    // The operator removes the stranger role and sends retry: the stack is created this time.
+    await iam.send(new DeleteRoleCommand({ RoleName: roleName }));
+    expect(await act(() => ensureAccessStack({ planId, primary: env }))).toMatchObject({ state: 'created' });
+    await act(() => deleteAccessStack({ planId, primary: env }));
   });
 
   it('without a bootstrap role, verifies the existing role instead (and says so)', async () => {

@@ -1,5 +1,6 @@
 import {
   CreateStackCommand,
+  ListStacksCommand,
   DeleteStackCommand,
   DescribeStackEventsCommand,
   DescribeStacksCommand,
@@ -45,6 +46,23 @@ async function describeStack(env: AwsEnvironment, name: string): Promise<Stack |
       throw error;
     }
   });
+}
+
+/**
+ * How many stacks of this name were deleted before (a failed one is removed so `retry` can create it
+ * anew): part of the CreateStack token, which CloudFormation would otherwise take for the old request.
+ */
+async function deletedBefore(env: AwsEnvironment, name: string): Promise<number> {
+  let count = 0;
+  let NextToken: string | undefined;
+  do {
+    const out = await aws({ what: 'ListStacks', roleArn: env.access.roleArn }, () =>
+      env.cloudformation.send(new ListStacksCommand({ StackStatusFilter: ['DELETE_COMPLETE'], NextToken })),
+    );
+    count += (out.StackSummaries ?? []).filter((s) => s.StackName === name).length;
+    NextToken = out.NextToken;
+  } while (NextToken);
+  return count;
 }
 
 /** Why the stack failed, from its events: the first resource failure (not the stack's summary). */
@@ -183,6 +201,7 @@ export async function ensureAccessStack(input: AccessStackInput): Promise<Access
       ExternalId: primary.externalId,
       PrimaryKmsKeyArn: primary.kmsKeyId?.startsWith('arn:') ? primary.kmsKeyId : '',
     };
+    const token = clientToken(planId, 'plan', `access-stack-${await deletedBefore(env, name)}`, name);
     await aws({ what: `CreateStack ${name}`, roleArn: env.access.roleArn }, () =>
       env.cloudformation.send(
         new CreateStackCommand({
@@ -193,7 +212,7 @@ export async function ensureAccessStack(input: AccessStackInput): Promise<Access
             ParameterValue,
           })),
           Capabilities: ['CAPABILITY_NAMED_IAM'],
-          ClientRequestToken: clientToken(planId, 'plan', 'access-stack', name),
+          ClientRequestToken: token,
           Tags: planTags(planId, 'access-stack', primary.roleArn),
         }),
       ),
