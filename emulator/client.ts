@@ -76,7 +76,7 @@ export interface FaultRule {
   operations?: string[];
   account?: string;
   region?: string;
-  /** For `error`: 500 (default) or 503; or a 4xx with its `code` (AccessDenied, a quota, a conflict). */
+  /** For `error`: 500 (default) or 503; or a 4xx with `code`, e.g. a quota AWS answers (`InstanceLimitExceeded`). */
   status?: number;
   code?: string;
   message?: string;

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { Client, Connection } from '@temporalio/client';
 import { fileURLToPath } from 'node:url';
 import {
   DefaultLogger,
@@ -41,11 +42,17 @@ export interface CreateWorkerOptions {
 }
 
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
+  let client: Client | undefined;
+  const temporalClient = () =>
+    (client ??= new Client({
+      connection: Connection.lazy({ address: options.temporal.address }),
+      namespace: options.temporal.namespace,
+    }));
   return Worker.create({
     connection: options.connection,
     namespace: options.temporal.namespace,
     taskQueue: options.temporal.taskQueue,
-    activities: createActivities(),
+    activities: createActivities({ temporalClient }),
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: workflowsPath() }),

@@ -16,16 +16,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--profile",
-        help="timing profile: fast, realistic, demo or a JSON file (default: $FAILBACK_EMULATOR_PROFILE or fast)",
+        help="timing profile: fast, realistic, demo or a JSON file "
+        "(default: $FAILBACK_EMULATOR_PROFILE or fast)",
     )
     parser.add_argument(
         "--scale",
         type=float,
-        help="multiply the profile's AWS-like durations by this (default: the profile's; $FAILBACK_EMULATOR_SCALE)",
+        help="multiply the profile's AWS-like durations by this "
+        "(default: the profile's; $FAILBACK_EMULATOR_SCALE)",
     )
-    parser.add_argument(
-        "--seed", help="seed of the fault decisions (default: $FAILBACK_EMULATOR_SEED or 0)"
-    )
+    parser.add_argument("--seed", help="seed of the fault decisions (default: $FAILBACK_EMULATOR_SEED or 0)")
     args = parser.parse_args(argv)
     if args.host not in ("127.0.0.1", "localhost", "::1") and not args.allow_any_host:
         print("failback_emulator: refusing to listen beyond loopback", file=sys.stderr)

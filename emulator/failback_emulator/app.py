@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from .middleware import EmulatorMiddleware
 
@@ -19,9 +19,12 @@ def build_app() -> EmulatorMiddleware:
 
 
 def build_plain_app(seeding_keys: bool) -> Callable[..., Iterable[bytes]]:
-    """moto as it is (optionally with the seeding keys), answering only /_emulator/health: to check
-    that the emulator's tests fail against plain moto (FAILBACK_EMULATOR_PLAIN=1 or =keys)."""
+    """moto as it is, for checking that the emulator's tests fail against it
+    (FAILBACK_EMULATOR_PLAIN=1, or =keys to keep the seeding keys so accounts can be told apart).
+    The admin API answers (so tests get past their set-up) but nothing it sets has any effect."""
     from moto.server import DomainDispatcherApplication, create_backend_app
+
+    from . import admin
 
     if seeding_keys:
         from . import accounts
@@ -30,12 +33,8 @@ def build_plain_app(seeding_keys: bool) -> Callable[..., Iterable[bytes]]:
     moto = DomainDispatcherApplication(create_backend_app)
 
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        path = environ.get("PATH_INFO", "")
-        if not path.startswith("/_emulator"):
-            return moto(environ, start_response)
-        found = path.rstrip("/") == "/_emulator/health"
-        body = json.dumps({"status": "ok", "profile": "plain"} if found else {"error": "plain moto"}).encode()
-        start_response("200 OK" if found else "404 Not Found", [("Content-Type", "application/json")])
-        return [body]
+        if environ.get("PATH_INFO", "").startswith(admin.PREFIX):
+            return admin.handle(environ, start_response)
+        return moto(environ, start_response)
 
     return app

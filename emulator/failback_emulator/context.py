@@ -4,8 +4,8 @@ guards (preconditions a patch checks before moto runs), and hooks run on reset."
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Callable, Iterator
 
 from .errors import AwsError
 from .requests import ApiRequest

@@ -58,8 +58,9 @@ class Rule:
         if not 0.0 <= rate <= 1.0:
             raise ValueError("fault rule rate must be between 0 and 1")
         status = int(data.get("status", 500))
-        # A 4xx needs its AWS code (AccessDenied, a quota, a name conflict): there is no generic one.
-        if data["type"] == "error" and not (500 <= status <= 599 or (400 <= status <= 499 and data.get("code"))):
+        # A 4xx only with the code AWS answers (a quota, a limit): the caller's handling of it is tested.
+        client_error = 400 <= status <= 499 and bool(data.get("code"))
+        if data["type"] == "error" and not (500 <= status <= 599 or client_error):
             raise ValueError("an error rule's status must be a 5xx, or a 4xx with its code")
         return Rule(
             id=str(data.get("id") or f"rule-{next(_ids)}"),
@@ -172,7 +173,11 @@ class Faults:
                     region=req.region,
                     code=error.code if error else "Latency",
                     message=error.message if error else f"{rule.latency_ms:g} ms added",
-                    detail={"rule": rule.id, "faultType": rule.type, "status": error.status if error else None},
+                    detail={
+                        "rule": rule.id,
+                        "faultType": rule.type,
+                        "status": error.status if error else None,
+                    },
                 )
             )
         return decision

@@ -41,12 +41,16 @@ class Journal:
             if len(self._events) > MAX_EVENTS:
                 del self._events[: len(self._events) - MAX_EVENTS]
 
-    def events(self, account: str | None = None, type_: str | None = None, since: int = 0) -> list[dict[str, Any]]:
+    def events(
+        self, account: str | None = None, type_: str | None = None, since: int = 0
+    ) -> list[dict[str, Any]]:
         with self._lock:
             chosen = [
                 e
                 for e in self._events
-                if e.seq > since and (account is None or e.account == account) and (type_ is None or e.type == type_)
+                if e.seq > since
+                and (account is None or e.account == account)
+                and (type_ is None or e.type == type_)
             ]
         return [asdict(e) for e in chosen]
 

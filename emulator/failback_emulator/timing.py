@@ -9,8 +9,9 @@ as a changed AWS would.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from .profile import settings
 

@@ -63,6 +63,16 @@ export const resourceSteps = {
       m.verify(ctx, input.restore, input.recoveryPoint, input.quiescedAt),
     ),
 
+  /** Restore then verify in one activity: half the history of two, and verification always follows. */
+  restoreAndVerify: (
+    input: StepInput & { copy: PrimaryCopy; recoveryPoint: RecoveryPoint; quiescedAt?: string },
+  ): Promise<{ restore: RestoreResult; verification: Verification }> =>
+    step('restoreAndVerify', input, async (m, ctx) => {
+      const restore = await m.restore(ctx, input.copy, input.recoveryPoint);
+      const verification = await m.verify(ctx, restore, input.recoveryPoint, input.quiescedAt);
+      return { restore, verification };
+    }),
+
   removeTestCopy: (input: StepInput): Promise<CleanupReport> =>
     step('removeTestCopy', input, (m, ctx) => m.removeTestCopy(ctx)),
 

@@ -19,7 +19,10 @@ export const RETRYABLE = ['Throttled', 'AwsServerError', 'NotReady', 'CopySlotBu
 export type RetryableFailure = (typeof RETRYABLE)[number];
 
 /** What the operator should do, by failure type (shown in status and the report). */
-export const OPERATOR_ACTIONS: Record<NeedsPersonFailure | 'Unknown', string> = {
+export const OPERATOR_ACTIONS: Record<
+  NeedsPersonFailure | 'WindowMissed' | 'ManualDnsRollback' | 'Unknown',
+  string
+> = {
   AccessDenied:
     'Grant the missing permission to the named role (or fix the access stack / trust policy), then send retry.',
   QuotaExceeded: 'Raise the AWS service quota named in the message or free capacity, then send retry.',
@@ -32,6 +35,8 @@ export const OPERATOR_ACTIONS: Record<NeedsPersonFailure | 'Unknown', string> = 
   VerificationFailed:
     'The copy does not match its source: inspect both (see checks), then retry (re-copies) or abort.',
   PreflightFailed: 'Fix the preflight findings listed, then send retry.',
+  WindowMissed: 'Set a new maintenance window (setMaintenanceWindow) and approve the failback gate again.',
+  ManualDnsRollback: 'Point DNS back at the recovery environment now: the plan cannot undo a manual cutover.',
   Unknown: 'Inspect the error; send retry once the cause is fixed, or abort.',
 };
 

@@ -69,4 +69,13 @@ export interface FailbackPlanInput {
   spec: PlanSpec;
   /** Who started the plan (API token name, or the CLI user's `by`). */
   startedBy: string;
+  tuning?: PlanTuning;
+}
+
+/**
+ * Knobs for the emulator's scaled clock (tests, demo, benchmark); absent against AWS. `timeScale`
+ * matches FAILBACK_TIME_SCALE of the workers: heartbeat timeouts and retry intervals scale with it.
+ */
+export interface PlanTuning {
+  timeScale?: number;
 }

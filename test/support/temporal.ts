@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createWorker } from '../../src/worker.js';
 
@@ -32,6 +32,33 @@ export async function startTestWorker(
     connection,
     workflowBundle: { codePath: inject('workflowBundlePath') },
     overrides,
+  });
+  const running = worker.run();
+  return {
+    worker,
+    taskQueue,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      await connection.close();
+    },
+  };
+}
+
+/** A worker serving the product's workflows with the given activities (fakes for branching tests). */
+export async function startWorkerWith(
+  taskQueue: string,
+  activities: object,
+  overrides: Partial<WorkerOptions> = {},
+): Promise<RunningWorker> {
+  const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
+  const worker = await Worker.create({
+    connection,
+    namespace: inject('temporalNamespace'),
+    taskQueue,
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+    activities,
+    ...overrides,
   });
   const running = worker.run();
   return {

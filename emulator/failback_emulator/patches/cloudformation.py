@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
-from typing import Any
 
 from moto.cloudformation.models import CloudFormationBackend, Event, Stack
 from moto.core.utils import utcnow
@@ -43,7 +42,9 @@ def _set_status_reason(self: Stack, value: str | None) -> None:
     self.__dict__["_fb_reason"] = value
 
 
-def _event(stack: Stack, status: str, at: float, logical_id: str | None = None, reason: str | None = None) -> None:
+def _event(
+    stack: Stack, status: str, at: float, logical_id: str | None = None, reason: str | None = None
+) -> None:
     """Adds an event dated `at` (epoch seconds): DescribeStackEvents shows it from then on."""
     stack._add_stack_event(status, resource_status_reason=reason)
     event: Event = stack.events[-1]
@@ -81,12 +82,15 @@ def _fail(stack: Stack, error: Exception, failed_at: float) -> None:
     failed = next((lid for lid in stack.template_dict.get("Resources", {}) if lid not in parsed), None)
     stack.__dict__["_fb_failed"] = True
     message = getattr(error, "message", None) or str(error)
-    reason = f"Resource handler returned message: \"{message}\""
+    reason = f'Resource handler returned message: "{message}"'
     _event(stack, "CREATE_FAILED", failed_at, logical_id=failed, reason=reason)
     on_failure = _on_failure()
     if on_failure == "DO_NOTHING":
         stack.__dict__[_PHASES] = [(failed_at, "CREATE_IN_PROGRESS")]
-        stack.status, stack.status_reason = "CREATE_FAILED", f"The following resource(s) failed to create: [{failed}]."
+        stack.status, stack.status_reason = (
+            "CREATE_FAILED",
+            f"The following resource(s) failed to create: [{failed}].",
+        )
         _event(stack, "CREATE_FAILED", failed_at, reason=stack.status_reason)
         return
     rolled_back = failed_at + settings.duration_ms("cloudformation.rollback", stack.account_id) / 1000.0
@@ -95,7 +99,9 @@ def _fail(stack: Stack, error: Exception, failed_at: float) -> None:
     except Exception:  # noqa: S110 - a resource that cannot be deleted stays, as in a failed rollback
         pass
     stack.__dict__[_PHASES] = [(failed_at, "CREATE_IN_PROGRESS"), (rolled_back, "ROLLBACK_IN_PROGRESS")]
-    stack.status_reason = f"The following resource(s) failed to create: [{failed}]. Rollback requested by user."
+    stack.status_reason = (
+        f"The following resource(s) failed to create: [{failed}]. Rollback requested by user."
+    )
     _event(stack, "ROLLBACK_IN_PROGRESS", failed_at, reason=stack.status_reason)
     final = "DELETE_COMPLETE" if on_failure == "DELETE" else "ROLLBACK_COMPLETE"
     stack.status = final

@@ -26,7 +26,9 @@ CONTROL_PLANE = {"UpdateTable", "UpdateTimeToLive", "UpdateContinuousBackups", "
 
 
 def _table(req: ApiRequest, name: str) -> Table | None:
-    backend = next((b for a, _, b in existing_backends(dynamodb_backends, req.region) if a == req.account), None)
+    backend = next(
+        (b for a, _, b in existing_backends(dynamodb_backends, req.region) if a == req.account), None
+    )
     if backend is None:
         return None
     arn = parse_arn(name)
@@ -39,7 +41,9 @@ def guard(req: ApiRequest) -> errors.AwsError | None:
         return None
     names = list(req.params.get("RequestItems", {}).keys()) if "RequestItems" in req.params else []
     names += [req.params["TableName"]] if isinstance(req.params.get("TableName"), str) else []
-    names += [i[k]["TableName"] for i in req.params.get("TransactItems", []) for k in i if "TableName" in i[k]]
+    names += [
+        i[k]["TableName"] for i in req.params.get("TransactItems", []) for k in i if "TableName" in i[k]
+    ]
     for name in names:
         table = _table(req, name)
         transition = timing.current(table) if table is not None else None
@@ -95,7 +99,9 @@ def _own_account_backend(self: DynamoDBBackend, arn: str, not_found: Exception) 
     return dynamodb_backends[self.account_id][parts["region"]]
 
 
-def restore_table_from_backup(self: DynamoDBBackend, target_table_name: str, backup_arn: str) -> RestoredTable:
+def restore_table_from_backup(
+    self: DynamoDBBackend, target_table_name: str, backup_arn: str
+) -> RestoredTable:
     owner = _own_account_backend(self, backup_arn, BackupNotFoundException(backup_arn))
     backup = owner.get_backup(backup_arn)
     if timing.in_progress(backup):
@@ -106,27 +112,34 @@ def restore_table_from_backup(self: DynamoDBBackend, target_table_name: str, bac
         )
     if target_table_name in self.tables:
         raise TableAlreadyExistsException(target_table_name)
-    table = RestoredTable(target_table_name, account_id=self.account_id, region=self.region_name, backup=backup)
+    table = RestoredTable(
+        target_table_name, account_id=self.account_id, region=self.region_name, backup=backup
+    )
     self.tables[target_table_name] = table
     timing.begin(table, "dynamodb.restore", self.account_id, "CREATING")
     return table
 
 
 def restore_table_to_point_in_time(
-    self: DynamoDBBackend, target_table_name: str, source_table_name: str | None, source_table_arn: str | None = None
+    self: DynamoDBBackend,
+    target_table_name: str,
+    source_table_name: str | None,
+    source_table_arn: str | None = None,
 ) -> RestoredPITTable:
     name = source_table_arn or source_table_name or ""
     owner = _own_account_backend(self, name, SourceTableNotFoundException(name))
     try:
         source = owner.get_table(name)
     except Exception:
-        raise SourceTableNotFoundException(name)
+        raise SourceTableNotFoundException(name) from None
     pitr = source.continuous_backups["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"]
     if pitr != "ENABLED":
         raise PointInTimeRecoveryUnavailable(source.name)
     if target_table_name in self.tables:
         raise TableAlreadyExistsException(target_table_name)
-    table = RestoredPITTable(target_table_name, account_id=self.account_id, region=self.region_name, source=source)
+    table = RestoredPITTable(
+        target_table_name, account_id=self.account_id, region=self.region_name, source=source
+    )
     self.tables[target_table_name] = table
     timing.begin(table, "dynamodb.restore", self.account_id, "CREATING")
     return table

@@ -44,7 +44,9 @@ def export_table(
     pitr = table.continuous_backups["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"]
     if pitr != "ENABLED":
         raise PointInTimeRecoveryUnavailable(name=table.name)
-    export = TableExport(s3_bucket, s3_prefix, self.region_name, self.account_id, table, export_format, export_type)
+    export = TableExport(
+        s3_bucket, s3_prefix, self.region_name, self.account_id, table, export_format, export_type
+    )
     export_id = f"{int(time.time() * 1000):014d}-{uuid.uuid4().hex[:8]}"
     export.arn = f"{table.table_arn}/export/{export_id}"
     export.__dict__["_fb_export_id"] = export_id

@@ -6,12 +6,12 @@ from __future__ import annotations
 import types
 from typing import Any
 
+from moto.core.responses import ActionResult
 from moto.ec2.exceptions import EC2ClientError, InvalidAMIIdError
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.amis import Ami, AmiBackend
 from moto.ec2.responses.amis import AmisResponse
 from moto.ec2.utils import random_ami_id
-from moto.core.responses import ActionResult
 
 from .. import timing
 from . import ec2_snapshots
@@ -40,11 +40,18 @@ def find_image(backend: Any, image_id: str, region: str) -> Ami | None:
 
 
 def unavailable(image_id: str) -> EC2ClientError:
-    return EC2ClientError("InvalidAMIID.Unavailable", f"The image id '[{image_id}]' is not available (pending)")
+    return EC2ClientError(
+        "InvalidAMIID.Unavailable", f"The image id '[{image_id}]' is not available (pending)"
+    )
 
 
 def _tags(tag_specifications: list[dict[str, Any]], resource_type: str) -> list[dict[str, str]]:
-    return [t for spec in tag_specifications if spec.get("ResourceType") == resource_type for t in spec.get("Tags", [])]
+    return [
+        t
+        for spec in tag_specifications
+        if spec.get("ResourceType") == resource_type
+        for t in spec.get("Tags", [])
+    ]
 
 
 def create_image(
@@ -83,7 +90,9 @@ def copy_image(
     if source.owner_id != account and not ec2_snapshots.snapshot_visible(source.ebs_snapshot, account):
         raise EC2ClientError("InvalidRequest", "You do not have permission to access the storage of this ami")
     if kms_key_id and not encrypted:
-        raise EC2ClientError("InvalidParameterDependency", "The parameter KmsKeyId requires the parameter Encrypted to be set.")
+        raise EC2ClientError(
+            "InvalidParameterDependency", "The parameter KmsKeyId requires the parameter Encrypted to be set."
+        )
     ec2_snapshots.enforce_copy_quota(self, weight=1)
     ami = Ami(self, random_ami_id(), instance=None, source_ami=source, name=name, description=description)
     self.amis[ami.id] = ami
@@ -103,7 +112,9 @@ def copy_image(
     return ami
 
 
-def describe_images(self: AmiBackend, ami_ids: Any = None, filters: Any = None, exec_users: Any = None, owners: Any = None) -> list[Ami]:
+def describe_images(
+    self: AmiBackend, ami_ids: Any = None, filters: Any = None, exec_users: Any = None, owners: Any = None
+) -> list[Ami]:
     # AWS lists the images the caller may launch: its own, public ones and those shared with it.
     pool = dict(self.amis)
     for _, _, other in existing_backends(ec2_backends, self.region_name):  # type: ignore[attr-defined]
@@ -123,9 +134,13 @@ def _own(self: AmiBackend, ami_id: str) -> Ami:
     return self.amis[ami_id]
 
 
-def modify_image_attribute(self: AmiBackend, ami_id: str, launch_permissions_to_add: Any, launch_permissions_to_remove: Any) -> None:
+def modify_image_attribute(
+    self: AmiBackend, ami_id: str, launch_permissions_to_add: Any, launch_permissions_to_remove: Any
+) -> None:
     _own(self, ami_id)
-    return modify_image_attribute.__wrapped__(self, ami_id, launch_permissions_to_add, launch_permissions_to_remove)  # type: ignore[attr-defined]
+    return modify_image_attribute.__wrapped__(
+        self, ami_id, launch_permissions_to_add, launch_permissions_to_remove
+    )  # type: ignore[attr-defined]
 
 
 def describe_image_attribute(self: AmiBackend, ami_id: str, attribute_name: str) -> Any:
@@ -149,7 +164,12 @@ def copy_image_response(self: AmisResponse) -> ActionResult:
 
 def _block_device_mappings(self: Ami) -> list[dict[str, Any]]:
     snapshot = self.ebs_snapshot
-    ebs = {"SnapshotId": snapshot.id, "VolumeSize": 15, "DeleteOnTermination": False, "VolumeType": "standard"}
+    ebs = {
+        "SnapshotId": snapshot.id,
+        "VolumeSize": 15,
+        "DeleteOnTermination": False,
+        "VolumeType": "standard",
+    }
     ebs["Encrypted"] = bool(snapshot.encrypted)
     if snapshot.kms_key_id:
         ebs["KmsKeyId"] = snapshot.kms_key_id

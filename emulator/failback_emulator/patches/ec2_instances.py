@@ -21,7 +21,9 @@ def _known_anywhere(image_id: str, region: str) -> bool:
     return any(image_id in backend.amis for _, _, backend in existing_backends(ec2_backends, region))
 
 
-def run_instances(self: InstanceBackend, image_id: str, count: int, user_data: Any, security_group_names: Any, **kwargs: Any) -> Any:
+def run_instances(
+    self: InstanceBackend, image_id: str, count: int, user_data: Any, security_group_names: Any, **kwargs: Any
+) -> Any:
     token = kwargs.get("client_token")
     tokens: dict[str, str] = self.__dict__.setdefault("_fb_run_tokens", {})
     if token and token != MOTO_DEFAULT_TOKEN and token in tokens:
@@ -31,7 +33,8 @@ def run_instances(self: InstanceBackend, image_id: str, count: int, user_data: A
             if first is not None and (first.image_id != image_id or len(reservation.instances) != count):
                 raise EC2ClientError(
                     "IdempotentParameterMismatch",
-                    "Arguments on this idempotent request are inconsistent with arguments used in previous request(s).",
+                    "Arguments on this idempotent request are inconsistent with arguments used "
+                    "in previous request(s).",
                 )
             return reservation
     region: str = self.region_name  # type: ignore[attr-defined]

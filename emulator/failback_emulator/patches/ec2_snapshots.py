@@ -49,7 +49,8 @@ def enforce_copy_quota(backend: Any, weight: int) -> None:
         weight,
         lambda limit: EC2ClientError(
             "ResourceLimitExceeded",
-            f"Too many snapshot copies in progress. The limit is {limit} for this destination region ({region}).",
+            f"Too many snapshot copies in progress. The limit is {limit} "
+            f"for this destination region ({region}).",
         ),
     )
 
@@ -76,12 +77,19 @@ def copy_snapshot(
     if timing.in_progress(source):
         raise EC2ClientError("IncorrectState", f"Snapshot is in invalid state - {source.status}")
     if kms_key_id and not encrypted:
-        raise EC2ClientError("InvalidParameterDependency", "The parameter KmsKeyId requires the parameter Encrypted to be set.")
+        raise EC2ClientError(
+            "InvalidParameterDependency", "The parameter KmsKeyId requires the parameter Encrypted to be set."
+        )
     enforce_copy_quota(self, weight=1)
     encrypt = encrypted or source.encrypted
     key = (kms_key_id or self._create_default_encryption_key()) if encrypt else None
     snapshot = Snapshot(
-        self, random_snapshot_id(), volume=source.volume, description=description, encrypted=encrypt, kms_key_id=key
+        self,
+        random_snapshot_id(),
+        volume=source.volume,
+        description=description,
+        encrypted=encrypt,
+        kms_key_id=key,
     )
     self.snapshots[snapshot.id] = snapshot
     account: str = self.account_id  # type: ignore[attr-defined]
@@ -90,12 +98,24 @@ def copy_snapshot(
     return snapshot
 
 
-def describe_snapshots(self: EBSBackend, snapshot_ids: Any = None, filters: Any = None, owners: Any = None, restorable_by: Any = None) -> list[Snapshot]:
+def describe_snapshots(
+    self: EBSBackend,
+    snapshot_ids: Any = None,
+    filters: Any = None,
+    owners: Any = None,
+    restorable_by: Any = None,
+) -> list[Snapshot]:
     account: str = self.account_id  # type: ignore[attr-defined]
     pool = dict(self.snapshots)
     for _, _, other in existing_backends(ec2_backends, self.region_name):  # type: ignore[attr-defined]
         if other is not self:
-            pool.update({s.id: s for s in list(other.snapshots.values()) if snapshot_visible(s, account) and s.id not in pool})
+            pool.update(
+                {
+                    s.id: s
+                    for s in list(other.snapshots.values())
+                    if snapshot_visible(s, account) and s.id not in pool
+                }
+            )
     if owners:
         wanted = {account if o == "self" else o for o in owners}
         pool = {k: s for k, s in pool.items() if s.owner_id in wanted}
@@ -142,7 +162,9 @@ def modify_snapshot_attribute_response(self: ElasticBlockStore) -> EmptyResult:
     if add_users or add_groups:
         self.ec2_backend.add_create_volume_permission(snapshot_id, user_ids=add_users, groups=add_groups)
     if remove_users or remove_groups:
-        self.ec2_backend.remove_create_volume_permission(snapshot_id, user_ids=remove_users, groups=remove_groups)
+        self.ec2_backend.remove_create_volume_permission(
+            snapshot_id, user_ids=remove_users, groups=remove_groups
+        )
     return EmptyResult()
 
 

@@ -31,7 +31,8 @@ def require_available(cluster: DBCluster) -> None:
     if timing.in_progress(cluster) or cluster.status != "available":
         raise RDSClientError(
             "InvalidDBClusterStateFault",
-            f"DbCluster {cluster.db_cluster_identifier} is in {cluster.status} state but expected it to be available.",
+            f"DbCluster {cluster.db_cluster_identifier} is in {cluster.status} state "
+            "but expected it to be available.",
         )
 
 
@@ -80,14 +81,18 @@ def modify_db_cluster(self: RDSBackend, kwargs: dict[str, Any]) -> DBCluster:
     return result
 
 
-def create_db_cluster_snapshot(self: RDSBackend, db_cluster_identifier: str, *args: Any, **kwargs: Any) -> Any:
+def create_db_cluster_snapshot(
+    self: RDSBackend, db_cluster_identifier: str, *args: Any, **kwargs: Any
+) -> Any:
     cluster = self.clusters.get(db_cluster_identifier)
     if cluster is not None and kwargs.get("snapshot_type", "manual") == "manual":
         require_available(cluster)
     return create_db_cluster_snapshot.__wrapped__(self, db_cluster_identifier, *args, **kwargs)  # type: ignore[attr-defined]
 
 
-def restore_db_cluster_from_snapshot(self: RDSBackend, from_snapshot_id: str, overrides: dict[str, Any]) -> DBCluster:
+def restore_db_cluster_from_snapshot(
+    self: RDSBackend, from_snapshot_id: str, overrides: dict[str, Any]
+) -> DBCluster:
     snapshot = rds_snapshots.resolve(self, from_snapshot_id, cluster=True)
     if snapshot.backend.region_name != self.region_name:
         raise InvalidParameterValue("The snapshot must be in the same region as the restored DB cluster.")

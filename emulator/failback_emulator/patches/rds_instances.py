@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import copy
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from moto.rds.exceptions import (
     DBClusterSnapshotAlreadyExistsError,
@@ -42,7 +43,8 @@ def require_available(database: DBInstance) -> None:
     if timing.in_progress(database) or database.status not in ("available", "storage-optimization"):
         raise RDSClientError(
             "InvalidDBInstanceState",
-            f"Database instance {database.db_instance_identifier} is not in the available state (it is {database.status}).",
+            f"Database instance {database.db_instance_identifier} is not in the available state "
+            f"(it is {database.status}).",
         )
 
 
@@ -56,7 +58,9 @@ def create_db_instance(self: RDSBackend, db_kwargs: dict[str, Any]) -> DBInstanc
     return database
 
 
-def modify_db_instance(self: RDSBackend, db_instance_identifier: str, db_kwargs: dict[str, Any]) -> DBInstance:
+def modify_db_instance(
+    self: RDSBackend, db_instance_identifier: str, db_kwargs: dict[str, Any]
+) -> DBInstance:
     database = self.describe_db_instances(db_instance_identifier)[0]
     require_available(database)
     new_id = db_kwargs.get("new_db_instance_identifier")
@@ -76,7 +80,9 @@ def create_db_snapshot(self: RDSBackend, db_instance_identifier: str, *args: Any
     return create_db_snapshot.__wrapped__(self, db_instance_identifier, *args, **kwargs)  # type: ignore[attr-defined]
 
 
-def restore_db_instance_from_db_snapshot(self: RDSBackend, from_snapshot_id: str, overrides: dict[str, Any]) -> DBInstance:
+def restore_db_instance_from_db_snapshot(
+    self: RDSBackend, from_snapshot_id: str, overrides: dict[str, Any]
+) -> DBInstance:
     # moto's own version looks the snapshot up in the caller's account only and drops the ARN's account.
     snapshot = rds_snapshots.resolve(self, from_snapshot_id, cluster=False)
     if snapshot.backend.region_name != self.region_name:
@@ -86,7 +92,13 @@ def restore_db_instance_from_db_snapshot(self: RDSBackend, from_snapshot_id: str
     if overrides["db_instance_identifier"] in self.databases:
         raise DBInstanceAlreadyExists()
     props: dict[str, Any] = {}
-    skipped = {"backend", "db_parameter_group_name", "vpc_security_group_ids", "max_allocated_storage", "db_subnet_group"}
+    skipped = {
+        "backend",
+        "db_parameter_group_name",
+        "vpc_security_group_ids",
+        "max_allocated_storage",
+        "db_subnet_group",
+    }
     for key, value in original.__dict__.items():
         key = key[1:] if key.startswith("_") else key
         if key not in skipped and not key.startswith("fb_"):
@@ -100,7 +112,9 @@ def restore_db_instance_from_db_snapshot(self: RDSBackend, from_snapshot_id: str
         props.pop("db_subnet_group_name", None)
         props.pop("option_group_name", None)
     if "allocated_storage" in overrides and overrides["allocated_storage"] < snapshot.allocated_storage:
-        raise InvalidParameterValue("The allocated storage size can't be less than the source snapshot or backup size.")
+        raise InvalidParameterValue(
+            "The allocated storage size can't be less than the source snapshot or backup size."
+        )
     for key, value in overrides.items():
         if value:
             props[key] = value

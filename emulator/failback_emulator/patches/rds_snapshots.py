@@ -50,7 +50,9 @@ def require_available(snapshot: Any, cluster: bool) -> None:
     if timing.in_progress(snapshot):
         name = snapshot.db_cluster_snapshot_identifier if cluster else snapshot.db_snapshot_identifier
         code = "InvalidDBClusterSnapshotStateFault" if cluster else "InvalidDBSnapshotState"
-        raise RDSClientError(code, f"Snapshot {name} is not in the available state (it is {snapshot.status}).")
+        raise RDSClientError(
+            code, f"Snapshot {name} is not in the available state (it is {snapshot.status})."
+        )
 
 
 def _quota(backend: RDSBackend, source: Any) -> bool:
@@ -147,7 +149,9 @@ def _time_created(kind: str, operations: tuple[str, ...]) -> Any:
     return after
 
 
-def modify_db_snapshot_attribute(self: RDSBackend, db_snapshot_identifier: str, *args: Any, **kwargs: Any) -> Any:
+def modify_db_snapshot_attribute(
+    self: RDSBackend, db_snapshot_identifier: str, *args: Any, **kwargs: Any
+) -> Any:
     # Only the owner shares: an ARN must name this account's own snapshot.
     if db_snapshot_identifier.lower() not in self.database_snapshots:
         raise DBSnapshotNotFoundFault(db_snapshot_identifier)
@@ -173,7 +177,9 @@ def install() -> None:
     replace(RDSBackend, "modify_db_snapshot_attribute", modify_db_snapshot_attribute)
     replace(RDSBackend, "modify_db_cluster_snapshot_attribute", modify_db_cluster_snapshot_attribute)
     timing.wrap_method(
-        RDSBackend, "create_db_snapshot", _time_created("rds.snapshot", ("CreateDBSnapshot", "DeleteDBInstance"))
+        RDSBackend,
+        "create_db_snapshot",
+        _time_created("rds.snapshot", ("CreateDBSnapshot", "DeleteDBInstance")),
     )
     timing.wrap_method(
         RDSBackend,

@@ -47,7 +47,9 @@ def get_change(self: Route53) -> ActionResult:
     with _lock:
         found = _changes.get((self.current_account, change_id))
     if found is None:
-        raise Route53ClientError("NoSuchChange", f"A change with the specified change ID does not exist: {change_id}")
+        raise Route53ClientError(
+            "NoSuchChange", f"A change with the specified change ID does not exist: {change_id}"
+        )
     return ActionResult(_change_info(change_id, *found))
 
 

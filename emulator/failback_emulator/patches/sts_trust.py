@@ -48,7 +48,12 @@ def _principal_matches(spec: Any, caller: Principal) -> bool:
 def _test(operator: str, actual: str | None, expected: list[str]) -> bool:
     base = operator.removesuffix("IfExists")
     if actual is None:
-        return operator.endswith("IfExists") or base.startswith("StringNot") or base == "Null" and "true" in expected
+        return (
+            operator.endswith("IfExists")
+            or base.startswith("StringNot")
+            or base == "Null"
+            and "true" in expected
+        )
     if base == "Null":
         return "false" in [e.lower() for e in expected]
     if base == "StringEquals":
@@ -97,7 +102,9 @@ def trust_allows(policy: str, caller: Principal, external_id: str | None, sessio
     return allowed
 
 
-def check_assume_role(role_arn: str, caller: Principal, external_id: str | None, session_name: str | None) -> None:
+def check_assume_role(
+    role_arn: str, caller: Principal, external_id: str | None, session_name: str | None
+) -> None:
     denied = AccessDeniedError(caller.arn, f"sts:AssumeRole on resource: {role_arn}")
     parts = parse_arn(role_arn or "")
     if parts is None or parts["service"] != "iam" or not parts["resource"].startswith("role/"):
@@ -107,7 +114,7 @@ def check_assume_role(role_arn: str, caller: Principal, external_id: str | None,
     try:
         role = iam_backends[parts["account"]]["aws"].get_role_by_arn(role_arn)
     except Exception:
-        raise denied  # AWS does not say whether the role exists
+        raise denied from None  # AWS does not say whether the role exists
     if not trust_allows(role.assume_role_policy_document, caller, external_id, session_name):
         raise denied
 

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { log } from '@temporalio/activity';
 import { accessStackName, clientToken } from '../../domain/naming.js';
 import type { PrimaryEnvironment } from '../../domain/plan-spec.js';
 import type { AccessStackResult } from '../../domain/resources.js';
@@ -248,18 +249,16 @@ export async function ensureAccessStack(input: AccessStackInput): Promise<Access
   return { stackName: name, roleArn, state: 'created' };
 }
 
-export interface AccessStackDeletion {
-  stackName: string;
-  state: 'deleted' | 'absent';
-}
-
-/** Deletes the plan's access stack (only one tagged with this plan) and waits; done if there is none. */
-export async function deleteAccessStack(input: AccessStackInput): Promise<AccessStackDeletion> {
-  if (!input.primary.bootstrapRoleArn) return { stackName: '', state: 'absent' };
+/**
+ * Deletes the plan's access stack (only one tagged with this plan) and waits; done if there is none,
+ * or when the plan created none (no bootstrap role: the role was the operator's).
+ */
+export async function deleteAccessStack(input: AccessStackInput): Promise<void> {
+  if (!input.primary.bootstrapRoleArn) return;
   const env = bootstrap(input);
   const name = accessStackName(input.planId);
   const stack = await describeStack(env, name);
-  if (!stack || stack.StackStatus === 'DELETE_COMPLETE') return { stackName: name, state: 'absent' };
+  if (!stack || stack.StackStatus === 'DELETE_COMPLETE') return;
   if (!isOwnedByPlan(stack.Tags, input.planId))
     throw needsPersonFailure(
       'NameConflict',
@@ -273,5 +272,5 @@ export async function deleteAccessStack(input: AccessStackInput): Promise<Access
       `deleting access stack ${name} failed (${after.StackStatus}): ${reason}`,
     );
   }
-  return { stackName: name, state: 'deleted' };
+  log.info('access stack deleted', { planId: input.planId, stackName: name });
 }

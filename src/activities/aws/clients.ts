@@ -83,6 +83,9 @@ export class AwsEnvironment {
   get rds(): RDSClient {
     return this.client('rds', () => new RDSClient(this.common()));
   }
+  get kms(): KMSClient {
+    return this.client('kms', () => new KMSClient(this.common()));
+  }
   get dynamodb(): DynamoDBClient {
     return this.client('dynamodb', () => new DynamoDBClient(this.common()));
   }
@@ -94,9 +97,6 @@ export class AwsEnvironment {
   }
   get route53(): Route53Client {
     return this.client('route53', () => new Route53Client(this.common()));
-  }
-  get kms(): KMSClient {
-    return this.client('kms', () => new KMSClient(this.common()));
   }
   get autoscaling(): ApplicationAutoScalingClient {
     return this.client('autoscaling', () => new ApplicationAutoScalingClient(this.common()));

@@ -46,9 +46,18 @@ const QUOTA =
 const CONFLICT =
   /AlreadyExists|Duplicate|^ResourceInUseException$|^TableAlreadyExistsException$|^InvalidAMIName\.Duplicate$/;
 const INVALID =
-  /^(InvalidParameter|InvalidParameterValue|InvalidParameterCombination|ValidationError|ValidationException|MissingParameter|InvalidInput|InvalidRequest|UnsupportedOperation|InvalidChangeBatch)/;
+  /^(InvalidParameter|InvalidParameterValue|InvalidParameterCombination|ValidationError|ValidationException|MissingParameter|InvalidInput|InvalidRequest|UnsupportedOperation|InvalidChangeBatch|OperationNotPermitted)|\.Malformed$/;
+// EC2 answers InvalidAMIID.Unavailable for a deregistered image: as gone as NotFound.
 const NOT_FOUND =
-  /NotFound|^ResourceNotFoundException$|^NoSuch|^TableNotFoundException$|^BackupNotFoundException$/;
+  /NotFound|^ResourceNotFoundException$|^NoSuch|^TableNotFoundException$|^BackupNotFoundException$|^InvalidAMIID\.Unavailable$/;
+/**
+ * What AWS answers when too many snapshot copies are already in flight to a region (EC2: 20 EBS
+ * snapshot copies, RDS/Aurora: 5 cross-region copies). The workflows hold copy slots, so this means
+ * someone outside the plan is copying too: wait for a slot, it is not a quota a person must raise.
+ */
+const COPY_LIMIT_CODE =
+  /^(ResourceLimitExceeded|SnapshotQuotaExceeded(Fault)?|DBSnapshotQuotaExceeded|SnapshotCopyLimitExceeded|ConcurrentSnapshotCopyLimitExceeded)$/;
+const COPY_LIMIT_MESSAGE = /concurrent|in progress|at a time|at the same time|at once|simultaneous|copies/i;
 const KMS = /^KMS|KMSKey|InvalidKMSKey|KmsKey|^KMSAccessDeniedException|^InvalidKeyUsage/;
 const NOT_READY =
   /^Invalid.*State(Fault)?$|^IncorrectInstanceState$|^IncorrectState$|InvalidSnapshot\.InUse|^ResourceNotReady/;
@@ -58,6 +67,12 @@ export interface ClassifyContext {
   what: string;
   /** The role the call ran as (named in AccessDenied messages). */
   roleArn?: string;
+  /** A snapshot/AMI copy call: a concurrent-copy limit answer is CopySlotBusy, not QuotaExceeded. */
+  copy?: boolean;
+}
+
+function isCopyLimit(code: string, error: AwsErrorShape): boolean {
+  return COPY_LIMIT_CODE.test(code) && COPY_LIMIT_MESSAGE.test(error.message ?? '');
 }
 
 function codeOf(error: AwsErrorShape): string {
@@ -110,6 +125,7 @@ export function classifyAwsError(error: unknown, ctx: ClassifyContext): Error {
     return retryable('AwsServerError', code, aws, ctx);
   if (KMS.test(code)) return needsPerson('KmsKeyProblem', code, aws, ctx);
   if (ACCESS.has(code) || status === 403) return needsPerson('AccessDenied', code, aws, ctx);
+  if (ctx.copy && isCopyLimit(code, aws)) return retryable('CopySlotBusy', code, aws, ctx);
   if (QUOTA.test(code)) return needsPerson('QuotaExceeded', code, aws, ctx);
   if (CONFLICT.test(code)) return needsPerson('NameConflict', code, aws, ctx);
   if (NOT_FOUND.test(code)) return needsPerson('NotFound', code, aws, ctx);

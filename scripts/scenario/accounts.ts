@@ -1,0 +1,76 @@
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateRoleCommand,
+  EntityAlreadyExistsException,
+  IAMClient,
+  UpdateAssumeRolePolicyCommand,
+} from '@aws-sdk/client-iam';
+import { ORCHESTRATOR_ARN, seedingCredentials } from '../../emulator/client.js';
+import { defaultClientSettings } from '../../src/activities/aws/clients.js';
+
+/**
+ * Acting as an account in the emulator (its seeding key, emulator/README.md), for the scenario
+ * seeders of the tests, the demo and the benchmark.
+ */
+
+/** Region, endpoint and the account's seeding credentials: for any SDK client a seeder needs. */
+export function seedingClientConfig(accountId: string, region: string) {
+  const { endpoint } = defaultClientSettings();
+  return {
+    region,
+    credentials: seedingCredentials(accountId),
+    ...(endpoint ? { endpoint } : {}),
+  };
+}
+
+/** A trust policy letting the orchestrator (the tests' and `npm start`'s default keys) assume a role. */
+export function orchestratorTrustPolicy(externalId?: string): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { AWS: ORCHESTRATOR_ARN },
+        Action: 'sts:AssumeRole',
+        ...(externalId ? { Condition: { StringEquals: { 'sts:ExternalId': externalId } } } : {}),
+      },
+    ],
+  });
+}
+
+/** Creates the role in `accountId` (or updates its trust policy), acting as the account. */
+export async function ensureRole(accountId: string, roleName: string, trustPolicy: string): Promise<string> {
+  const iam = new IAMClient(seedingClientConfig(accountId, 'us-east-1'));
+  try {
+    await iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: trustPolicy }));
+  } catch (error) {
+    if (!(error instanceof EntityAlreadyExistsException)) throw error;
+    await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: trustPolicy }));
+  } finally {
+    iam.destroy();
+  }
+  return `arn:aws:iam::${accountId}:role/${roleName}`;
+}
+
+/** Polls `check` until it returns a value other than undefined (the emulator times transitions). */
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  { timeoutMs = 30_000, intervalMs = 25 } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not reached after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** Waits until a DynamoDB table is ACTIVE: like AWS, the emulator refuses items while it is CREATING. */
+export async function waitForTableActive(dynamodb: DynamoDBClient, tableName: string): Promise<void> {
+  await eventually(`table ${tableName} ACTIVE`, async () => {
+    const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
+    return Table?.TableStatus === 'ACTIVE' ? true : undefined;
+  });
+}

@@ -1,0 +1,42 @@
+import type { ResourceKindModule } from '../resource-kind.js';
+import { copyDbRecoveryPoint } from '../shared/db-snapshots.js';
+import {
+  cleanupClusterIntermediates,
+  compensateCluster,
+  concludeCluster,
+  removeClusterTestCopy,
+  takeClusterRecoveryPoint,
+  verifyCluster,
+} from './lifecycle.js';
+import { preflightCluster, resolveClusters } from './preflight.js';
+import { restoreCluster } from './restore.js';
+import { clusterSnapshotApi } from './snapshot-api.js';
+
+/**
+ * Aurora DB clusters (DESIGN.md §4): CreateDBClusterSnapshot → share → CopyDBClusterSnapshot into
+ * primary → rename the old cluster and its instances → RestoreDBClusterFromSnapshot → CreateDBInstance
+ * for the writer and each reader the source had → available.
+ */
+export const auroraClusterKind: ResourceKindModule = {
+  kind: 'aurora-cluster',
+  resolveSelection: resolveClusters,
+  preflight: preflightCluster,
+
+  /**
+   * Aurora cannot stop a cluster while it is being snapshotted (and a stopped cluster cannot be
+   * snapshotted at all). The application is quiesced by the maintenance window (no production
+   * traffic); this records when, so verify can prove the recovery point was taken after it.
+   */
+  async quiesce() {
+    return { quiescedAt: new Date().toISOString(), stopped: false };
+  },
+
+  takeRecoveryPoint: (ctx) => takeClusterRecoveryPoint(ctx),
+  copyRecoveryPoint: (ctx, recoveryPoint) => copyDbRecoveryPoint(ctx, clusterSnapshotApi, recoveryPoint),
+  restore: restoreCluster,
+  verify: verifyCluster,
+  removeTestCopy: removeClusterTestCopy,
+  cleanupIntermediates: cleanupClusterIntermediates,
+  concludeRecovery: concludeCluster,
+  compensate: compensateCluster,
+};

@@ -1,0 +1,157 @@
+import type {
+  CleanupReport,
+  CompensationInput,
+  ConcludeResult,
+  RecoveryPoint,
+  RestoreResult,
+  Verification,
+} from '../../../domain/resources.js';
+import { needsPersonFailure } from '../../aws/errors.js';
+import type { KindContext } from '../resource-kind.js';
+import { keptDbSnapshot, removeDbSnapshots, takeDbRecoveryPoint } from '../shared/db-snapshots.js';
+import { check } from '../shared/checks.js';
+import { snapshotChainChecks } from '../shared/db-verify.js';
+import { isOurs, phaseTags, RETIREMENT_TAG_KEYS, TAG_KEEP } from '../shared/markers.js';
+import { CONCLUDE_PHASE, finalBackupName, keptBackupName } from '../shared/names.js';
+import {
+  dbId,
+  deleteDbCluster,
+  describeDbCluster,
+  describeDbInstance,
+  listDbClusters,
+  removeRdsTags,
+  renameDbCluster,
+  renameDbInstance,
+} from '../shared/rds.js';
+import { clusterLayout, sourceLayout } from './layout.js';
+import { findRetiredCluster, retiredMembers } from './restore.js';
+import { clusterSnapshotApi } from './snapshot-api.js';
+
+/** The cluster snapshot, plus the source's writer/reader layout the restore reproduces. */
+export async function takeClusterRecoveryPoint(ctx: KindContext): Promise<RecoveryPoint> {
+  const recoveryPoint = await takeDbRecoveryPoint(ctx, clusterSnapshotApi);
+  const layout = await sourceLayout(ctx);
+  return { ...recoveryPoint, details: { ...recoveryPoint.details, members: JSON.stringify(layout) } };
+}
+
+export async function verifyCluster(
+  ctx: KindContext,
+  restore: RestoreResult,
+  recoveryPoint: RecoveryPoint,
+  quiescedAt?: string,
+): Promise<Verification> {
+  const cluster = await describeDbCluster(ctx.primary, restore.restored.id);
+  const expected = await sourceLayout(ctx, recoveryPoint);
+  const actual = cluster ? await clusterLayout(ctx.primary, cluster) : [];
+  const statuses = await Promise.all(
+    (cluster?.DBClusterMembers ?? []).map(async (m) => {
+      const db = await describeDbInstance(ctx.primary, m.DBInstanceIdentifier ?? '');
+      return db?.DBInstanceStatus ?? 'missing';
+    }),
+  );
+  const checks = [
+    check('cluster-available', 'available', cluster?.Status),
+    check('cluster-created-by-plan', 'true', String(isOurs(cluster?.TagList, ctx))),
+    ...(await snapshotChainChecks(ctx, clusterSnapshotApi, cluster?.TagList, recoveryPoint, quiescedAt)),
+    check('instances', expected.length, actual.length),
+    check('writers', 1, actual.filter((m) => m.writer).length),
+    check('instances-available', actual.length, statuses.filter((s) => s === 'available').length),
+  ];
+  if (recoveryPoint.details?.engine !== undefined) {
+    checks.push(check('engine', String(recoveryPoint.details.engine), cluster?.Engine));
+  }
+  return { ok: checks.every((c) => c.ok), checks, at: new Date().toISOString() };
+}
+
+/** The clusters this phase restored in primary for this resource, found by the plan's tags. */
+async function restoredClusters(ctx: KindContext): Promise<string[]> {
+  return (await listDbClusters(ctx.primary))
+    .filter((c) => isOurs(c.TagList, ctx))
+    .map((c) => c.DBClusterIdentifier ?? '')
+    .filter(Boolean);
+}
+
+export async function removeClusterTestCopy(ctx: KindContext): Promise<CleanupReport> {
+  const removed: string[] = [];
+  for (const id of await restoredClusters(ctx)) {
+    removed.push(...(await deleteDbCluster(ctx.primary, id, (db) => isOurs(db.TagList, ctx))));
+  }
+  const snapshots = await removeDbSnapshots(ctx, clusterSnapshotApi);
+  return { removed: [...removed, ...snapshots.removed], kept: snapshots.kept };
+}
+
+export function cleanupClusterIntermediates(ctx: KindContext): Promise<CleanupReport> {
+  return removeDbSnapshots(ctx, clusterSnapshotApi);
+}
+
+/** Final cluster snapshot of the live copy in recovery (kept), then the cluster and its instances go. */
+export async function concludeCluster(ctx: KindContext): Promise<ConcludeResult> {
+  const env = ctx.recovery;
+  const source = dbId(ctx.resource.source);
+  const finalId = dbId(finalBackupName(ctx));
+  const live = await describeDbCluster(env, source);
+  if (!live) {
+    const final = await clusterSnapshotApi.describe(env, finalId);
+    if (final?.status === 'available' && isOurs(final.tags, ctx, CONCLUDE_PHASE)) {
+      return {
+        finalBackup: {
+          id: finalId,
+          arn: final.arn,
+          capturedAt: (final.createdAt ?? new Date()).toISOString(),
+        },
+        removed: [],
+      };
+    }
+    throw needsPersonFailure(
+      'NotFound',
+      `DB cluster ${source} is not in recovery and no final snapshot ${finalId} exists: check what removed it`,
+    );
+  }
+  const final = await keptDbSnapshot(ctx, env, clusterSnapshotApi, {
+    id: finalId,
+    dbId: source,
+    tags: phaseTags(ctx, CONCLUDE_PHASE, { [TAG_KEEP]: 'true' }),
+    phase: CONCLUDE_PHASE,
+  });
+  const removed = await deleteDbCluster(env, source);
+  return {
+    finalBackup: { id: finalId, arn: final.arn, capturedAt: (final.createdAt ?? new Date()).toISOString() },
+    removed,
+  };
+}
+
+/**
+ * Undoes the phase in primary from any point, as often as needed: the restored cluster and its
+ * instances go (after a kept snapshot when it served traffic), then the retired instances and the
+ * retired cluster get their names back and lose the retirement tags, then the intermediates go.
+ */
+export async function compensateCluster(ctx: KindContext, input: CompensationInput): Promise<CleanupReport> {
+  const env = ctx.primary;
+  const removed: string[] = [];
+  const kept: string[] = [];
+  for (const id of await restoredClusters(ctx)) {
+    if (input.trafficServed) {
+      const backup = await keptDbSnapshot(ctx, env, clusterSnapshotApi, {
+        id: keptBackupName(ctx),
+        dbId: id,
+        tags: ctx.tags({ [TAG_KEEP]: 'true' }),
+        phase: ctx.input.phase,
+      });
+      kept.push(backup.arn);
+    }
+    removed.push(...(await deleteDbCluster(env, id, (db) => isOurs(db.TagList, ctx))));
+  }
+  const retired = await findRetiredCluster(ctx);
+  if (retired?.DBClusterIdentifier) {
+    for (const member of await retiredMembers(ctx, retired)) {
+      const restored = await renameDbInstance(env, member.id, member.original);
+      await removeRdsTags(env, restored.DBInstanceArn ?? member.arn, RETIREMENT_TAG_KEYS);
+    }
+    const target = dbId(ctx.resource.target);
+    const cluster = await renameDbCluster(env, retired.DBClusterIdentifier, target);
+    await removeRdsTags(env, cluster.DBClusterArn ?? retired.DBClusterArn ?? '', RETIREMENT_TAG_KEYS);
+    kept.push(target);
+  }
+  const snapshots = await removeDbSnapshots(ctx, clusterSnapshotApi);
+  return { removed: [...removed, ...snapshots.removed], kept: [...kept, ...snapshots.kept] };
+}

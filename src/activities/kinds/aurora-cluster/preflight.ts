@@ -1,0 +1,123 @@
+import { retiredName, testTargetName } from '../../../domain/naming.js';
+import type { AwsEnvironment } from '../../aws/clients.js';
+import type { DiscoveredResource, KindContext, PreflightResult } from '../resource-kind.js';
+import { checkDbEncryption, checkSnapshotNames, checkSubnetGroups } from '../shared/db-preflight.js';
+import { isOurs, TAG_RETIRED_BY, tagValue } from '../shared/markers.js';
+import { checkRdsQuotas, Findings, where } from '../shared/preflight.js';
+import { dbId, describeDbCluster, listDbClusters } from '../shared/rds.js';
+import { clusterSnapshotApi } from './snapshot-api.js';
+
+/** Aurora clusters (RDS also lists Neptune and DocumentDB clusters: not this kind) with every tag. */
+export async function resolveClusters(
+  recovery: AwsEnvironment,
+  tags: Record<string, string>,
+): Promise<DiscoveredResource[]> {
+  return (await listDbClusters(recovery))
+    .filter((c) => (c.Engine ?? '').startsWith('aurora') && c.Status !== 'deleting')
+    .filter((c) => Object.entries(tags).every(([key, value]) => tagValue(c.TagList, key) === value))
+    .map((c) => ({
+      source: c.DBClusterIdentifier ?? '',
+      target: c.DBClusterIdentifier ?? '',
+      sourceDetails: { engine: c.Engine, instances: c.DBClusterMembers?.length ?? 0 },
+    }));
+}
+
+/** Read-only: source, access to primary, names the plan will take, KMS keys, subnet groups, quotas. */
+export async function preflightCluster(ctx: KindContext): Promise<PreflightResult> {
+  const findings = new Findings(ctx.resource.key);
+  const { source, target } = ctx.resource;
+  const { found: cluster, absent } = await findings.lookup('exists', `DB cluster ${source} in recovery`, () =>
+    describeDbCluster(ctx.recovery, source),
+  );
+  if (absent)
+    findings.add(
+      'error',
+      'exists',
+      `DB cluster ${source} does not exist in recovery (${where(ctx.recovery)})`,
+    );
+  if (cluster && !(cluster.Engine ?? '').startsWith('aurora')) {
+    findings.add('error', 'settings', `${source} is a ${cluster.Engine} cluster, not Aurora`);
+  } else if (cluster && cluster.Status !== 'available') {
+    findings.add(
+      'warning',
+      'exists',
+      `DB cluster ${source} is ${cluster.Status}; snapshots need it available`,
+    );
+  }
+  const members = cluster?.DBClusterMembers?.length ?? 0;
+  if (cluster && members === 0) {
+    findings.add(
+      'warning',
+      'settings',
+      `DB cluster ${source} has no instances: the copy will have none either`,
+    );
+  }
+  await checkDbEncryption(
+    findings,
+    ctx,
+    Boolean(cluster?.StorageEncrypted),
+    cluster?.KmsKeyId,
+    `DB cluster ${source}`,
+  );
+
+  let primaryExists = false;
+  const { found: old } = await findings.lookup('access', `DB cluster ${target} in primary`, () =>
+    describeDbCluster(ctx.primary, target),
+  );
+  if (old && !isOurs(old.TagList, ctx, 'failback')) {
+    primaryExists = true;
+    const retiredId = dbId(retiredName(target, new Date().toISOString()));
+    findings.add(
+      'info',
+      'name-conflict',
+      `${target} exists in primary: the failback renames it to ${retiredId} and its ${old.DBClusterMembers?.length ?? 0} instance(s) likewise`,
+    );
+    if (old.Status === 'stopped') {
+      findings.add(
+        'error',
+        'settings',
+        `cluster ${target} in primary is stopped: RDS cannot rename it, start it first`,
+      );
+    }
+    if (
+      tagValue(old.TagList, TAG_RETIRED_BY) === undefined &&
+      (await describeDbCluster(ctx.primary, retiredId))
+    ) {
+      findings.add(
+        'error',
+        'name-conflict',
+        `${retiredId} already exists in primary: the retired name is taken`,
+      );
+    }
+  }
+  const testName = testTargetName(target, ctx.plan.planId);
+  const test = await findings.probe('name-conflict', `DB cluster ${testName}`, () =>
+    describeDbCluster(ctx.primary, testName),
+  );
+  if (test && !isOurs(test.TagList, ctx, 'test-failback')) {
+    findings.add('error', 'name-conflict', `${testName} exists in primary and is not this plan's test copy`);
+  }
+  await checkSnapshotNames(findings, ctx, clusterSnapshotApi);
+  await checkSubnetGroups(findings, ctx);
+  await checkRdsQuotas(findings, ctx.primary, {
+    DBClusters: 1,
+    DBInstances: members,
+    ManualClusterSnapshots: 1,
+  });
+  await checkRdsQuotas(findings, ctx.recovery, { ManualClusterSnapshots: 2 });
+  return {
+    findings: findings.list,
+    primaryExists,
+    ...(cluster
+      ? {
+          sourceDetails: {
+            engine: cluster.Engine,
+            engineVersion: cluster.EngineVersion,
+            instances: members,
+            encrypted: Boolean(cluster.StorageEncrypted),
+            status: cluster.Status,
+          },
+        }
+      : {}),
+  };
+}

@@ -1,0 +1,201 @@
+import {
+  CreateDBInstanceCommand,
+  RestoreDBClusterFromSnapshotCommand,
+  type DBCluster,
+} from '@aws-sdk/client-rds';
+import { retiredName } from '../../../domain/naming.js';
+import type { PrimaryCopy, RecoveryPoint, RestoreResult, Retirement } from '../../../domain/resources.js';
+import { needsPersonFailure } from '../../aws/errors.js';
+import type { KindContext } from '../resource-kind.js';
+import { createOrExists } from '../shared/calls.js';
+import {
+  adoptOrConflict,
+  isOurs,
+  TAG_RESTORED_FROM,
+  TAG_RETIRED,
+  TAG_RETIRED_BY,
+  TAG_RETIRED_FROM,
+  tagValue,
+} from '../shared/markers.js';
+import { restoredName } from '../shared/names.js';
+import { dbPlacement } from '../shared/options.js';
+import {
+  addRdsTags,
+  dbId,
+  describeDbCluster,
+  describeDbInstance,
+  listDbClusters,
+  renameDbCluster,
+  renameDbInstance,
+  waitDbClusterAvailable,
+  waitDbInstanceAvailable,
+} from '../shared/rds.js';
+import { memberNames, sourceLayout, type MemberSpec } from './layout.js';
+import { clusterSnapshotApi } from './snapshot-api.js';
+
+/** The old primary cluster this plan retired (tagged failback:retired-by), under whichever name. */
+export async function findRetiredCluster(ctx: KindContext): Promise<DBCluster | undefined> {
+  const target = dbId(ctx.resource.target);
+  return (await listDbClusters(ctx.primary)).find(
+    (c) =>
+      tagValue(c.TagList, TAG_RETIRED_BY) === ctx.plan.planId &&
+      tagValue(c.TagList, TAG_RETIRED_FROM) === target,
+  );
+}
+
+/** The retired cluster's instances with the names they had before retirement, writer first. */
+export async function retiredMembers(
+  ctx: KindContext,
+  cluster: DBCluster,
+): Promise<Array<{ id: string; original: string; arn: string }>> {
+  const members = [...(cluster.DBClusterMembers ?? [])].sort(
+    (a, b) => Number(Boolean(b.IsClusterWriter)) - Number(Boolean(a.IsClusterWriter)),
+  );
+  const result = [];
+  for (const member of members) {
+    const db = await describeDbInstance(ctx.primary, member.DBInstanceIdentifier ?? '');
+    if (!db?.DBInstanceIdentifier) continue;
+    const ours = tagValue(db.TagList, TAG_RETIRED_BY) === ctx.plan.planId;
+    const original = (ours ? tagValue(db.TagList, TAG_RETIRED_FROM) : undefined) ?? db.DBInstanceIdentifier;
+    result.push({ id: db.DBInstanceIdentifier, original, arn: db.DBInstanceArn ?? '' });
+  }
+  return result;
+}
+
+/**
+ * Frees the target cluster name and its instance names in primary: every one is tagged (retired-by,
+ * when, original name) before it is renamed to `<name>-pre-failback-<date>`, so a retry derives the
+ * same names from the tags. Nothing is stopped or deleted.
+ */
+export async function retireCluster(ctx: KindContext): Promise<Retirement> {
+  const env = ctx.primary;
+  const target = dbId(ctx.resource.target);
+  const current = await describeDbCluster(env, target);
+  const old = current && !isOurs(current.TagList, ctx) ? current : await findRetiredCluster(ctx);
+  if (!old?.DBClusterIdentifier) return { originalId: target, action: 'none', at: new Date().toISOString() };
+  let at =
+    tagValue(old.TagList, TAG_RETIRED_BY) === ctx.plan.planId
+      ? tagValue(old.TagList, TAG_RETIRED)
+      : undefined;
+  if (!at) {
+    at = new Date().toISOString();
+    await addRdsTags(env, old.DBClusterArn ?? '', retirementTags(ctx, at, target));
+  }
+  const retiredId = dbId(retiredName(target, at));
+  if (old.DBClusterIdentifier !== retiredId && (await describeDbCluster(env, retiredId))) {
+    throw needsPersonFailure(
+      'NameConflict',
+      `cannot retire cluster ${target}: ${retiredId} already exists in primary`,
+    );
+  }
+  for (const member of await retiredMembers(ctx, old)) {
+    const newName = dbId(retiredName(member.original, at));
+    if (member.id === newName) continue;
+    await addRdsTags(env, member.arn, retirementTags(ctx, at, member.original));
+    if (await describeDbInstance(env, newName)) {
+      throw needsPersonFailure(
+        'NameConflict',
+        `cannot retire instance ${member.id}: ${newName} already exists`,
+      );
+    }
+    await renameDbInstance(env, member.id, newName);
+  }
+  await renameDbCluster(env, old.DBClusterIdentifier, retiredId);
+  return { originalId: target, action: 'renamed', retiredId, at };
+}
+
+function retirementTags(ctx: KindContext, at: string, original: string) {
+  return [
+    { Key: TAG_RETIRED_BY, Value: ctx.plan.planId },
+    { Key: TAG_RETIRED, Value: at },
+    { Key: TAG_RETIRED_FROM, Value: original },
+  ];
+}
+
+async function ensureMember(
+  ctx: KindContext,
+  cluster: string,
+  name: string,
+  spec: MemberSpec,
+  engine: string,
+) {
+  const env = ctx.primary;
+  const what = `DB instance ${name} of cluster ${cluster} in primary`;
+  const existing = await describeDbInstance(env, name);
+  if (existing) return adoptOrConflict(existing.TagList, ctx, what);
+  const instanceClass = dbPlacement(ctx.resource, false).instanceClass ?? spec.instanceClass;
+  const created = await createOrExists(env, `CreateDBInstance ${name}`, () =>
+    env.rds.send(
+      new CreateDBInstanceCommand({
+        DBInstanceIdentifier: name,
+        DBClusterIdentifier: cluster,
+        Engine: engine,
+        DBInstanceClass: instanceClass,
+        PromotionTier: spec.promotionTier,
+        Tags: ctx.tags(),
+      }),
+    ),
+  );
+  if (!created) adoptOrConflict((await describeDbInstance(env, name))?.TagList, ctx, what);
+}
+
+/**
+ * Restores the cluster from the copy under the target name (test name in the test failback), after
+ * retiring the old cluster in the failback, then creates the writer (first, so it becomes the writer)
+ * and one reader for each reader the source had.
+ */
+export async function restoreCluster(
+  ctx: KindContext,
+  copy: PrimaryCopy,
+  recoveryPoint: RecoveryPoint,
+): Promise<RestoreResult> {
+  const retirement = ctx.input.phase === 'failback' ? await retireCluster(ctx) : undefined;
+  const env = ctx.primary;
+  const name = dbId(restoredName(ctx));
+  const snapshot = await clusterSnapshotApi.describe(env, copy.id);
+  const engine = snapshot?.engine ?? String(recoveryPoint.details?.engine ?? '');
+  const what = `DB cluster ${name} in primary`;
+  const existing = await describeDbCluster(env, name);
+  if (existing) adoptOrConflict(existing.TagList, ctx, what);
+  else {
+    if (!snapshot)
+      throw needsPersonFailure('NotFound', `the copy ${copy.id} is not in primary: run the copy again`);
+    const placement = dbPlacement(ctx.resource, ctx.input.phase === 'test-failback');
+    const created = await createOrExists(env, `RestoreDBClusterFromSnapshot ${name} from ${copy.id}`, () =>
+      env.rds.send(
+        new RestoreDBClusterFromSnapshotCommand({
+          DBClusterIdentifier: name,
+          SnapshotIdentifier: copy.id,
+          Engine: engine,
+          EngineVersion: snapshot.engineVersion,
+          DBSubnetGroupName: placement.subnetGroup,
+          VpcSecurityGroupIds: placement.securityGroupIds,
+          Tags: ctx.tags({ [TAG_RESTORED_FROM]: copy.id }),
+        }),
+      ),
+    );
+    if (!created) adoptOrConflict((await describeDbCluster(env, name))?.TagList, ctx, what);
+  }
+  const cluster = await waitDbClusterAvailable(env, name, 'aurora:restore-cluster');
+
+  const layout = await sourceLayout(ctx, recoveryPoint);
+  const retired = retirement?.retiredId ? await describeDbCluster(env, retirement.retiredId) : undefined;
+  const previous = retired ? (await retiredMembers(ctx, retired)).map((m) => m.original) : [];
+  const names = memberNames(name, layout.length, ctx.input.phase === 'failback' ? previous : []);
+  const clusterEngine = cluster.Engine ?? engine;
+  for (const [i, spec] of layout.entries()) {
+    await ensureMember(ctx, name, names[i] ?? '', spec, clusterEngine);
+    // The writer first: Aurora makes the first available instance of a restored cluster its writer.
+    if (i === 0) await waitDbInstanceAvailable(env, names[0] ?? '', 'aurora:create-instance');
+  }
+  for (const member of names.slice(1)) await waitDbInstanceAvailable(env, member, 'aurora:create-instance');
+  return {
+    ...(retirement ? { retirement } : {}),
+    restored: {
+      id: name,
+      arn: cluster.DBClusterArn,
+      name,
+      details: { snapshot: copy.id, engine: clusterEngine, instances: names.join(',') },
+    },
+  };
+}

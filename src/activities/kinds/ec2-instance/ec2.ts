@@ -1,0 +1,255 @@
+import {
+  CreateImageCommand,
+  CreateTagsCommand,
+  DeleteSnapshotCommand,
+  DeleteTagsCommand,
+  DeregisterImageCommand,
+  DescribeImagesCommand,
+  DescribeInstancesCommand,
+  DescribeSnapshotsCommand,
+  paginateDescribeInstances,
+  StartInstancesCommand,
+  StopInstancesCommand,
+  TerminateInstancesCommand,
+  type Filter,
+  type Image,
+  type Instance,
+} from '@aws-sdk/client-ec2';
+import { ApplicationFailure } from '@temporalio/common';
+import type { AwsEnvironment } from '../../aws/clients.js';
+import type { Operation } from '../../aws/durations.js';
+import type { Tag } from '../../aws/tags.js';
+import type { KindContext } from '../resource-kind.js';
+import { awsErrorCode } from '../../aws/errors.js';
+import { call, describeOrUndefined, waitFor } from '../shared/calls.js';
+import { adoptOrConflict, isKept } from '../shared/markers.js';
+import { TAG_PHASE, TAG_PLAN_ID, TAG_SOURCE } from '../../../domain/contract.js';
+
+/** EC2 calls of the ec2-instance kind: instances, AMIs and their EBS snapshots, tags, waits. */
+
+const GONE_STATES = ['shutting-down', 'terminated'];
+
+export function imageArn(region: string, imageId: string): string {
+  return `arn:aws:ec2:${region}::image/${imageId}`;
+}
+
+export function snapshotIdsOf(image: Image): string[] {
+  return (image.BlockDeviceMappings ?? []).map((m) => m.Ebs?.SnapshotId ?? '').filter(Boolean);
+}
+
+/** Filters matching what the plan made for this resource in `phase`. */
+export function planFilters(ctx: KindContext, phase: string = ctx.input.phase): Filter[] {
+  return [
+    { Name: `tag:${TAG_PLAN_ID}`, Values: [ctx.plan.planId] },
+    { Name: `tag:${TAG_PHASE}`, Values: [phase] },
+    { Name: `tag:${TAG_SOURCE}`, Values: [ctx.resource.source] },
+  ];
+}
+
+export function describeInstance(env: AwsEnvironment, instanceId: string): Promise<Instance | undefined> {
+  return describeOrUndefined(env, `DescribeInstances ${instanceId}`, async () => {
+    const out = await env.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
+    return out.Reservations?.[0]?.Instances?.[0];
+  });
+}
+
+/** Instances matching the filters that are not terminated or terminating. */
+export function findInstances(env: AwsEnvironment, filters: Filter[]): Promise<Instance[]> {
+  return call(env, 'DescribeInstances', async () => {
+    const all: Instance[] = [];
+    for await (const page of paginateDescribeInstances({ client: env.ec2 }, { Filters: filters })) {
+      for (const reservation of page.Reservations ?? []) all.push(...(reservation.Instances ?? []));
+    }
+    return all.filter((i) => !GONE_STATES.includes(i.State?.Name ?? ''));
+  });
+}
+
+export function describeImage(env: AwsEnvironment, imageId: string): Promise<Image | undefined> {
+  return describeOrUndefined(env, `DescribeImages ${imageId}`, async () => {
+    const out = await env.ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }));
+    return out.Images?.find((i) => i.State !== 'deregistered');
+  });
+}
+
+/** The account's own AMIs matching the filters (shared images of other accounts excluded). */
+export function findOwnImages(env: AwsEnvironment, filters: Filter[]): Promise<Image[]> {
+  return call(env, 'DescribeImages', async () => {
+    const out = await env.ec2.send(new DescribeImagesCommand({ Owners: ['self'], Filters: filters }));
+    return (out.Images ?? []).filter((i) => i.State !== 'deregistered');
+  });
+}
+
+export async function findOwnImageByName(env: AwsEnvironment, name: string): Promise<Image | undefined> {
+  return (await findOwnImages(env, [{ Name: 'name', Values: [name] }]))[0];
+}
+
+/** Waits until the AMI is available; a failed AMI (the plan's own) is removed so the retry makes it again. */
+export function waitImageAvailable(
+  env: AwsEnvironment,
+  imageId: string,
+  operation: Operation,
+): Promise<Image> {
+  return waitFor(`AMI ${imageId} in ${env.access.region}`, operation, async () => {
+    const image = await describeImage(env, imageId);
+    if (image?.State === 'failed' || image?.State === 'error' || image?.State === 'invalid') {
+      await removeImage(env, image);
+      throw ApplicationFailure.retryable(
+        `AMI ${imageId} ended ${image.State} in ${env.access.region} (${image.StateReason?.Message ?? 'no reason given'}): removed it, the retry makes it again`,
+        'AwsServerError',
+      );
+    }
+    return { done: image?.State === 'available', value: image, state: image?.State ?? 'absent' };
+  });
+}
+
+export function waitInstanceState(
+  env: AwsEnvironment,
+  instanceId: string,
+  state: 'running' | 'stopped' | 'terminated',
+  operation: Operation,
+): Promise<Instance | undefined> {
+  return waitFor(`instance ${instanceId} ${state} in ${env.access.region}`, operation, async () => {
+    const instance = await describeInstance(env, instanceId);
+    const current = instance?.State?.Name ?? 'terminated';
+    return { done: current === state, value: instance, state: current };
+  });
+}
+
+/**
+ * An AMI of `instanceId` named `name` (unique per account and region), tagged with `tags` (and its
+ * snapshots too): adopted when an earlier attempt made it, created otherwise, then awaited.
+ */
+export async function ensureImage(
+  ctx: KindContext,
+  env: AwsEnvironment,
+  input: { name: string; instanceId: string; tags: Tag[]; noReboot: boolean; phase?: string },
+): Promise<Image> {
+  const what = `AMI ${input.name} in ${env.access.accountId}/${env.access.region}`;
+  const existing = await findOwnImageByName(env, input.name);
+  if (existing) adoptOrConflict(existing.Tags, ctx, what, input.phase);
+  let imageId = existing?.ImageId;
+  if (!imageId) {
+    try {
+      const out = await env.ec2.send(
+        new CreateImageCommand({
+          InstanceId: input.instanceId,
+          Name: input.name,
+          Description: `failback plan ${ctx.plan.planId}: ${ctx.resource.key}`,
+          NoReboot: input.noReboot,
+          TagSpecifications: [
+            { ResourceType: 'image', Tags: input.tags },
+            { ResourceType: 'snapshot', Tags: input.tags },
+          ],
+        }),
+      );
+      imageId = out.ImageId;
+    } catch (error) {
+      // Someone (an earlier attempt whose answer was lost, or not) holds the name.
+      if (awsErrorCode(error) !== 'InvalidAMIName.Duplicate') {
+        return call(env, `CreateImage ${input.name} of ${input.instanceId}`, () => Promise.reject(error));
+      }
+      const holder = await findOwnImageByName(env, input.name);
+      adoptOrConflict(holder?.Tags, ctx, what, input.phase);
+      imageId = holder?.ImageId;
+    }
+  }
+  return waitImageAvailable(env, imageId ?? '', 'ec2:create-image');
+}
+
+/** Deregisters an AMI and deletes its snapshots (both gone already is fine). */
+export async function removeImage(env: AwsEnvironment, image: Image): Promise<string[]> {
+  const imageId = image.ImageId ?? '';
+  await describeOrUndefined(env, `DeregisterImage ${imageId}`, () =>
+    env.ec2.send(new DeregisterImageCommand({ ImageId: imageId })),
+  );
+  const snapshots = snapshotIdsOf(image);
+  for (const snapshotId of snapshots) await deleteSnapshot(env, snapshotId);
+  return [imageId, ...snapshots];
+}
+
+export async function deleteSnapshot(env: AwsEnvironment, snapshotId: string): Promise<void> {
+  await describeOrUndefined(env, `DeleteSnapshot ${snapshotId}`, () =>
+    env.ec2.send(new DeleteSnapshotCommand({ SnapshotId: snapshotId })),
+  );
+}
+
+/**
+ * Removes the AMIs and EBS snapshots the plan made for this resource in `phase`, in one environment,
+ * found by the plan's tags; never one tagged failback:keep=true. Orphaned snapshots (their AMI went,
+ * the worker died before the snapshots did) are found by their own tags.
+ */
+export async function removePlanImages(
+  ctx: KindContext,
+  env: AwsEnvironment,
+  phase: string = ctx.input.phase,
+): Promise<{ removed: string[]; kept: string[] }> {
+  const removed: string[] = [];
+  const kept: string[] = [];
+  for (const image of await findOwnImages(env, planFilters(ctx, phase))) {
+    if (isKept(image.Tags)) kept.push(image.ImageId ?? '');
+    else removed.push(...(await removeImage(env, image)));
+  }
+  const snapshots = await call(env, 'DescribeSnapshots', async () => {
+    const out = await env.ec2.send(
+      new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: planFilters(ctx, phase) }),
+    );
+    return out.Snapshots ?? [];
+  });
+  for (const snapshot of snapshots) {
+    const id = snapshot.SnapshotId ?? '';
+    if (isKept(snapshot.Tags) || removed.includes(id)) continue;
+    await deleteSnapshot(env, id);
+    removed.push(id);
+  }
+  return { removed, kept };
+}
+
+export async function createTags(env: AwsEnvironment, resourceId: string, tags: Tag[]): Promise<void> {
+  await call(env, `CreateTags ${resourceId}`, () =>
+    env.ec2.send(new CreateTagsCommand({ Resources: [resourceId], Tags: tags })),
+  );
+}
+
+export async function deleteTags(env: AwsEnvironment, resourceId: string, keys: string[]): Promise<void> {
+  await call(env, `DeleteTags ${resourceId}`, () =>
+    env.ec2.send(new DeleteTagsCommand({ Resources: [resourceId], Tags: keys.map((Key) => ({ Key })) })),
+  );
+}
+
+/** Stops an instance (if not stopped already) and waits until it is stopped. */
+export async function stopInstance(env: AwsEnvironment, instanceId: string): Promise<void> {
+  const instance = await describeInstance(env, instanceId);
+  const state = instance?.State?.Name;
+  if (state === 'pending' || state === 'running') {
+    await call(env, `StopInstances ${instanceId}`, () =>
+      env.ec2.send(new StopInstancesCommand({ InstanceIds: [instanceId] })),
+    );
+  }
+  await waitInstanceState(env, instanceId, 'stopped', 'ec2:stop-instances');
+}
+
+/** Starts a stopped instance (waiting for a stopping one first) and waits until it runs. */
+export async function startInstance(env: AwsEnvironment, instanceId: string): Promise<void> {
+  let state = (await describeInstance(env, instanceId))?.State?.Name;
+  if (state === 'stopping') {
+    await waitInstanceState(env, instanceId, 'stopped', 'ec2:stop-instances');
+    state = 'stopped';
+  }
+  if (state === 'stopped') {
+    await call(env, `StartInstances ${instanceId}`, () =>
+      env.ec2.send(new StartInstancesCommand({ InstanceIds: [instanceId] })),
+    );
+  }
+  await waitInstanceState(env, instanceId, 'running', 'ec2:run-instances');
+}
+
+/** Terminates an instance the plan may remove and waits until it is terminated. */
+export async function terminateInstance(env: AwsEnvironment, instanceId: string): Promise<void> {
+  const instance = await describeInstance(env, instanceId);
+  if (instance && !GONE_STATES.includes(instance.State?.Name ?? '')) {
+    await call(env, `TerminateInstances ${instanceId}`, () =>
+      env.ec2.send(new TerminateInstancesCommand({ InstanceIds: [instanceId] })),
+    );
+  }
+  await waitInstanceState(env, instanceId, 'terminated', 'ec2:terminate-instances');
+}

@@ -1,0 +1,129 @@
+import { RunInstancesCommand, type _InstanceType, type Instance } from '@aws-sdk/client-ec2';
+import { clientToken } from '../../../domain/naming.js';
+import { TAG_PLAN_ID } from '../../../domain/contract.js';
+import type { PrimaryCopy, RestoreResult, Retirement } from '../../../domain/resources.js';
+import { needsPersonFailure } from '../../aws/errors.js';
+import type { KindContext } from '../resource-kind.js';
+import { call } from '../shared/calls.js';
+import {
+  TAG_RESTORED_FROM,
+  TAG_RETIRED,
+  TAG_RETIRED_BY,
+  TAG_WAS_RUNNING,
+  tagValue,
+} from '../shared/markers.js';
+import { restoredName } from '../shared/names.js';
+import { stringListOption, stringOption } from '../shared/options.js';
+import {
+  createTags,
+  describeInstance,
+  findInstances,
+  planFilters,
+  stopInstance,
+  waitInstanceState,
+} from './ec2.js';
+
+/**
+ * The old primary instance: named `target` (Name tag) and not made by this plan. Several of them
+ * would leave the plan guessing which one the application uses: a person decides.
+ */
+export async function oldPrimaryInstance(ctx: KindContext): Promise<Instance | undefined> {
+  const named = await findInstances(ctx.primary, [{ Name: 'tag:Name', Values: [ctx.resource.target] }]);
+  const candidates = named.filter((i) => {
+    if (tagValue(i.Tags, TAG_PLAN_ID) === ctx.plan.planId) return false;
+    // Retired by an earlier plan and still stopped: a leftover kept for safety, not the primary.
+    const retiredBy = tagValue(i.Tags, TAG_RETIRED_BY);
+    return !(retiredBy && retiredBy !== ctx.plan.planId && i.State?.Name === 'stopped');
+  });
+  if (candidates.length > 1) {
+    throw needsPersonFailure(
+      'NameConflict',
+      `${candidates.length} instances are named ${ctx.resource.target} in primary ` +
+        `(${candidates.map((i) => i.InstanceId).join(', ')}): leave one, or rename the others, then retry`,
+    );
+  }
+  return candidates[0];
+}
+
+/**
+ * Retires the old primary instance: tagged (retired-by, when, whether it was running) before it is
+ * stopped, never terminated, so compensation can start it again and a retry sees what was done.
+ */
+export async function retireInstance(ctx: KindContext): Promise<Retirement> {
+  const env = ctx.primary;
+  const old = await oldPrimaryInstance(ctx);
+  if (!old?.InstanceId)
+    return { originalId: ctx.resource.target, action: 'none', at: new Date().toISOString() };
+  const ours = tagValue(old.Tags, TAG_RETIRED_BY) === ctx.plan.planId;
+  const state = old.State?.Name ?? '';
+  const wasRunning = ours
+    ? tagValue(old.Tags, TAG_WAS_RUNNING) === 'true'
+    : ['pending', 'running'].includes(state);
+  const at = (ours ? tagValue(old.Tags, TAG_RETIRED) : undefined) ?? new Date().toISOString();
+  if (!ours) {
+    await createTags(env, old.InstanceId, [
+      { Key: TAG_RETIRED_BY, Value: ctx.plan.planId },
+      { Key: TAG_RETIRED, Value: at },
+      { Key: TAG_WAS_RUNNING, Value: String(wasRunning) },
+    ]);
+  }
+  await stopInstance(env, old.InstanceId);
+  return { originalId: old.InstanceId, action: 'stopped', wasRunning, at };
+}
+
+async function instanceType(ctx: KindContext): Promise<_InstanceType | undefined> {
+  const option =
+    stringOption(ctx.resource, 'instanceType') ?? (ctx.resource.sourceDetails?.instanceType as string);
+  if (option) return option as _InstanceType;
+  return (await describeInstance(ctx.recovery, ctx.resource.source))?.InstanceType;
+}
+
+/**
+ * Launches the copy (AMI copied into primary) with the mapped subnet and security groups, named after
+ * the target (the test name in the test failback), after retiring the old primary in the failback.
+ */
+export async function launchInstance(ctx: KindContext, copy: PrimaryCopy): Promise<RestoreResult> {
+  const retirement = ctx.input.phase === 'failback' ? await retireInstance(ctx) : undefined;
+  const env = ctx.primary;
+  const name = restoredName(ctx);
+  const test = ctx.input.phase === 'test-failback';
+  let instance = (await findInstances(env, planFilters(ctx)))[0];
+  if (!instance) {
+    const subnetId =
+      (test ? stringOption(ctx.resource, 'testSubnetId') : undefined) ??
+      stringOption(ctx.resource, 'subnetId');
+    const securityGroupIds =
+      (test ? stringListOption(ctx.resource, 'testSecurityGroupIds') : undefined) ??
+      stringListOption(ctx.resource, 'securityGroupIds');
+    const tags = ctx.tags({ Name: name, [TAG_RESTORED_FROM]: copy.id });
+    const type = await instanceType(ctx);
+    const out = await call(env, `RunInstances ${name} from ${copy.id}`, () =>
+      env.ec2.send(
+        new RunInstancesCommand({
+          ImageId: copy.id,
+          InstanceType: type,
+          MinCount: 1,
+          MaxCount: 1,
+          ...(subnetId ? { SubnetId: subnetId } : {}),
+          ...(securityGroupIds ? { SecurityGroupIds: securityGroupIds } : {}),
+          // Same token, same instance: AWS answers a repeated call with the first launch.
+          ClientToken: clientToken(ctx.plan.planId, ctx.input.phase, 'run', ctx.resource.target),
+          TagSpecifications: [
+            { ResourceType: 'instance', Tags: tags },
+            { ResourceType: 'volume', Tags: tags },
+          ],
+        }),
+      ),
+    );
+    instance = out.Instances?.[0] as Instance;
+  }
+  const running = await waitInstanceState(env, instance.InstanceId ?? '', 'running', 'ec2:run-instances');
+  return {
+    ...(retirement ? { retirement } : {}),
+    restored: {
+      id: instance.InstanceId ?? '',
+      name,
+      details: { imageId: running?.ImageId ?? copy.id, instanceType: running?.InstanceType ?? '' },
+    },
+  };
+}

@@ -1,0 +1,148 @@
+import type {
+  CleanupReport,
+  CompensationInput,
+  ConcludeResult,
+  RecoveryPoint,
+  RestoreResult,
+  Verification,
+} from '../../../domain/resources.js';
+import { needsPersonFailure } from '../../aws/errors.js';
+import type { KindContext } from '../resource-kind.js';
+import { keptDbSnapshot, removeDbSnapshots } from '../shared/db-snapshots.js';
+import { check } from '../shared/checks.js';
+import { snapshotChainChecks } from '../shared/db-verify.js';
+import { isOurs, phaseTags, RETIREMENT_TAG_KEYS, TAG_KEEP } from '../shared/markers.js';
+import { CONCLUDE_PHASE, finalBackupName, keptBackupName } from '../shared/names.js';
+import {
+  dbId,
+  deleteDbInstance,
+  describeDbInstance,
+  listDbInstances,
+  removeRdsTags,
+  renameDbInstance,
+} from '../shared/rds.js';
+import { findRetiredInstance } from './restore.js';
+import { dbSnapshotApi } from './snapshot-api.js';
+
+export async function verifyDbInstance(
+  ctx: KindContext,
+  restore: RestoreResult,
+  recoveryPoint: RecoveryPoint,
+  quiescedAt?: string,
+): Promise<Verification> {
+  const db = await describeDbInstance(ctx.primary, restore.restored.id);
+  const checks = [
+    check('instance-available', 'available', db?.DBInstanceStatus),
+    check('instance-created-by-plan', 'true', String(isOurs(db?.TagList, ctx))),
+    ...(await snapshotChainChecks(ctx, dbSnapshotApi, db?.TagList, recoveryPoint, quiescedAt)),
+  ];
+  if (recoveryPoint.details?.engine !== undefined) {
+    checks.push(check('engine', String(recoveryPoint.details.engine), db?.Engine));
+  }
+  return { ok: checks.every((c) => c.ok), checks, at: new Date().toISOString() };
+}
+
+/** The instances this phase restored in primary for this resource, found by the plan's tags. */
+async function restoredInstances(ctx: KindContext): Promise<string[]> {
+  return (await listDbInstances(ctx.primary))
+    .filter((db) => isOurs(db.TagList, ctx))
+    .map((db) => db.DBInstanceIdentifier ?? '')
+    .filter(Boolean);
+}
+
+/** Test copies were made by the plan and hold only test data: deleted without a final snapshot. */
+export async function removeDbTestCopy(ctx: KindContext): Promise<CleanupReport> {
+  const removed: string[] = [];
+  for (const id of await restoredInstances(ctx)) {
+    await deleteDbInstance(ctx.primary, id, 'rds:delete-instance');
+    removed.push(id);
+  }
+  const snapshots = await removeDbSnapshots(ctx, dbSnapshotApi);
+  return { removed: [...removed, ...snapshots.removed], kept: snapshots.kept };
+}
+
+export async function cleanupDbIntermediates(ctx: KindContext): Promise<CleanupReport> {
+  return removeDbSnapshots(ctx, dbSnapshotApi);
+}
+
+/**
+ * The live copy in recovery goes only after a final snapshot of it (tagged failback:keep=true) is
+ * available. Once the instance is gone, a retry finds the kept snapshot and reports the same result.
+ */
+export async function concludeDbInstance(ctx: KindContext): Promise<ConcludeResult> {
+  const env = ctx.recovery;
+  const source = dbId(ctx.resource.source);
+  const finalId = dbId(finalBackupName(ctx));
+  const live = await describeDbInstance(env, source);
+  if (!live) {
+    const final = await dbSnapshotApi.describe(env, finalId);
+    if (final?.status === 'available' && isOurs(final.tags, ctx, CONCLUDE_PHASE)) {
+      return {
+        finalBackup: {
+          id: finalId,
+          arn: final.arn,
+          capturedAt: (final.createdAt ?? new Date()).toISOString(),
+        },
+        removed: [],
+      };
+    }
+    throw needsPersonFailure(
+      'NotFound',
+      `DB instance ${source} is not in recovery and no final snapshot ${finalId} exists: check what removed it`,
+    );
+  }
+  const final = await keptDbSnapshot(ctx, env, dbSnapshotApi, {
+    id: finalId,
+    dbId: source,
+    tags: phaseTags(ctx, CONCLUDE_PHASE, { [TAG_KEEP]: 'true' }),
+    phase: CONCLUDE_PHASE,
+  });
+  await deleteDbInstance(env, source, 'rds:delete-instance', { keepAutomatedBackups: true });
+  return {
+    finalBackup: { id: finalId, arn: final.arn, capturedAt: (final.createdAt ?? new Date()).toISOString() },
+    removed: [source],
+  };
+}
+
+/**
+ * Undoes the phase in primary, from any point of the pipeline and as often as needed: the restored
+ * copy goes (after a kept snapshot when it served traffic), the retired instance gets its name and
+ * tags back, and the phase's intermediate snapshots go. RDS sources are never stopped (see quiesce).
+ */
+export async function compensateDbInstance(
+  ctx: KindContext,
+  input: CompensationInput,
+): Promise<CleanupReport> {
+  const env = ctx.primary;
+  const removed: string[] = [];
+  const kept: string[] = [];
+  for (const id of await restoredInstances(ctx)) {
+    if (input.trafficServed) {
+      const backup = await keptDbSnapshot(ctx, env, dbSnapshotApi, {
+        id: keptBackupName(ctx),
+        dbId: id,
+        tags: ctx.tags({ [TAG_KEEP]: 'true' }),
+        phase: ctx.input.phase,
+      });
+      kept.push(backup.arn);
+    }
+    await deleteDbInstance(env, id, 'rds:delete-instance');
+    removed.push(id);
+  }
+  const retired = await findRetiredInstance(ctx);
+  if (retired?.DBInstanceIdentifier) {
+    const target = dbId(ctx.resource.target);
+    const holder = await describeDbInstance(env, target);
+    if (holder && holder.DBInstanceArn !== retired.DBInstanceArn) {
+      throw needsPersonFailure(
+        'NameConflict',
+        `cannot give ${retired.DBInstanceIdentifier} its name ${target} back: ${target} exists and was not made by this phase`,
+      );
+    }
+    const restored = await renameDbInstance(env, retired.DBInstanceIdentifier, target);
+    await removeRdsTags(env, restored.DBInstanceArn ?? retired.DBInstanceArn ?? '', RETIREMENT_TAG_KEYS);
+    kept.push(target);
+  }
+  const snapshots = await removeDbSnapshots(ctx, dbSnapshotApi);
+  return { removed: [...removed, ...snapshots.removed], kept: [...kept, ...snapshots.kept] };
+}

@@ -1,0 +1,120 @@
+import { RestoreDBInstanceFromDBSnapshotCommand, type DBInstance } from '@aws-sdk/client-rds';
+import { retiredName } from '../../../domain/naming.js';
+import type { PrimaryCopy, RestoreResult, Retirement } from '../../../domain/resources.js';
+import { needsPersonFailure } from '../../aws/errors.js';
+import type { KindContext } from '../resource-kind.js';
+import { createOrExists } from '../shared/calls.js';
+import {
+  adoptOrConflict,
+  isOurs,
+  TAG_RESTORED_FROM,
+  TAG_RETIRED,
+  TAG_RETIRED_BY,
+  TAG_RETIRED_FROM,
+  tagValue,
+} from '../shared/markers.js';
+import { restoredName } from '../shared/names.js';
+import { dbPlacement } from '../shared/options.js';
+import {
+  addRdsTags,
+  dbId,
+  describeDbInstance,
+  listDbInstances,
+  renameDbInstance,
+  waitDbInstanceAvailable,
+} from '../shared/rds.js';
+
+/** The old primary instance this plan retired (renamed, tagged failback:retired-by), if any. */
+export async function findRetiredInstance(ctx: KindContext): Promise<DBInstance | undefined> {
+  const target = dbId(ctx.resource.target);
+  return (await listDbInstances(ctx.primary)).find(
+    (db) =>
+      !db.DBClusterIdentifier &&
+      tagValue(db.TagList, TAG_RETIRED_BY) === ctx.plan.planId &&
+      tagValue(db.TagList, TAG_RETIRED_FROM) === target,
+  );
+}
+
+/**
+ * Frees the target name in primary without losing anything: the old instance is tagged (retired-by,
+ * when, original name) and renamed to `<id>-pre-failback-<date>`. The tags come first, so a retry
+ * finds the instance under either name and derives the same date, hence the same new name.
+ */
+export async function retireDbInstance(ctx: KindContext): Promise<Retirement> {
+  const env = ctx.primary;
+  const target = dbId(ctx.resource.target);
+  const current = await describeDbInstance(env, target);
+  const old = current && !isOurs(current.TagList, ctx) ? current : await findRetiredInstance(ctx);
+  if (!old) return { originalId: target, action: 'none', at: new Date().toISOString() };
+  if (old.DBClusterIdentifier) {
+    throw needsPersonFailure(
+      'InvalidParameter',
+      `${target} in primary is a member of Aurora cluster ${old.DBClusterIdentifier}: fail back the cluster instead`,
+    );
+  }
+  let at =
+    tagValue(old.TagList, TAG_RETIRED_BY) === ctx.plan.planId
+      ? tagValue(old.TagList, TAG_RETIRED)
+      : undefined;
+  if (!at) {
+    at = new Date().toISOString();
+    await addRdsTags(env, old.DBInstanceArn ?? '', [
+      { Key: TAG_RETIRED_BY, Value: ctx.plan.planId },
+      { Key: TAG_RETIRED, Value: at },
+      { Key: TAG_RETIRED_FROM, Value: target },
+    ]);
+  }
+  const retiredId = dbId(retiredName(target, at));
+  const currentId = old.DBInstanceIdentifier ?? target;
+  if (currentId !== retiredId && (await describeDbInstance(env, retiredId))) {
+    throw needsPersonFailure(
+      'NameConflict',
+      `cannot retire ${target} in primary: ${retiredId} already exists (an earlier failback the same day?)`,
+    );
+  }
+  await renameDbInstance(env, currentId, retiredId);
+  return { originalId: target, action: 'renamed', retiredId, at };
+}
+
+/**
+ * Restores the copy under the target name (the test name in the test failback), after retiring the
+ * old primary instance in the failback, and waits until it is available.
+ */
+export async function restoreDbInstance(ctx: KindContext, copy: PrimaryCopy): Promise<RestoreResult> {
+  const retirement = ctx.input.phase === 'failback' ? await retireDbInstance(ctx) : undefined;
+  const env = ctx.primary;
+  const name = dbId(restoredName(ctx));
+  const what = `DB instance ${name} in primary`;
+  const existing = await describeDbInstance(env, name);
+  if (existing) adoptOrConflict(existing.TagList, ctx, what);
+  else {
+    const placement = dbPlacement(ctx.resource, ctx.input.phase === 'test-failback');
+    const created = await createOrExists(env, `RestoreDBInstanceFromDBSnapshot ${name} from ${copy.id}`, () =>
+      env.rds.send(
+        new RestoreDBInstanceFromDBSnapshotCommand({
+          DBInstanceIdentifier: name,
+          DBSnapshotIdentifier: copy.id,
+          DBSubnetGroupName: placement.subnetGroup,
+          VpcSecurityGroupIds: placement.securityGroupIds,
+          DBInstanceClass: placement.instanceClass,
+          Tags: ctx.tags({ [TAG_RESTORED_FROM]: copy.id }),
+        }),
+      ),
+    );
+    if (!created) adoptOrConflict((await describeDbInstance(env, name))?.TagList, ctx, what);
+  }
+  const db = await waitDbInstanceAvailable(env, name, 'rds:restore-instance');
+  return {
+    ...(retirement ? { retirement } : {}),
+    restored: {
+      id: name,
+      arn: db.DBInstanceArn,
+      name,
+      details: {
+        snapshot: copy.id,
+        ...(db.Engine ? { engine: db.Engine } : {}),
+        ...(db.DBInstanceClass ? { instanceClass: db.DBInstanceClass } : {}),
+      },
+    },
+  };
+}

@@ -1,0 +1,191 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { PrimaryCopy, RecoveryPoint } from '../../../domain/resources.js';
+import type { AwsEnvironment } from '../../aws/clients.js';
+import type { Operation } from '../../aws/durations.js';
+import type { Tag } from '../../aws/tags.js';
+import type { KindContext } from '../resource-kind.js';
+import { createOrExists, waitFor } from './calls.js';
+import { adoptOrConflict, isKept, isOurs, TAG_COPIED_FROM, type AwsTags } from './markers.js';
+import { primaryCopyName, recoveryPointName } from './names.js';
+import { dbId } from './rds.js';
+
+/** A DB snapshot or DB cluster snapshot, as the shared steps need it. */
+export interface DbSnapshotInfo {
+  id: string;
+  arn: string;
+  status: string;
+  createdAt?: Date;
+  /** Copies: when the data was captured (RDS keeps the original's creation time). */
+  originalCreatedAt?: Date;
+  /** 0..1 while AWS reports it */
+  progress?: number;
+  tags: AwsTags;
+  /** The instance or cluster it was taken from. */
+  dbId?: string;
+  encrypted: boolean;
+  kmsKeyId?: string;
+  engine?: string;
+  engineVersion?: string;
+  /** Copies: the ARN of the snapshot they were copied from, when AWS reports it. */
+  sourceArn?: string;
+}
+
+/**
+ * RDS instance snapshots and Aurora cluster snapshots have parallel APIs (Create/Copy/Modify…DBSnapshot
+ * vs …DBClusterSnapshot): each kind implements this once and shares every step built on it.
+ */
+export interface DbSnapshotApi {
+  /** "DB snapshot" or "DB cluster snapshot", for messages */
+  noun: string;
+  operations: { create: Operation; copy: Operation };
+  describe(env: AwsEnvironment, id: string): Promise<DbSnapshotInfo | undefined>;
+  /** Manual snapshots owned by the environment's account. */
+  listManual(env: AwsEnvironment): Promise<DbSnapshotInfo[]>;
+  create(env: AwsEnvironment, input: { id: string; dbId: string; tags: Tag[] }): Promise<unknown>;
+  copy(
+    env: AwsEnvironment,
+    input: { sourceArn: string; id: string; kmsKeyId?: string; tags: Tag[] },
+  ): Promise<unknown>;
+  /** Grants another account the right to copy and restore it (attribute `restore`). */
+  share(env: AwsEnvironment, id: string, accountId: string): Promise<void>;
+  /** Deletes it; a snapshot that is already gone is not an error. */
+  remove(env: AwsEnvironment, id: string): Promise<void>;
+}
+
+/** Adopts the snapshot an earlier attempt made under `id`, or makes it; NameConflict if not ours. */
+async function ensureSnapshot(
+  ctx: KindContext,
+  env: AwsEnvironment,
+  api: DbSnapshotApi,
+  id: string,
+  make: () => Promise<unknown>,
+  options: { phase?: string; copy?: boolean } = {},
+): Promise<void> {
+  const what = `${api.noun} ${id} in ${env.access.accountId}/${env.access.region}`;
+  const existing = await api.describe(env, id);
+  if (existing) return adoptOrConflict(existing.tags, ctx, what, options.phase);
+  const created = await createOrExists(env, `create ${what}`, make, /AlreadyExists/, { copy: options.copy });
+  if (!created) adoptOrConflict((await api.describe(env, id))?.tags, ctx, what, options.phase);
+}
+
+/**
+ * Waits until the snapshot is available. A `failed` snapshot is ours (ensureSnapshot checked): delete
+ * it and let the retry make it again.
+ */
+export function waitSnapshotAvailable(
+  env: AwsEnvironment,
+  api: DbSnapshotApi,
+  id: string,
+  operation: Operation,
+): Promise<DbSnapshotInfo> {
+  return waitFor(`${api.noun} ${id} in ${env.access.region}`, operation, async () => {
+    const snapshot = await api.describe(env, id);
+    if (snapshot?.status === 'failed') {
+      await api.remove(env, id);
+      throw ApplicationFailure.retryable(
+        `${api.noun} ${id} failed in ${env.access.region}: removed it, the retry takes it again`,
+        'AwsServerError',
+      );
+    }
+    return {
+      done: snapshot?.status === 'available',
+      value: snapshot,
+      progress: snapshot?.progress,
+      state: snapshot?.status ?? 'absent',
+    };
+  });
+}
+
+/** The recovery point: a snapshot of the source in recovery, shared with primary's account if needed. */
+export async function takeDbRecoveryPoint(ctx: KindContext, api: DbSnapshotApi): Promise<RecoveryPoint> {
+  const env = ctx.recovery;
+  const id = dbId(recoveryPointName(ctx));
+  await ensureSnapshot(ctx, env, api, id, () =>
+    api.create(env, { id, dbId: ctx.resource.source, tags: ctx.tags() }),
+  );
+  const snapshot = await waitSnapshotAvailable(env, api, id, api.operations.create);
+  if (ctx.crossAccount) await api.share(env, id, ctx.plan.primary.accountId);
+  return {
+    id,
+    arn: snapshot.arn,
+    capturedAt: (snapshot.createdAt ?? new Date()).toISOString(),
+    ...(ctx.crossAccount ? { sharedWith: ctx.plan.primary.accountId } : {}),
+    details: {
+      encrypted: snapshot.encrypted,
+      ...(snapshot.engine ? { engine: snapshot.engine } : {}),
+      ...(snapshot.engineVersion ? { engineVersion: snapshot.engineVersion } : {}),
+    },
+  };
+}
+
+/** Copies the recovery point into primary's account and region, re-encrypted with primary's key. */
+export async function copyDbRecoveryPoint(
+  ctx: KindContext,
+  api: DbSnapshotApi,
+  recoveryPoint: RecoveryPoint,
+): Promise<PrimaryCopy> {
+  const env = ctx.primary;
+  const id = dbId(primaryCopyName(ctx));
+  const sourceArn = recoveryPoint.arn ?? recoveryPoint.id;
+  const kmsKeyId = ctx.plan.primary.kmsKeyId;
+  await ensureSnapshot(
+    ctx,
+    env,
+    api,
+    id,
+    () =>
+      api.copy(env, {
+        sourceArn,
+        id,
+        ...(kmsKeyId ? { kmsKeyId } : {}),
+        tags: ctx.tags({ [TAG_COPIED_FROM]: sourceArn }),
+      }),
+    { copy: true },
+  );
+  const snapshot = await waitSnapshotAvailable(env, api, id, api.operations.copy);
+  return {
+    id,
+    arn: snapshot.arn,
+    region: env.access.region,
+    details: { encrypted: snapshot.encrypted, ...(snapshot.kmsKeyId ? { kmsKeyId: snapshot.kmsKeyId } : {}) },
+  };
+}
+
+/** A snapshot tagged failback:keep=true (final backups, backups before removing a served copy). */
+export async function keptDbSnapshot(
+  ctx: KindContext,
+  env: AwsEnvironment,
+  api: DbSnapshotApi,
+  input: { id: string; dbId: string; tags: Tag[]; phase: string },
+): Promise<DbSnapshotInfo> {
+  const id = dbId(input.id);
+  await ensureSnapshot(ctx, env, api, id, () => api.create(env, { id, dbId: input.dbId, tags: input.tags }), {
+    phase: input.phase,
+  });
+  return waitSnapshotAvailable(env, api, id, api.operations.create);
+}
+
+/**
+ * Deletes the phase's snapshots of this resource in both environments, found by the plan's tags;
+ * never one tagged failback:keep=true. Returns what it removed and what it kept.
+ */
+export async function removeDbSnapshots(
+  ctx: KindContext,
+  api: DbSnapshotApi,
+  phase: string = ctx.input.phase,
+): Promise<{ removed: string[]; kept: string[] }> {
+  const removed: string[] = [];
+  const kept: string[] = [];
+  for (const env of [ctx.recovery, ctx.primary]) {
+    for (const snapshot of await api.listManual(env)) {
+      if (!isOurs(snapshot.tags, ctx, phase)) continue;
+      if (isKept(snapshot.tags)) {
+        kept.push(snapshot.arn);
+        continue;
+      }
+      await api.remove(env, snapshot.id);
+      removed.push(snapshot.arn);
+    }
+  }
+  return { removed, kept };
+}

@@ -1,0 +1,40 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import { NEEDS_PERSON } from '../domain/failures.js';
+import type { PlanTuning } from '../domain/messages.js';
+
+/**
+ * How the workflows call activities. AWS steps wait inside the activity (pollUntil heartbeats), so:
+ * a long start-to-close, a heartbeat timeout that notices a dead worker quickly, retries with backoff
+ * for throttling and 5xx, and no retry at all for failures that need a person (NEEDS_PERSON): those
+ * park the plan in needs-attention. Unknown errors get a bounded number of attempts, never forever.
+ */
+export function planActivities(tuning: PlanTuning | undefined) {
+  const scale = tuning?.timeScale ?? 1;
+  // A heartbeat at least every poll interval (≤ 60 s × scale): five minutes × scale, floor 10 s.
+  const heartbeatMs = Math.max(10_000, Math.round(300_000 * scale));
+  const nonRetryableErrorTypes = [...NEEDS_PERSON, 'WaitFailed'];
+  const awsSteps = proxyActivities<Activities>({
+    startToCloseTimeout: '24 hours',
+    heartbeatTimeout: heartbeatMs,
+    retry: {
+      initialInterval: Math.max(200, Math.round(2000 * scale)),
+      backoffCoefficient: 2,
+      maximumInterval: Math.max(2000, Math.round(120_000 * scale)),
+      maximumAttempts: 25,
+      nonRetryableErrorTypes,
+    },
+  });
+  const quick = proxyActivities<Activities>({
+    startToCloseTimeout: '10 minutes',
+    heartbeatTimeout: heartbeatMs,
+    retry: {
+      initialInterval: '1 second',
+      backoffCoefficient: 2,
+      maximumInterval: '1 minute',
+      maximumAttempts: 10,
+      nonRetryableErrorTypes,
+    },
+  });
+  return { awsSteps, quick };
+}

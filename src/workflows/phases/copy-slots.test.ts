@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { CopySlots } from './copy-slots.js';
+
+const req = (n: number, quotaClass: 'ebs-copy' | 'rds-copy' = 'rds-copy') => ({
+  key: `k${n}`,
+  quotaClass,
+  workflowId: `wf${n}`,
+});
+
+describe('CopySlots', () => {
+  it('grants up to the limit per class, then queues in order', () => {
+    const slots = new CopySlots({ 'ebs-copy': 2, 'rds-copy': 1 });
+    expect(slots.request(req(1))).toEqual(req(1));
+    expect(slots.request(req(2))).toBeUndefined();
+    expect(slots.request(req(3))).toBeUndefined();
+    expect(slots.request(req(4, 'ebs-copy'))).toEqual(req(4, 'ebs-copy'));
+    expect(slots.snapshot()).toEqual({
+      'ebs-copy': { limit: 2, inUse: 1, waiting: 0 },
+      'rds-copy': { limit: 1, inUse: 1, waiting: 2 },
+    });
+    expect(slots.release('wf1')).toEqual([req(2)]);
+    expect(slots.release('wf2')).toEqual([req(3)]);
+    expect(slots.release('wf3')).toEqual([]);
+  });
+
+  it('is idempotent for repeated requests and releases', () => {
+    const slots = new CopySlots({ 'ebs-copy': 1, 'rds-copy': 1 });
+    expect(slots.request(req(1))).toEqual(req(1));
+    expect(slots.request(req(1))).toEqual(req(1)); // a re-sent request is granted again, not double-counted
+    expect(slots.request(req(2))).toBeUndefined();
+    expect(slots.request(req(2))).toBeUndefined();
+    expect(slots.snapshot()['rds-copy']).toEqual({ limit: 1, inUse: 1, waiting: 1 });
+    expect(slots.release('wf1')).toEqual([req(2)]);
+    expect(slots.release('wf1')).toEqual([]);
+  });
+
+  it('drops a queued request whose workflow went away', () => {
+    const slots = new CopySlots({ 'ebs-copy': 1, 'rds-copy': 1 });
+    slots.request(req(1));
+    slots.request(req(2));
+    slots.release('wf2'); // cancelled while waiting
+    expect(slots.isQueued('wf2')).toBe(false);
+    expect(slots.release('wf1')).toEqual([]);
+  });
+
+  it('never holds more than the limit under any interleaving', () => {
+    const slots = new CopySlots({ 'ebs-copy': 3, 'rds-copy': 1 });
+    const held = new Set<string>();
+    for (let i = 0; i < 50; i++) {
+      const granted = slots.request(req(i, 'ebs-copy'));
+      if (granted) held.add(granted.workflowId);
+      if (i % 3 === 2) {
+        const victim = [...held][0]!;
+        held.delete(victim);
+        for (const g of slots.release(victim)) held.add(g.workflowId);
+      }
+      expect(held.size).toBeLessThanOrEqual(3);
+      expect(slots.snapshot()['ebs-copy']!.inUse).toBe(held.size);
+    }
+  });
+});

@@ -1,0 +1,196 @@
+import {
+  condition,
+  executeChild,
+  getExternalWorkflowHandle,
+  isCancellation,
+  setHandler,
+} from '@temporalio/workflow';
+import { phaseStatusQuery } from '../../domain/messages.js';
+import type { PlanTuning } from '../../domain/messages.js';
+import { resourceWorkflowId } from '../../domain/naming.js';
+import { quotaClassFor, type PlanContext, type ResolvedResource } from '../../domain/resources.js';
+import type { PhaseStatus, ResourceState } from '../../domain/status.js';
+import { planActivities } from '../activities.js';
+import { boundedAll } from '../bounded.js';
+import {
+  describeFailure,
+  resourceFailback,
+  type ResourcePhaseResult,
+} from '../resources/resource-pipeline.js';
+import { CopySlots, type CopySlotRequest } from './copy-slots.js';
+import { acquireCopySlotSignal, copySlotGrantedSignal, releaseCopySlotSignal } from './messages.js';
+
+export interface PipelinePhaseInput {
+  plan: PlanContext;
+  resources: ResolvedResource[];
+  /** At most this many resources in flight (plan option `concurrency`). */
+  concurrency: number;
+  /** 0 for the first run, n for the n-th retry after needs-attention (part of the child ids). */
+  attempt: number;
+  tuning?: PlanTuning;
+}
+
+export interface QuiesceRecord {
+  key: string;
+  at: string;
+  /** The failback stopped it (EC2): compensation starts it again. */
+  stopped: boolean;
+}
+
+export interface PipelinePhaseResult {
+  phase: 'test-failback' | 'failback';
+  results: ResourcePhaseResult[];
+  /** failback: when every source of this run was quiesced (the RPO's reference), and what stopped. */
+  quiescedAt?: string;
+  quiesced?: QuiesceRecord[];
+}
+
+/** Test failback: copies restored into primary under test names; nothing in primary is retired. */
+export async function testFailback(input: PipelinePhaseInput): Promise<PipelinePhaseResult> {
+  return runPipelinePhase('test-failback', input);
+}
+
+/** The failback in the window: quiesce, final recovery points, copy, retire + restore, verify. */
+export async function failback(input: PipelinePhaseInput): Promise<PipelinePhaseResult> {
+  return runPipelinePhase('failback', input);
+}
+
+async function runPipelinePhase(
+  phase: 'test-failback' | 'failback',
+  input: PipelinePhaseInput,
+): Promise<PipelinePhaseResult> {
+  const crossRegion = input.plan.primary.region !== input.plan.recovery.region;
+  const states = new Map<
+    string,
+    { state: ResourceState; step?: string; lastError?: { type: string; message: string; at: string } }
+  >(input.resources.map((r) => [r.key, { state: 'pending' }]));
+  const slots = new CopySlots();
+  const byWorkflowId = new Map<string, string>();
+  const grants: CopySlotRequest[] = [];
+
+  setHandler(acquireCopySlotSignal, (request) => {
+    const granted = slots.request(request);
+    if (granted) grants.push(granted);
+    else states.set(request.key, { state: 'waiting-for-copy-slot', step: 'copyRecoveryPoint' });
+  });
+  setHandler(releaseCopySlotSignal, ({ workflowId }) => {
+    grants.push(...slots.release(workflowId));
+    const key = byWorkflowId.get(workflowId);
+    if (key) states.set(key, { state: 'running', step: 'restoreIntoPrimary' });
+  });
+  setHandler(phaseStatusQuery, (): PhaseStatus => ({
+    phase,
+    resources: [...states].map(([key, s]) => ({ key, ...s })),
+    copySlots: slots.snapshot(),
+  }));
+
+  let childrenDone = false;
+  // Grants go out in batches: all that are pending leave in one workflow task.
+  const grantSender = (async () => {
+    for (;;) {
+      await condition(() => grants.length > 0 || childrenDone);
+      if (grants.length === 0) return;
+      const batch = grants.splice(0, grants.length);
+      for (const g of batch) states.set(g.key, { state: 'running', step: 'copyRecoveryPoint' });
+      await Promise.all(
+        batch.map((g) =>
+          getExternalWorkflowHandle(g.workflowId)
+            .signal(copySlotGrantedSignal)
+            .catch(() => undefined),
+        ),
+      );
+    }
+  })();
+  // On cancellation (abort) the sender's pending condition rejects too; the phase's own await reports it.
+  grantSender.catch(() => undefined);
+
+  const result: PipelinePhaseResult = { phase, results: [] };
+  let resources = input.resources;
+  if (phase === 'failback') {
+    const quiesce = await quiesceAll(input, states);
+    result.quiescedAt = quiesce.quiescedAt;
+    result.quiesced = quiesce.records;
+    result.results.push(...quiesce.failures);
+    const failed = new Set(quiesce.failures.map((f) => f.key));
+    resources = resources.filter((r) => !failed.has(r.key));
+  }
+
+  const results = await boundedAll(resources, input.concurrency, async (resource) => {
+    const workflowId = resourceWorkflowId(input.plan.planId, phase, resource, input.attempt);
+    byWorkflowId.set(workflowId, resource.key);
+    states.set(resource.key, { state: 'running', step: 'takeRecoveryPoint' });
+    try {
+      const outcome = await executeChild(resourceFailback, {
+        workflowId,
+        args: [
+          {
+            plan: input.plan,
+            phase,
+            resource,
+            quotaClass: quotaClassFor(resource.kind, crossRegion),
+            ...(result.quiescedAt ? { quiescedAt: result.quiescedAt } : {}),
+            ...(input.tuning ? { tuning: input.tuning } : {}),
+          },
+        ],
+      });
+      states.set(resource.key, outcome.ok ? { state: 'succeeded' } : failedState(outcome));
+      return outcome;
+    } finally {
+      grants.push(...slots.release(workflowId));
+    }
+  });
+  childrenDone = true;
+  await grantSender;
+  result.results.push(...results);
+  return result;
+}
+
+function failedState(outcome: ResourcePhaseResult) {
+  return {
+    state: 'failed' as const,
+    ...(outcome.error
+      ? {
+          step: outcome.error.step,
+          lastError: {
+            type: outcome.error.type,
+            message: outcome.error.message,
+            at: new Date().toISOString(),
+          },
+        }
+      : {}),
+  };
+}
+
+/** Stops writes at every source first (EC2 instances stop), so all final recovery points follow it. */
+async function quiesceAll(
+  input: PipelinePhaseInput,
+  states: Map<string, { state: ResourceState; step?: string }>,
+) {
+  const { awsSteps } = planActivities(input.tuning);
+  const records: QuiesceRecord[] = [];
+  const failures: ResourcePhaseResult[] = [];
+  await boundedAll(input.resources, input.concurrency, async (resource) => {
+    states.set(resource.key, { state: 'running', step: 'quiesceSource' });
+    const startedAt = new Date().toISOString();
+    try {
+      const quiesced = await awsSteps.quiesceSource({ plan: input.plan, phase: 'failback', resource });
+      records.push({ key: resource.key, at: quiesced.quiescedAt, stopped: quiesced.stopped });
+      states.set(resource.key, { state: 'pending' });
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      const failure = { ...describeFailure(error), step: 'quiesceSource' };
+      failures.push({
+        key: resource.key,
+        ok: false,
+        error: failure,
+        timings: [{ step: 'quiesceSource', startedAt, finishedAt: new Date().toISOString() }],
+      });
+      states.set(resource.key, { state: 'failed', step: 'quiesceSource' });
+    }
+  });
+  const quiescedAt = records.reduce(
+    (latest, r) => (r.at > latest ? r.at : latest),
+    records[0]?.at ?? new Date().toISOString(),
+  );
+  return { quiescedAt, records, failures };
+}

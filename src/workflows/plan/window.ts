@@ -1,0 +1,62 @@
+import { condition } from '@temporalio/workflow';
+import type { PlanState } from './state.js';
+
+/**
+ * The maintenance window (plan step 4): a durable timer to its start that re-arms whenever the window
+ * moves, and the `failback` gate, which must be approved — before or after the window opens. A window
+ * that closes before the failback could start is cleared (and its approval with it): the plan waits
+ * for a new window and a new approval. Returns once the window is open and approved.
+ */
+export async function awaitOpenApprovedWindow(state: PlanState): Promise<void> {
+  for (;;) {
+    const window = state.status.maintenanceWindow;
+    const now = Date.now();
+    if (!window) {
+      state.waitFor({ kind: 'maintenance-window', since: new Date(now).toISOString() });
+      const version = state.windowVersion;
+      await condition(() => state.windowVersion !== version);
+      continue;
+    }
+    const start = Date.parse(window.start);
+    const end = Date.parse(window.end);
+    if (now >= end) {
+      state.status.timeline.push({
+        stage: state.stage,
+        at: new Date(now).toISOString(),
+        note: `window ${window.start} – ${window.end} closed before the failback could start; waiting for a new window`,
+      });
+      state.recordError(
+        'WindowMissed',
+        `the maintenance window ${window.start} – ${window.end} ended before the failback started`,
+      );
+      delete state.status.maintenanceWindow;
+      state.failbackApproved = undefined;
+      continue;
+    }
+    const version = state.windowVersion;
+    if (now < start) {
+      // Until the window opens: the gate (if not yet approved) is what a person must do now.
+      state.waitFor(
+        state.failbackApproved
+          ? {
+              kind: 'maintenance-window',
+              start: window.start,
+              end: window.end,
+              since: new Date(now).toISOString(),
+            }
+          : { kind: 'gate', gate: 'failback', since: new Date(now).toISOString() },
+      );
+      const approvedBefore = state.failbackApproved !== undefined;
+      // Wake at the start, or earlier when the window moves or the approval arrives.
+      await condition(
+        () => state.windowVersion !== version || (state.failbackApproved !== undefined) !== approvedBefore,
+        start - now,
+      );
+      continue;
+    }
+    if (state.failbackApproved) return;
+    // Open but not approved: wait for the approval until the window closes (or moves).
+    state.waitFor({ kind: 'gate', gate: 'failback', since: new Date(now).toISOString() });
+    await condition(() => state.windowVersion !== version || state.failbackApproved !== undefined, end - now);
+  }
+}

@@ -1,0 +1,54 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
+import { Worker } from '@temporalio/worker';
+import { describe, expect, it } from 'vitest';
+import { HISTORY_DIR } from '../../test/support/record-history.js';
+import { workflowsPath } from '../worker.js';
+
+// Determinism guard: every history recorded by the integration tests (test/histories/, see
+// test/support/record-history.ts) must replay on today's workflow code. A change to workflow logic
+// that breaks one needs patched() (docs/decisions/0003-workflow-versioning.md).
+function recorded(): Array<{
+  workflowId: string;
+  history: ReturnType<typeof historyFromJSON>;
+  file: string;
+}> {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const full = path.join(dir, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (name.endsWith('.json')) files.push(full);
+    }
+  };
+  walk(HISTORY_DIR);
+  return files.sort().map((file) => ({
+    file: path.relative(HISTORY_DIR, file),
+    workflowId: path.basename(file, '.json'),
+    history: historyFromJSON(JSON.parse(readFileSync(file, 'utf8'))),
+  }));
+}
+
+describe('replay of recorded histories', () => {
+  const histories = recorded();
+
+  it('has recorded histories to replay', () => {
+    expect(histories.length).toBeGreaterThan(0);
+  });
+
+  it('replays every one without a determinism error', async () => {
+    const failures: string[] = [];
+    const results = Worker.runReplayHistories(
+      { workflowsPath: workflowsPath(), replayName: 'recorded-histories' },
+      histories.map(({ workflowId, history }) => ({ workflowId, history })),
+    );
+    let replayed = 0;
+    for await (const result of results) {
+      replayed++;
+      if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+    }
+    expect(failures).toEqual([]);
+    expect(replayed).toBe(histories.length);
+  }, 120_000);
+});

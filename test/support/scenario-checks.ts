@@ -1,0 +1,146 @@
+import { ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { expect } from 'vitest';
+import { seedingClientConfig } from '../../scripts/scenario/accounts.js';
+import type { Inventory } from '../../scripts/scenario/inventory.js';
+import type { Scenario } from '../../scripts/scenario/seed.js';
+
+const PLAN = 'failback:plan-id';
+const PHASE = 'failback:phase';
+const KEEP = 'failback:keep';
+
+/** Every resource of an inventory with its tags, for "nothing tagged X is left" checks. */
+function tagged(inv: Inventory) {
+  return [
+    ...inv.instances
+      .filter((i) => i.state !== 'terminated')
+      .map((r) => ({ kind: 'instance', id: r.id, tags: r.tags })),
+    ...inv.images.map((r) => ({ kind: 'image', id: r.id, tags: r.tags })),
+    ...inv.snapshots.map((r) => ({ kind: 'snapshot', id: r.id, tags: r.tags })),
+    ...inv.dbInstances.map((r) => ({ kind: 'db', id: r.id, tags: r.tags })),
+    ...inv.dbSnapshots.map((r) => ({ kind: 'db-snapshot', id: r.id, tags: r.tags })),
+    ...inv.clusters.map((r) => ({ kind: 'cluster', id: r.id, tags: r.tags })),
+    ...inv.clusterSnapshots.map((r) => ({ kind: 'cluster-snapshot', id: r.id, tags: r.tags })),
+    ...inv.tables.map((r) => ({ kind: 'table', id: r.name, tags: r.tags })),
+  ];
+}
+
+/** No test copy and no intermediate of the plan survives (kept backups excepted). */
+export function expectNoLeftovers(inv: Inventory, planId: string, where: string): void {
+  const left = tagged(inv).filter(
+    (r) => r.tags[PLAN] === planId && r.tags[KEEP] !== 'true' && r.tags[PHASE] !== 'failback',
+  );
+  expect(left, `${where}: test copies or intermediates left`).toEqual([]);
+  expect(
+    tagged(inv).filter((r) => r.id.includes('-fbtest-')),
+    `${where}: test copies`,
+  ).toEqual([]);
+}
+
+/**
+ * Primary after a complete failback: each target is the plan's new copy, each stale resource is
+ * still there (renamed, stopped or backed up), the tables hold the recovery data.
+ */
+export function expectPrimaryFailedBack(
+  before: Inventory,
+  after: Inventory,
+  recoveryBefore: Inventory,
+  scenario: Scenario,
+): void {
+  const planId = scenario.spec.planId;
+  for (const r of scenario.spec.resources ?? []) {
+    if (r.kind === 'ec2-instance') {
+      const live = after.instances.filter((i) => i.name === r.target && i.state === 'running');
+      expect(live, `one running ${r.target}`).toHaveLength(1);
+      expect(live[0]!.tags[PLAN]).toBe(planId);
+      const old = before.instances.find((i) => i.name === r.target)!;
+      expect(
+        after.instances.find((i) => i.id === old.id),
+        `stale ${r.target} kept`,
+      ).toMatchObject({ state: 'stopped' });
+    }
+    if (r.kind === 'rds-instance') {
+      const live = after.dbInstances.find((d) => d.id === r.target)!;
+      expect(live.tags[PLAN]).toBe(planId);
+      const old = before.dbInstances.find((d) => d.id === r.target)!;
+      const retired = after.dbInstances.find((d) => d.resourceId === old.resourceId);
+      expect(retired?.id, `stale ${r.target} renamed, not deleted`).toMatch(
+        new RegExp(`^${r.target}-pre-failback-\\d{8}`),
+      );
+    }
+    if (r.kind === 'aurora-cluster') {
+      const live = after.clusters.find((c) => c.id === r.target)!;
+      expect(live.tags[PLAN]).toBe(planId);
+      const source = recoveryBefore.clusters.find((c) => c.id === r.source)!;
+      expect(live.members.length, `${r.target}: writer and readers`).toBe(source.members.length);
+      const old = before.clusters.find((c) => c.id === r.target)!;
+      expect(after.clusters.find((c) => c.resourceId === old.resourceId)?.id).toMatch(
+        new RegExp(`^${r.target}-pre-failback-`),
+      );
+    }
+    if (r.kind === 'dynamodb-table') {
+      const source = recoveryBefore.tables.find((t) => t.name === r.source)!;
+      expect(after.tables.find((t) => t.name === r.target)?.items, `${r.target} items`).toBe(source.items);
+      if (before.tables.some((t) => t.name === r.target)) {
+        expect(
+          after.backups.some((b) => b.table === r.target),
+          `${r.target}: the stale table was backed up`,
+        ).toBe(true);
+      }
+    }
+  }
+  expectNoLeftovers(after, planId, 'primary');
+  expect(after.stacks, 'access stack deleted').toEqual([]);
+}
+
+/** Recovery after conclude: no live copy left, a kept final backup of each. */
+export function expectRecoveryConcluded(after: Inventory, scenario: Scenario): void {
+  expect(
+    after.instances.filter((i) => i.state !== 'terminated'),
+    'recovery instances',
+  ).toEqual([]);
+  expect(after.dbInstances, 'recovery DB instances').toEqual([]);
+  expect(after.clusters, 'recovery clusters').toEqual([]);
+  expect(after.tables, 'recovery tables').toEqual([]);
+  const kept = tagged(after).filter((r) => r.tags[KEEP] === 'true').length + after.backups.length;
+  expect(kept, 'final backups kept').toBeGreaterThanOrEqual((scenario.spec.resources ?? []).length);
+  expectNoLeftovers(after, scenario.spec.planId, 'recovery');
+}
+
+/** The identity of everything that existed before, compared after an abort. */
+export function expectUnchanged(before: Inventory, after: Inventory, where: string, planId: string): void {
+  const pick = (inv: Inventory) => ({
+    instances: inv.instances
+      .filter((i) => i.tags[PLAN] !== planId && i.state !== 'terminated')
+      .map((i) => `${i.id}:${i.name}:${i.state}`)
+      .sort(),
+    dbs: inv.dbInstances
+      .filter((d) => d.tags[PLAN] !== planId)
+      .map((d) => `${d.resourceId}:${d.id}`)
+      .sort(),
+    clusters: inv.clusters
+      .filter((c) => c.tags[PLAN] !== planId)
+      .map((c) => `${c.resourceId}:${c.id}`)
+      .sort(),
+    tables: inv.tables.map((t) => `${t.name}:${t.items}`).sort(),
+    roles: inv.roles.filter((r) => !r.startsWith('failback-access-')),
+  });
+  expect(pick(after), `${where} as before the plan`).toEqual(pick(before));
+  const created = tagged(after).filter((r) => r.tags[PLAN] === planId && r.tags[KEEP] !== 'true');
+  expect(created, `${where}: nothing the plan made is left but kept backups`).toEqual([]);
+}
+
+export async function recordValue(
+  accountId: string,
+  region: string,
+  hostedZoneId: string,
+  name: string,
+): Promise<string | undefined> {
+  const route53 = new Route53Client(seedingClientConfig(accountId, region));
+  try {
+    const out = await route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: hostedZoneId }));
+    const set = out.ResourceRecordSets?.find((r) => r.Name?.replace(/\.$/, '') === name && r.Type === 'A');
+    return set?.ResourceRecords?.[0]?.Value;
+  } finally {
+    route53.destroy();
+  }
+}
