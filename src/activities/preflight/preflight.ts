@@ -16,8 +16,8 @@ import { resolveResources } from './resolve.js';
 
 export interface PreflightInput {
   spec: PlanSpec;
-  /** The caller's clock (ms since epoch), for the maintenance-window rule. */
-  now?: number;
+  /** The caller's clock (ISO 8601, or ms since epoch), for the maintenance-window rule. */
+  now?: string | number;
 }
 
 /**
@@ -26,11 +26,14 @@ export interface PreflightInput {
  * access role does not exist yet), else through the access role.
  */
 export async function preflightPlan({ spec, now }: PreflightInput): Promise<PreflightReport> {
-  const findings: PreflightFinding[] = checkPlanRules(spec, now).map((e) => ({
-    severity: 'error',
-    check: 'spec',
-    message: `${e.path}: ${e.message}`,
-  }));
+  const clock = typeof now === 'string' ? Date.parse(now) : now;
+  const findings: PreflightFinding[] = checkPlanRules(spec, Number.isFinite(clock) ? clock : undefined).map(
+    (e) => ({
+      severity: 'error',
+      check: 'spec',
+      message: `${e.path}: ${e.message}`,
+    }),
+  );
   const primaryRole = spec.primary.bootstrapRoleArn ?? spec.primary.roleArn;
   const plan: PlanContext = {
     planId: spec.planId,

@@ -1,7 +1,10 @@
 import {
   DescribeContinuousBackupsCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
   GetItemCommand,
   ListTagsOfResourceCommand,
+  UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { ListBucketsCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -35,6 +38,7 @@ interface Scenario {
   options?: Record<string, unknown>;
 }
 
+// The scan copy runs the same pipeline in idempotency.int.test.ts and scan-resume.int.test.ts.
 const SCENARIOS: Scenario[] = [
   {
     title: 'same account, cross-region (backup restore)',
@@ -47,13 +51,6 @@ const SCENARIOS: Scenario[] = [
     planId: `ddb-xa-${run}`,
     recoveryAccount: RECOVERY_ACCOUNT,
     method: 'export-import',
-  },
-  {
-    title: 'cross-account (parallel scan copy)',
-    planId: `ddb-sc-${run}`,
-    recoveryAccount: RECOVERY_ACCOUNT,
-    method: 'scan-copy',
-    options: { copyMethod: 'scan-copy' },
   },
 ];
 
@@ -129,7 +126,18 @@ describe.each(SCENARIOS)('dynamodb-table, $title', (s) => {
     await ensureRole(s.recoveryAccount, 'dr-recovery', orchestratorTrustPolicy());
     await Promise.all([
       createSeededTable(recovery, orders, 2000, { pitr: true }),
-      createSeededTable(recovery, events, 600, { gsi: true, pitr: true }),
+      createSeededTable(recovery, events, 600, {
+        gsi: true,
+        pitr: true,
+        extra: { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' } },
+      }).then(() =>
+        recovery.dynamodb.send(
+          new UpdateTimeToLiveCommand({
+            TableName: events,
+            TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+          }),
+        ),
+      ),
       // The old primary table the failback replaces: other content, its own tag.
       createSeededTable(primary, orders, 40, { extra: { Tags: [{ Key: 'owner', Value: 'primary-team' }] } }),
     ]);
@@ -212,10 +220,18 @@ describe.each(SCENARIOS)('dynamodb-table, $title', (s) => {
       expect(again.finalBackup.arn).toBe(conclude.finalBackup.arn);
     }
     // The GSI came along.
-    const described = await primary.dynamodb.send(
-      new (await import('@aws-sdk/client-dynamodb')).DescribeTableCommand({ TableName: events }),
-    );
+    const described = await primary.dynamodb.send(new DescribeTableCommand({ TableName: events }));
     expect(described.Table?.GlobalSecondaryIndexes?.map((g) => g.IndexName)).toEqual(['by-status']);
+    // So did the settings a restore or import drops: stream and TTL.
+    expect(described.Table?.StreamSpecification).toMatchObject({
+      StreamEnabled: true,
+      StreamViewType: 'NEW_IMAGE',
+    });
+    const ttl = await primary.dynamodb.send(new DescribeTimeToLiveCommand({ TableName: events }));
+    expect(ttl.TimeToLiveDescription).toMatchObject({
+      AttributeName: 'expiresAt',
+      TimeToLiveStatus: 'ENABLED',
+    });
   });
 
   it('compensation puts the replaced table back (after a kept backup of the served one)', async () => {
