@@ -16,6 +16,7 @@ import {
   orchestratorTrustPolicy,
   PRIMARY_ACCOUNT,
   RECOVERY_ACCOUNT,
+  TEST_EXTERNAL_ID,
 } from '../../../../test/support/aws.js';
 import {
   backupsOf,
@@ -62,7 +63,7 @@ function planFor(s: Scenario): PlanContext {
       accountId: PRIMARY_ACCOUNT,
       region: 'us-east-1',
       roleArn: `arn:aws:iam::${PRIMARY_ACCOUNT}:role/failback-access`,
-      externalId: 'ext-123',
+      externalId: TEST_EXTERNAL_ID,
     },
     recovery: {
       accountId: s.recoveryAccount,
@@ -122,7 +123,7 @@ describe.each(SCENARIOS)('dynamodb-table, $title', (s) => {
   const events = `events-${s.planId}`;
 
   beforeAll(async () => {
-    await ensureRole(PRIMARY_ACCOUNT, 'failback-access', orchestratorTrustPolicy('ext-123'));
+    await ensureRole(PRIMARY_ACCOUNT, 'failback-access', orchestratorTrustPolicy(TEST_EXTERNAL_ID));
     await ensureRole(s.recoveryAccount, 'dr-recovery', orchestratorTrustPolicy());
     await Promise.all([
       createSeededTable(recovery, orders, 2000, { pitr: true }),
