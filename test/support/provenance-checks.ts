@@ -88,7 +88,9 @@ export async function expectFromRecoveryPointsAfterQuiesce(
         if (rp!.details?.method === 'export-import') {
           const exported = (await r.dynamodb.send(new DescribeExportCommand({ ExportArn: rp!.id })))
             .ExportDescription;
-          after(`${label}: export ${rp!.id}`, exported?.StartTime);
+          expect(exported?.ExportStatus, `${label}: export ${rp!.id}`).toBe('COMPLETED');
+          // The emulator reports neither StartTime nor ExportTime: then the time the plan saw it done.
+          after(`${label}: export ${rp!.id}`, exported?.StartTime ?? exported?.ExportTime ?? rp!.capturedAt);
         } else {
           after(`${label}: recovery point`, rp!.capturedAt);
         }
