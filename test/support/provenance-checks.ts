@@ -62,7 +62,7 @@ export async function expectFromRecoveryPointsAfterQuiesce(
         const copy = (await p.rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: copyId })))
           .DBSnapshots?.[0];
         expect(copy?.SourceDBSnapshotIdentifier ?? tag(copy?.TagList, COPIED_FROM), `${label}: copy of`).toBe(
-          rp!.arn ?? rp!.id,
+          snapshotArn(recovery, 'snapshot', rp!.id),
         );
         const original = (await r.rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: rp!.id })))
           .DBSnapshots?.[0];
@@ -77,7 +77,7 @@ export async function expectFromRecoveryPointsAfterQuiesce(
           await p.rds.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: copyId }))
         ).DBClusterSnapshots?.[0];
         expect(copy?.SourceDBClusterSnapshotArn ?? tag(copy?.TagList, COPIED_FROM), `${label}: copy of`).toBe(
-          rp!.arn ?? rp!.id,
+          snapshotArn(recovery, 'cluster-snapshot', rp!.id),
         );
         const original = (
           await r.rds.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: rp!.id }))
@@ -99,6 +99,11 @@ export async function expectFromRecoveryPointsAfterQuiesce(
   } finally {
     for (const c of [p, r]) for (const client of Object.values(c)) client.destroy();
   }
+}
+
+/** The recovery snapshot's ARN (the plan's status keeps only its id), which a cross-account copy names. */
+function snapshotArn(recovery: Where, type: 'snapshot' | 'cluster-snapshot', id: string): string {
+  return id.startsWith('arn:') ? id : `arn:aws:rds:${recovery.region}:${recovery.accountId}:${type}:${id}`;
 }
 
 async function ec2Chain(

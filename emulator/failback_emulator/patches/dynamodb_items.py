@@ -69,7 +69,12 @@ def _without_none(value: Any) -> Any:
 def _execute_result(self: DynamoResult, context: ActionContext) -> Any:
     if str(context.operation_model.name) not in ITEM_READS:
         return _execute_result.__wrapped__(self, context)  # type: ignore[attr-defined]
-    body = json.dumps(_without_none(self.result), default=_plain, separators=(",", ":"))
+    result = _without_none(self.result)
+    body_in = getattr(context.response, "body", None) or {}
+    if isinstance(body_in, dict) and str(body_in.get("Select", "")).upper() == "COUNT":
+        # AWS answers a COUNT with counts only; moto's Scan listed an empty Items as well.
+        result.pop("Items", None)
+    body = json.dumps(result, default=_plain, separators=(",", ":"))
     return 200, {"Content-Type": "application/x-amz-json-1.0"}, body
 
 
