@@ -6,13 +6,17 @@ import type {
   RestoreResult,
   Verification,
 } from '../../../domain/resources.js';
-import { needsPersonFailure } from '../../aws/errors.js';
 import type { KindContext } from '../resource-kind.js';
-import { keptDbSnapshot, removeDbSnapshots, takeDbRecoveryPoint } from '../shared/db-snapshots.js';
+import {
+  concludeWithFinalDbSnapshot,
+  keptDbSnapshot,
+  removeDbSnapshots,
+  takeDbRecoveryPoint,
+} from '../shared/db-snapshots.js';
 import { check } from '../shared/checks.js';
 import { snapshotChainChecks } from '../shared/db-verify.js';
-import { isOurs, phaseTags, RETIREMENT_TAG_KEYS, TAG_KEEP } from '../shared/markers.js';
-import { CONCLUDE_PHASE, finalBackupName, keptBackupName } from '../shared/names.js';
+import { isOurs, RETIREMENT_TAG_KEYS, TAG_KEEP } from '../shared/markers.js';
+import { keptBackupName } from '../shared/names.js';
 import {
   dbId,
   deleteDbCluster,
@@ -85,39 +89,13 @@ export function cleanupClusterIntermediates(ctx: KindContext): Promise<CleanupRe
 }
 
 /** Final cluster snapshot of the live copy in recovery (kept), then the cluster and its instances go. */
-export async function concludeCluster(ctx: KindContext): Promise<ConcludeResult> {
-  const env = ctx.recovery;
-  const source = dbId(ctx.resource.source);
-  const finalId = dbId(finalBackupName(ctx));
-  const live = await describeDbCluster(env, source);
-  if (!live) {
-    const final = await clusterSnapshotApi.describe(env, finalId);
-    if (final?.status === 'available' && isOurs(final.tags, ctx, CONCLUDE_PHASE)) {
-      return {
-        finalBackup: {
-          id: finalId,
-          arn: final.arn,
-          capturedAt: (final.createdAt ?? new Date()).toISOString(),
-        },
-        removed: [],
-      };
-    }
-    throw needsPersonFailure(
-      'NotFound',
-      `DB cluster ${source} is not in recovery and no final snapshot ${finalId} exists: check what removed it`,
-    );
-  }
-  const final = await keptDbSnapshot(ctx, env, clusterSnapshotApi, {
-    id: finalId,
-    dbId: source,
-    tags: phaseTags(ctx, CONCLUDE_PHASE, { [TAG_KEEP]: 'true' }),
-    phase: CONCLUDE_PHASE,
-  });
-  const removed = await deleteDbCluster(env, source);
-  return {
-    finalBackup: { id: finalId, arn: final.arn, capturedAt: (final.createdAt ?? new Date()).toISOString() },
-    removed,
-  };
+export function concludeCluster(ctx: KindContext): Promise<ConcludeResult> {
+  return concludeWithFinalDbSnapshot(
+    ctx,
+    clusterSnapshotApi,
+    { noun: 'DB cluster', exists: async (env, id) => (await describeDbCluster(env, id)) !== undefined },
+    (env, id) => deleteDbCluster(env, id),
+  );
 }
 
 /**

@@ -8,11 +8,11 @@ import type {
 } from '../../../domain/resources.js';
 import { needsPersonFailure } from '../../aws/errors.js';
 import type { KindContext } from '../resource-kind.js';
-import { keptDbSnapshot, removeDbSnapshots } from '../shared/db-snapshots.js';
+import { concludeWithFinalDbSnapshot, keptDbSnapshot, removeDbSnapshots } from '../shared/db-snapshots.js';
 import { check } from '../shared/checks.js';
 import { snapshotChainChecks } from '../shared/db-verify.js';
-import { isOurs, phaseTags, RETIREMENT_TAG_KEYS, TAG_KEEP } from '../shared/markers.js';
-import { CONCLUDE_PHASE, finalBackupName, keptBackupName } from '../shared/names.js';
+import { isOurs, RETIREMENT_TAG_KEYS, TAG_KEEP } from '../shared/markers.js';
+import { keptBackupName } from '../shared/names.js';
 import {
   dbId,
   deleteDbInstance,
@@ -65,43 +65,17 @@ export async function cleanupDbIntermediates(ctx: KindContext): Promise<CleanupR
   return removeDbSnapshots(ctx, dbSnapshotApi);
 }
 
-/**
- * The live copy in recovery goes only after a final snapshot of it (tagged failback:keep=true) is
- * available. Once the instance is gone, a retry finds the kept snapshot and reports the same result.
- */
-export async function concludeDbInstance(ctx: KindContext): Promise<ConcludeResult> {
-  const env = ctx.recovery;
-  const source = dbId(ctx.resource.source);
-  const finalId = dbId(finalBackupName(ctx));
-  const live = await describeDbInstance(env, source);
-  if (!live) {
-    const final = await dbSnapshotApi.describe(env, finalId);
-    if (final?.status === 'available' && isOurs(final.tags, ctx, CONCLUDE_PHASE)) {
-      return {
-        finalBackup: {
-          id: finalId,
-          arn: final.arn,
-          capturedAt: (final.createdAt ?? new Date()).toISOString(),
-        },
-        removed: [],
-      };
-    }
-    throw needsPersonFailure(
-      'NotFound',
-      `DB instance ${source} is not in recovery and no final snapshot ${finalId} exists: check what removed it`,
-    );
-  }
-  const final = await keptDbSnapshot(ctx, env, dbSnapshotApi, {
-    id: finalId,
-    dbId: source,
-    tags: phaseTags(ctx, CONCLUDE_PHASE, { [TAG_KEEP]: 'true' }),
-    phase: CONCLUDE_PHASE,
-  });
-  await deleteDbInstance(env, source, 'rds:delete-instance', { keepAutomatedBackups: true });
-  return {
-    finalBackup: { id: finalId, arn: final.arn, capturedAt: (final.createdAt ?? new Date()).toISOString() },
-    removed: [source],
-  };
+/** The live copy in recovery goes only after a final snapshot of it (kept); see concludeWithFinalDbSnapshot. */
+export function concludeDbInstance(ctx: KindContext): Promise<ConcludeResult> {
+  return concludeWithFinalDbSnapshot(
+    ctx,
+    dbSnapshotApi,
+    { noun: 'DB instance', exists: async (env, id) => (await describeDbInstance(env, id)) !== undefined },
+    async (env, id) => {
+      await deleteDbInstance(env, id, 'rds:delete-instance', { keepAutomatedBackups: true });
+      return [id];
+    },
+  );
 }
 
 /**

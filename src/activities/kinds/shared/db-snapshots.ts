@@ -1,12 +1,21 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { PrimaryCopy, RecoveryPoint } from '../../../domain/resources.js';
+import type { ConcludeResult, PrimaryCopy, RecoveryPoint } from '../../../domain/resources.js';
 import type { AwsEnvironment } from '../../aws/clients.js';
 import type { Operation } from '../../aws/durations.js';
+import { needsPersonFailure } from '../../aws/errors.js';
 import type { Tag } from '../../aws/tags.js';
 import type { KindContext } from '../resource-kind.js';
 import { createOrExists, waitFor } from './calls.js';
-import { adoptOrConflict, isKept, isOurs, TAG_COPIED_FROM, type AwsTags } from './markers.js';
-import { primaryCopyName, recoveryPointName } from './names.js';
+import {
+  adoptOrConflict,
+  isKept,
+  isOurs,
+  phaseTags,
+  TAG_COPIED_FROM,
+  TAG_KEEP,
+  type AwsTags,
+} from './markers.js';
+import { CONCLUDE_PHASE, finalBackupName, primaryCopyName, recoveryPointName } from './names.js';
 import { dbId } from './rds.js';
 
 /** A DB snapshot or DB cluster snapshot, as the shared steps need it. */
@@ -188,4 +197,39 @@ export async function removeDbSnapshots(
     }
   }
   return { removed, kept };
+}
+
+/**
+ * Conclude recovery for a database kind: the live copy in recovery goes only after a final snapshot of
+ * it (tagged failback:keep=true) is available. Once the live copy is gone, a retry finds the kept
+ * snapshot and reports the same result; with neither, a person must look at what removed it.
+ */
+export async function concludeWithFinalDbSnapshot(
+  ctx: KindContext,
+  api: DbSnapshotApi,
+  live: { noun: string; exists: (env: AwsEnvironment, id: string) => Promise<boolean> },
+  remove: (env: AwsEnvironment, id: string) => Promise<string[]>,
+): Promise<ConcludeResult> {
+  const env = ctx.recovery;
+  const source = dbId(ctx.resource.source);
+  const finalId = dbId(finalBackupName(ctx));
+  const capturedAt = (s: DbSnapshotInfo) => (s.createdAt ?? new Date()).toISOString();
+  if (!(await live.exists(env, source))) {
+    const final = await api.describe(env, finalId);
+    if (final?.status === 'available' && isOurs(final.tags, ctx, CONCLUDE_PHASE)) {
+      return { finalBackup: { id: finalId, arn: final.arn, capturedAt: capturedAt(final) }, removed: [] };
+    }
+    throw needsPersonFailure(
+      'NotFound',
+      `${live.noun} ${source} is not in recovery and no final snapshot ${finalId} exists: check what removed it`,
+    );
+  }
+  const final = await keptDbSnapshot(ctx, env, api, {
+    id: finalId,
+    dbId: source,
+    tags: phaseTags(ctx, CONCLUDE_PHASE, { [TAG_KEEP]: 'true' }),
+    phase: CONCLUDE_PHASE,
+  });
+  const removed = await remove(env, source);
+  return { finalBackup: { id: finalId, arn: final.arn, capturedAt: capturedAt(final) }, removed };
 }
