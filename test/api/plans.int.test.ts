@@ -70,7 +70,10 @@ describe('a plan through the API, against the real failbackPlan workflow', () =>
     });
     expect(plan.status).toMatchObject({ planId, application, stage: 'needs-attention' });
     expect(plan.status!.timeline.map((t) => t.stage)).toEqual(['preflight', 'needs-attention']);
-    expect(plan.status!.errors[0]).toMatchObject({ stage: 'preflight', message: expect.stringMatching(/\S/) });
+    expect(plan.status!.errors[0]).toMatchObject({
+      stage: 'preflight',
+      message: expect.stringMatching(/\S/),
+    });
     expect(plan.status!.audit[0]).toMatchObject({
       action: 'start',
       by: TOKENS.operator.name,
