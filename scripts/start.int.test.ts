@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { descendants, isAlive } from '../test/support/processes.js';
 import { freePort, isPortOpen } from './stack/process.js';
 import { REPO_ROOT } from './stack/paths.js';
+import type { StackSession } from './stack/session.js';
 
 /**
  * `npm start` brings up the whole service, and stopping it leaves no process and no listening port
@@ -21,11 +22,16 @@ describe('npm start', () => {
         api: await freePort(),
         workerMetrics: await freePort(),
       };
+      const dir = mkdtempSync(path.join(tmpdir(), 'failback-start-'));
+      const sessionFile = path.join(dir, 'session.json');
       const env = {
         ...process.env,
         TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`,
         TEMPORAL_UI_PORT: String(ports.ui),
-        TEMPORAL_DB_FILE: path.join(mkdtempSync(path.join(tmpdir(), 'failback-start-')), 'temporal.sqlite'),
+        TEMPORAL_DB_FILE: path.join(dir, 'temporal.sqlite'),
+        FAILBACK_SESSION_FILE: sessionFile,
+        // Unset: npm start derives it from the emulator's demo profile.
+        FAILBACK_TIME_SCALE: '',
         AWS_EMULATOR_PORT: String(ports.emulator),
         FAILBACK_API_PORT: String(ports.api),
         AWS_ENDPOINT_URL: '',
@@ -53,6 +59,7 @@ describe('npm start', () => {
       for (const port of Object.values(ports)) expect(await isPortOpen(port), `port ${port}`).toBe(true);
       expect(output).toContain(`http://127.0.0.1:${ports.ui}`);
       await expectDemoTokensWork(output, ports);
+      expectSession(sessionFile, output, ports.api);
       const tree = descendants(npm.pid!);
       expect(tree.length).toBeGreaterThanOrEqual(5); // tsx, start.ts, temporal, emulator, worker, api
 
@@ -64,6 +71,7 @@ describe('npm start', () => {
       for (const port of Object.values(ports))
         expect(await isPortOpen(port), `port ${port} still open`).toBe(false);
       expect(output).toContain('everything stopped');
+      expect(existsSync(sessionFile), 'session file removed').toBe(false);
     });
   }
 });
@@ -90,4 +98,21 @@ async function expectDemoTokensWork(
   expect(output).toContain(`Worker metrics: http://127.0.0.1:${ports.workerMetrics}/metrics`);
   const metrics = await (await fetch(`http://127.0.0.1:${ports.workerMetrics}/metrics`)).text();
   expect(metrics).toMatch(/temporal_/);
+}
+
+/**
+ * What `npm run demo` reads: the API, the emulator, the generated tokens (owner-only file), and the
+ * demo profile's clock (1/100) that the worker and the API were given as FAILBACK_TIME_SCALE.
+ */
+function expectSession(file: string, output: string, apiPort: number): void {
+  const session = JSON.parse(readFileSync(file, 'utf8')) as StackSession;
+  const exported = /export OPERATOR_TOKEN=(\S+) APPROVER_TOKEN=(\S+) VIEWER_TOKEN=(\S+)/.exec(output)!;
+  expect(session).toMatchObject({
+    apiUrl: `http://127.0.0.1:${apiPort}`,
+    timeScale: 0.01,
+    tokens: { operator: exported[1], approver: exported[2], viewer: exported[3] },
+  });
+  expect(session.awsEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  expect(output).toContain('FAILBACK_TIME_SCALE=0.01');
+  expect(statSync(file).mode & 0o777, 'readable by its owner only').toBe(0o600);
 }

@@ -5,11 +5,12 @@
  */
 import { loadConfig } from '../src/config/index.js';
 import { demoTokens, describeDemoTokens } from './stack/demo-tokens.js';
-import { startEmulator } from './stack/emulator.js';
+import { startEmulator, timeScaleOf } from './stack/emulator.js';
 import { ensureTemporalCli } from './stack/install.js';
 import { step } from './stack/log.js';
 import { freePort, isPortOpen, waitUntil, type ManagedProcess } from './stack/process.js';
 import { startNodeService, waitForWorker } from './stack/services.js';
+import { removeSession, writeSession } from './stack/session.js';
 import { startTemporalDevServer } from './stack/temporal-server.js';
 
 const started: ManagedProcess[] = [];
@@ -19,6 +20,7 @@ let shuttingDown: Promise<never> | undefined;
 function shutdown(code: number, why: string): Promise<never> {
   shuttingDown ??= (async () => {
     step(`${why}: stopping ${started.length} process(es)…`);
+    removeSession(process.pid);
     for (const proc of [...started].reverse()) {
       await proc.stop();
       step(`stopped ${proc.name}`);
@@ -92,7 +94,9 @@ async function main(): Promise<void> {
     env.AWS_ACCESS_KEY_ID ??= 'demo';
     env.AWS_SECRET_ACCESS_KEY ??= 'demo';
     env.AWS_REGION ??= 'us-east-1';
-    step(`emulator log: ${emulator.process.logFile}`);
+    // Workers poll on the emulator's clock, and the API passes it to the plans it starts as tuning.
+    env.FAILBACK_TIME_SCALE ||= String(timeScaleOf(await emulator.admin.profile()));
+    step(`emulator log: ${emulator.process.logFile} (FAILBACK_TIME_SCALE=${env.FAILBACK_TIME_SCALE})`);
   } else {
     step(`using the AWS endpoint ${awsEndpoint} (no emulator started)`);
   }
@@ -126,7 +130,27 @@ async function main(): Promise<void> {
     ...(metricsPort ? [`  Worker metrics: http://127.0.0.1:${metricsPort}/metrics`] : []),
     ...(tokens ? describeDemoTokens(tokens, apiUrl, temporalAddress) : []),
   ];
-  process.stdout.write(`\n${lines.join('\n')}\n\nFailback orchestrator ready. Press Ctrl-C to stop.\n\n`);
+  const byRole = (role: 'viewer' | 'operator' | 'approver') =>
+    tokens?.find((t) => t.roles.includes(role))?.token;
+  writeSession({
+    pid: process.pid,
+    apiUrl,
+    temporalAddress,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    awsEndpoint,
+    ...(uiUrl ? { uiUrl } : {}),
+    ...(env.FAILBACK_TIME_SCALE ? { timeScale: Number(env.FAILBACK_TIME_SCALE) } : {}),
+    ...(tokens
+      ? {
+          tokens: { viewer: byRole('viewer')!, operator: byRole('operator')!, approver: byRole('approver')! },
+        }
+      : {}),
+    startedAt: new Date().toISOString(),
+  });
+  process.stdout.write(
+    `\n${lines.join('\n')}\n\nFailback orchestrator ready. Try \`npm run demo\` in another terminal. Press Ctrl-C to stop.\n\n`,
+  );
 }
 
 main().catch((error: unknown) => {

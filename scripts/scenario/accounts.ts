@@ -13,12 +13,16 @@ import { defaultClientSettings } from '../../src/activities/aws/clients.js';
  * seeders of the tests, the demo and the benchmark.
  */
 
-/** Region, endpoint and the account's seeding credentials: for any SDK client a seeder needs. */
+/**
+ * Region, endpoint and the account's seeding credentials: for any SDK client a seeder needs. More
+ * attempts than the SDK's default 3: tests inject throttling and 5xx into these accounts too.
+ */
 export function seedingClientConfig(accountId: string, region: string) {
   const { endpoint } = defaultClientSettings();
   return {
     region,
     credentials: seedingCredentials(accountId),
+    maxAttempts: 8,
     ...(endpoint ? { endpoint } : {}),
   };
 }

@@ -15,6 +15,7 @@ import {
   EC2Client,
 } from '@aws-sdk/client-ec2';
 import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
+import { GetBucketTaggingCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   DescribeDBClustersCommand,
   DescribeDBClusterSnapshotsCommand,
@@ -40,6 +41,8 @@ export interface Inventory {
   backups: Array<{ name: string; arn: string; table: string; status: string }>;
   stacks: Array<{ name: string; status: string }>;
   roles: string[];
+  /** S3 buckets of the account (any region): the plan's export buckets must not outlive it. */
+  buckets: Array<{ name: string; tags: Tags }>;
 }
 
 /**
@@ -53,6 +56,7 @@ export async function inventory(accountId: string, region: string): Promise<Inve
   const dynamodb = new DynamoDBClient(config);
   const cfn = new CloudFormationClient(config);
   const iam = new IAMClient(config);
+  const s3 = new S3Client({ ...config, forcePathStyle: true });
   try {
     const reservations = (await ec2.send(new DescribeInstancesCommand({}))).Reservations ?? [];
     const instances = reservations
@@ -133,6 +137,14 @@ export async function inventory(accountId: string, region: string): Promise<Inve
       .filter((s) => s.StackStatus !== 'DELETE_COMPLETE')
       .map((s) => ({ name: s.StackName!, status: s.StackStatus ?? '' }));
     const roles = ((await iam.send(new ListRolesCommand({}))).Roles ?? []).map((r) => r.RoleName!).sort();
+    const buckets = [];
+    for (const bucket of (await s3.send(new ListBucketsCommand({}))).Buckets ?? []) {
+      const tags = await s3
+        .send(new GetBucketTaggingCommand({ Bucket: bucket.Name }))
+        .then((out) => tagMap(out.TagSet))
+        .catch(() => ({})); // NoSuchTagSet: a bucket without tags
+      buckets.push({ name: bucket.Name!, tags });
+    }
     return {
       instances,
       images,
@@ -145,9 +157,10 @@ export async function inventory(accountId: string, region: string): Promise<Inve
       backups,
       stacks,
       roles,
+      buckets,
     };
   } finally {
-    for (const client of [ec2, rds, dynamodb, cfn, iam]) client.destroy();
+    for (const client of [ec2, rds, dynamodb, cfn, iam, s3]) client.destroy();
   }
 }
 

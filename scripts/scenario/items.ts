@@ -55,11 +55,24 @@ export function orderItem(i: number, revision: number, seed = 7): Record<string,
 }
 
 /** A customer item for the table with a global secondary index on `email`. */
-export function customerItem(i: number, revision: number): Record<string, AttributeValue> {
+export function customerItem(i: number, revision: number, seed = 0): Record<string, AttributeValue> {
   return {
     id: { S: `customer-${i}` },
     email: { S: `c${i}@shop.example` },
-    name: { S: `Customer ${i} r${revision}` },
+    name: { S: `Customer ${i} r${revision}${seed ? ` (updated ${seed})` : ''}` },
     since: { N: String(2000 + (i % 26)) },
+    ...(seed ? { updates: { NS: [String(seed)] } } : {}),
+  };
+}
+
+/** An audit entry: the scenario's audit table starts empty and gets these only later. */
+export function auditItem(i: number, revision: number, seed = 3): Record<string, AttributeValue> {
+  const rand = prng(seed * 7919 + i);
+  return {
+    stream: { S: `orders-${i % 4}` },
+    seq: { N: String(i) },
+    at: { S: new Date(Date.UTC(2026, 10, 20, 0, 0, i)).toISOString() },
+    action: { S: WORDS[Math.floor(rand() * WORDS.length)]! },
+    payload: { M: { revision: { N: String(revision) }, bytes: { B: Uint8Array.of(i % 256, seed % 256) } } },
   };
 }

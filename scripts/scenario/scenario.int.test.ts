@@ -13,9 +13,9 @@ describe('scenario seeder', () => {
       recovery,
       ec2Instances: 2,
       tables: [
-        { name: 'orders', shape: 'orders', items: 300 },
+        { name: 'orders', shape: 'orders', items: 300, pitr: true },
         { name: 'customers', shape: 'customers', items: 40 },
-        { name: 'audit', shape: 'empty', items: 0 },
+        { name: 'audit', shape: 'audit', items: 0 },
       ],
       dns: 'route53',
     });
@@ -59,7 +59,12 @@ describe('scenario seeder', () => {
 
     const pri = await inventory(primary.accountId, primary.region);
     expect(pri.instances.map((i) => i.name).sort()).toEqual(['shop-web-1', 'shop-web-2']);
-    expect(pri.clusters.map((c) => c.id)).toEqual(['shop-aurora']);
+    expect(pri.clusters).toEqual([
+      expect.objectContaining({
+        id: 'shop-aurora',
+        members: ['shop-aurora-reader-1', 'shop-aurora-reader-2', 'shop-aurora-writer'],
+      }),
+    ]);
     expect(Object.fromEntries(pri.tables.map((t) => [t.name, t.items]))).toEqual({
       orders: 30,
       customers: 4,

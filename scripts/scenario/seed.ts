@@ -1,9 +1,4 @@
-import {
-  BatchWriteItemCommand,
-  CreateTableCommand,
-  DynamoDBClient,
-  type AttributeValue,
-} from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { CreateDBClusterCommand, CreateDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
 import {
@@ -12,8 +7,8 @@ import {
   Route53Client,
 } from '@aws-sdk/client-route-53';
 import type { PlanSpec, ResourceSpec } from '../../src/domain/plan-spec.js';
-import { ensureRole, orchestratorTrustPolicy, seedingClientConfig, waitForTableActive } from './accounts.js';
-import { customerItem, orderItem } from './items.js';
+import { ensureRole, orchestratorTrustPolicy, seedingClientConfig } from './accounts.js';
+import { DEFAULT_TABLES, seedTable, type Revision, type TableSeed } from './tables.js';
 import { waitForDatabases, waitForInstances } from './wait.js';
 
 export interface Side {
@@ -21,12 +16,7 @@ export interface Side {
   region: string;
 }
 
-export interface TableSeed {
-  name: string;
-  shape: 'orders' | 'customers' | 'empty';
-  /** Items in recovery (the latest data); the stale primary copy gets fewer, older ones. */
-  items: number;
-}
+export { DEFAULT_TABLES, writeItems, type TableSeed } from './tables.js';
 
 export interface ScenarioOptions {
   planId: string;
@@ -41,22 +31,18 @@ export interface ScenarioOptions {
   tables?: TableSeed[];
   /** Seed the stale pre-incident versions in primary (default true). */
   stalePrimary?: boolean;
+  /** How the plan cuts DNS over: a person signals it (manual), or the plan changes Route 53. */
   dns?: 'manual' | 'route53';
   log?: (message: string) => void;
 }
 
 export interface Scenario {
   spec: PlanSpec;
-  hostedZoneId?: string;
-  dnsRecord?: { name: string; recoveryValue: string; primaryValue: string };
+  /** The application's zone in primary, its record pointing at recovery (whatever the DNS mode). */
+  hostedZoneId: string;
+  dnsRecord: { name: string; recoveryValue: string; primaryValue: string };
   tables: TableSeed[];
 }
-
-export const DEFAULT_TABLES: TableSeed[] = [
-  { name: 'orders', shape: 'orders', items: 10_000 },
-  { name: 'customers', shape: 'customers', items: 500 },
-  { name: 'audit', shape: 'empty', items: 0 },
-];
 
 /**
  * Builds, in the emulator, an application that failed over (issue 7): the live copy in the recovery
@@ -93,22 +79,14 @@ export async function seedScenario(options: ScenarioOptions): Promise<Scenario> 
   );
 
   log(
-    `recovery: ${ec2Count} instances, ${rdsCount} RDS, ${auroraCount} Aurora (+${readers} readers), ${tables.length} tables`,
+    `recovery: ${ec2Count} instances, ${rdsCount} RDS, ${auroraCount} Aurora (writer + ${readers} readers), ${tables.length} tables${stale ? '; primary: their stale pre-incident versions' : ''}`,
   );
-  const recoveryIds = await seedSide(options.recovery, {
-    app,
-    webs,
-    dbs,
-    auroras,
-    readers,
-    tables,
-    revision: 2,
-    log,
-  });
-  if (stale) {
-    log('primary: the stale pre-incident versions');
-    await seedSide(options.primary, { app, webs, dbs, auroras, readers: 0, tables, revision: 1, log });
-  }
+  const common = { app, webs, dbs, auroras, readers, tables, log };
+  const [recoveryIds] = await Promise.all([
+    seedSide(options.recovery, { ...common, revision: 2 }),
+    stale ? seedSide(options.primary, { ...common, revision: 1 }) : Promise.resolve([]),
+  ]);
+  const dns = await seedDns(options.primary, app, options.planId);
 
   const resources: ResourceSpec[] = [
     ...webs.map((target, i): ResourceSpec => ({ kind: 'ec2-instance', source: recoveryIds[i]!, target })),
@@ -118,6 +96,8 @@ export async function seedScenario(options: ScenarioOptions): Promise<Scenario> 
   ];
   const scenario: Scenario = {
     tables,
+    hostedZoneId: dns.hostedZoneId,
+    dnsRecord: dns.record,
     spec: {
       planId: options.planId,
       application: app,
@@ -129,20 +109,17 @@ export async function seedScenario(options: ScenarioOptions): Promise<Scenario> 
       },
       recovery: { ...options.recovery, roleArn: recoveryRoleArn },
       resources,
-      dnsCutover: { mode: 'manual' },
+      dnsCutover:
+        (options.dns ?? 'manual') === 'route53'
+          ? {
+              mode: 'route53',
+              hostedZoneId: dns.hostedZoneId,
+              records: [{ name: dns.record.name, type: 'A', value: dns.record.primaryValue, ttl: 60 }],
+            }
+          : { mode: 'manual' },
       options: { testFailback: true, removeAccessStack: true, concurrency: 16 },
     },
   };
-  if ((options.dns ?? 'manual') === 'route53') {
-    const dns = await seedDns(options.primary, app, options.planId);
-    scenario.hostedZoneId = dns.hostedZoneId;
-    scenario.dnsRecord = dns.record;
-    scenario.spec.dnsCutover = {
-      mode: 'route53',
-      hostedZoneId: dns.hostedZoneId,
-      records: [{ name: dns.record.name, type: 'A', value: dns.record.primaryValue, ttl: 60 }],
-    };
-  }
   log('seeded');
   return scenario;
 }
@@ -154,8 +131,7 @@ interface SideSeed {
   auroras: string[];
   readers: number;
   tables: TableSeed[];
-  /** 2: the recovery's latest data; 1: primary's stale copy */
-  revision: number;
+  revision: Revision;
   log: (message: string) => void;
 }
 
@@ -222,7 +198,7 @@ async function seedSide(side: Side, seed: SideSeed): Promise<string[]> {
         );
       }
     }
-    for (const table of seed.tables) await seedTable(dynamodb, table, seed.revision, seed.app);
+    await Promise.all(seed.tables.map((table) => seedTable(dynamodb, table, seed.revision, seed.app)));
     await waitForInstances(ec2, instanceIds, 'running');
     await waitForDatabases(rds, seed.dbs, seed.auroras);
     return instanceIds;
@@ -231,83 +207,6 @@ async function seedSide(side: Side, seed: SideSeed): Promise<string[]> {
     rds.destroy();
     dynamodb.destroy();
   }
-}
-
-async function seedTable(
-  dynamodb: DynamoDBClient,
-  table: TableSeed,
-  revision: number,
-  app: string,
-): Promise<void> {
-  const keys =
-    table.shape === 'customers'
-      ? {
-          KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' as const }],
-          AttributeDefinitions: [
-            { AttributeName: 'id', AttributeType: 'S' as const },
-            { AttributeName: 'email', AttributeType: 'S' as const },
-          ],
-        }
-      : {
-          KeySchema: [
-            { AttributeName: 'pk', KeyType: 'HASH' as const },
-            { AttributeName: 'sk', KeyType: 'RANGE' as const },
-          ],
-          AttributeDefinitions: [
-            { AttributeName: 'pk', AttributeType: 'S' as const },
-            { AttributeName: 'sk', AttributeType: 'N' as const },
-          ],
-        };
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: table.name,
-      BillingMode: 'PAY_PER_REQUEST',
-      ...keys,
-      ...(table.shape === 'customers'
-        ? {
-            GlobalSecondaryIndexes: [
-              {
-                IndexName: 'email-index',
-                KeySchema: [{ AttributeName: 'email', KeyType: 'HASH' }],
-                Projection: { ProjectionType: 'ALL' },
-              },
-            ],
-          }
-        : {}),
-      Tags: [{ Key: 'app', Value: app }],
-    }),
-  );
-  await waitForTableActive(dynamodb, table.name);
-  // The stale primary copy holds a fraction of the items, in an older revision.
-  const count = revision === 1 ? Math.floor(table.items / 10) : table.items;
-  const items = Array.from({ length: count }, (_, i) =>
-    table.shape === 'customers' ? customerItem(i, revision) : orderItem(i, revision),
-  );
-  await writeItems(dynamodb, table.name, items);
-}
-
-/** BatchWriteItem in chunks of 25, a few batches in flight, retrying unprocessed items. */
-export async function writeItems(
-  dynamodb: DynamoDBClient,
-  tableName: string,
-  items: Array<Record<string, AttributeValue>>,
-): Promise<void> {
-  const batches: Array<Array<Record<string, AttributeValue>>> = [];
-  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
-  let next = 0;
-  const lane = async () => {
-    while (next < batches.length) {
-      let requests = batches[next++]!.map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        const out = await dynamodb.send(
-          new BatchWriteItemCommand({ RequestItems: { [tableName]: requests } }),
-        );
-        requests = (out.UnprocessedItems?.[tableName] ?? []) as typeof requests;
-        if (requests.length > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: 6 }, lane));
 }
 
 async function seedDns(primary: Side, app: string, planId: string) {

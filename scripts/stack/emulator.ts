@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { EmulatorAdmin } from '../../emulator/client.js';
+import { EmulatorAdmin, type TimingModel } from '../../emulator/client.js';
 import { ensureEmulatorPython } from './install.js';
 import { step } from './log.js';
 import { LOG_DIR, REPO_ROOT } from './paths.js';
@@ -52,4 +52,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     process: proc,
   });
   return { endpoint, port, process: proc, admin, stop: () => proc.stop() };
+}
+
+/** The factor of the `fast` profile's absolute durations against AWS's: what the tests poll with. */
+const FAST_TIME_SCALE = 0.001;
+
+/**
+ * FAILBACK_TIME_SCALE for workers and plans against this emulator: the profile's scale (demo: 0.01,
+ * realistic: 1/600), or the tests' 0.001 for a profile of absolute durations (`fast`).
+ */
+export function timeScaleOf(model: Pick<TimingModel, 'scale'>): number {
+  return model.scale > 0 && model.scale < 1 ? model.scale : FAST_TIME_SCALE;
 }

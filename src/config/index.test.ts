@@ -46,6 +46,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ FAILBACK_WORKER_METRICS_PORT: '0' }).worker.metricsPort).toBeUndefined();
     expect(loadConfig({ FAILBACK_WORKER_METRICS_PORT: '9100' }).worker.metricsPort).toBe(9100);
   });
+
+  it('uses a prebuilt workflow bundle only when one is named', () => {
+    expect(loadConfig({}).worker.workflowBundlePath).toBeUndefined();
+    expect(loadConfig({ FAILBACK_WORKFLOW_BUNDLE: '/b/workflows.js' }).worker.workflowBundlePath).toBe(
+      '/b/workflows.js',
+    );
+  });
 });
 
 describe('FAILBACK_API_TOKENS', () => {

@@ -20,6 +20,11 @@ export interface ApiConfig {
 export interface WorkerConfig {
   /** The SDK's Prometheus endpoint on 127.0.0.1 (FAILBACK_WORKER_METRICS_PORT; 0 turns it off). */
   metricsPort: number | undefined;
+  /**
+   * FAILBACK_WORKFLOW_BUNDLE: a workflow bundle built beforehand (bundleWorkflowCode's code, as a
+   * file), so a worker starts without bundling; undefined: the workflows are bundled at start.
+   */
+  workflowBundlePath: string | undefined;
 }
 
 export interface AwsConfig {
@@ -90,7 +95,10 @@ export function loadConfig(env: Env = process.env): Config {
       port: port(env, 'FAILBACK_API_PORT', 8080),
       tokens: env.FAILBACK_API_TOKENS ? parseApiTokens(env.FAILBACK_API_TOKENS) : undefined,
     },
-    worker: { metricsPort: port(env, 'FAILBACK_WORKER_METRICS_PORT', 9464) || undefined },
+    worker: {
+      metricsPort: port(env, 'FAILBACK_WORKER_METRICS_PORT', 9464) || undefined,
+      workflowBundlePath: env.FAILBACK_WORKFLOW_BUNDLE || undefined,
+    },
     plans: { timeScale: timeScale(env) },
     aws: { endpointUrl: env.AWS_ENDPOINT_URL || undefined },
     log: {

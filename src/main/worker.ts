@@ -11,7 +11,13 @@ async function main(): Promise<void> {
   installSdkRuntime(logger, config.worker.metricsPort ? { metricsPort: config.worker.metricsPort } : {});
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   try {
-    const worker = await createWorker({ temporal: config.temporal, connection });
+    const worker = await createWorker({
+      temporal: config.temporal,
+      connection,
+      ...(config.worker.workflowBundlePath
+        ? { workflowBundle: { codePath: config.worker.workflowBundlePath } }
+        : {}),
+    });
     logger.info(
       {
         taskQueue: config.temporal.taskQueue,

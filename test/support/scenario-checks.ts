@@ -21,6 +21,7 @@ function tagged(inv: Inventory) {
     ...inv.clusters.map((r) => ({ kind: 'cluster', id: r.id, tags: r.tags })),
     ...inv.clusterSnapshots.map((r) => ({ kind: 'cluster-snapshot', id: r.id, tags: r.tags })),
     ...inv.tables.map((r) => ({ kind: 'table', id: r.name, tags: r.tags })),
+    ...inv.buckets.map((r) => ({ kind: 'bucket', id: r.name, tags: r.tags })),
   ];
 }
 
@@ -92,8 +93,12 @@ export function expectPrimaryFailedBack(
   expect(after.stacks, 'access stack deleted').toEqual([]);
 }
 
-/** Recovery after conclude: no live copy left, a kept final backup of each. */
-export function expectRecoveryConcluded(after: Inventory, scenario: Scenario): void {
+/**
+ * Recovery after conclude: back to its pilot-light state. No live copy is left (instances terminated,
+ * no DB instance, cluster or table), the roles it had are still there, and what remains of the plan is
+ * exactly its final backups: one kept per resource, made in conclude-recovery, nothing else.
+ */
+export function expectRecoveryConcluded(after: Inventory, scenario: Scenario, before?: Inventory): void {
   expect(
     after.instances.filter((i) => i.state !== 'terminated'),
     'recovery instances',
@@ -101,9 +106,92 @@ export function expectRecoveryConcluded(after: Inventory, scenario: Scenario): v
   expect(after.dbInstances, 'recovery DB instances').toEqual([]);
   expect(after.clusters, 'recovery clusters').toEqual([]);
   expect(after.tables, 'recovery tables').toEqual([]);
-  const kept = tagged(after).filter((r) => r.tags[KEEP] === 'true').length + after.backups.length;
-  expect(kept, 'final backups kept').toBeGreaterThanOrEqual((scenario.spec.resources ?? []).length);
-  expectNoLeftovers(after, scenario.spec.planId, 'recovery');
+  const planId = scenario.spec.planId;
+  const kept = tagged(after).filter((r) => r.tags[KEEP] === 'true');
+  for (const r of kept) {
+    expect(r.tags[PLAN], `${r.kind} ${r.id}: kept by this plan`).toBe(planId);
+    expect(r.tags[PHASE], `${r.kind} ${r.id}: a final backup`).toBe('conclude-recovery');
+  }
+  const resources = scenario.spec.resources ?? [];
+  const count = (kind: string) => resources.filter((r) => r.kind === kind).length;
+  expect(kept.filter((r) => r.kind === 'image').length, 'a final AMI per instance').toBe(
+    count('ec2-instance'),
+  );
+  expect(kept.filter((r) => r.kind === 'db-snapshot').length, 'a final snapshot per DB').toBe(
+    count('rds-instance'),
+  );
+  expect(kept.filter((r) => r.kind === 'cluster-snapshot').length, 'a final snapshot per cluster').toBe(
+    count('aurora-cluster'),
+  );
+  expect(after.backups.map((b) => b.table).sort(), 'a final backup per table, and no other backup').toEqual(
+    resources
+      .filter((r) => r.kind === 'dynamodb-table')
+      .map((r) => r.source)
+      .sort(),
+  );
+  if (before) expect(after.roles, 'recovery roles kept').toEqual(before.roles);
+  expectNoLeftovers(after, planId, 'recovery');
+}
+
+/**
+ * Nothing that existed in primary before the plan is gone: instances (by id), AMIs and snapshots,
+ * DB instances and clusters (by resource id: a rename keeps it), manual snapshots, tables (the name
+ * holds the new copy; the old table's backup is checked apart), backups, buckets and roles.
+ */
+export function expectNothingDestroyed(before: Inventory, after: Inventory, where: string): void {
+  const missing = (what: string, ids: string[], still: string[]) =>
+    expect(
+      ids.filter((id) => !still.includes(id)),
+      `${where}: ${what} that existed before the plan and are gone`,
+    ).toEqual([]);
+  const alive = (inv: Inventory) => inv.instances.filter((i) => i.state !== 'terminated').map((i) => i.id);
+  missing('instances', alive(before), alive(after));
+  missing(
+    'AMIs',
+    before.images.map((i) => i.id),
+    after.images.map((i) => i.id),
+  );
+  missing(
+    'snapshots',
+    before.snapshots.map((s) => s.id),
+    after.snapshots.map((s) => s.id),
+  );
+  missing(
+    'DB instances',
+    before.dbInstances.map((d) => d.resourceId),
+    after.dbInstances.map((d) => d.resourceId),
+  );
+  missing(
+    'clusters',
+    before.clusters.map((c) => c.resourceId),
+    after.clusters.map((c) => c.resourceId),
+  );
+  missing(
+    'DB snapshots',
+    before.dbSnapshots.map((s) => s.id),
+    after.dbSnapshots.map((s) => s.id),
+  );
+  missing(
+    'cluster snapshots',
+    before.clusterSnapshots.map((s) => s.id),
+    after.clusterSnapshots.map((s) => s.id),
+  );
+  missing(
+    'tables',
+    before.tables.map((t) => t.name),
+    after.tables.map((t) => t.name),
+  );
+  missing(
+    'backups',
+    before.backups.map((b) => b.arn),
+    after.backups.map((b) => b.arn),
+  );
+  missing(
+    'buckets',
+    before.buckets.map((b) => b.name),
+    after.buckets.map((b) => b.name),
+  );
+  missing('roles', before.roles, after.roles);
 }
 
 /** The identity of everything that existed before, compared after an abort. */

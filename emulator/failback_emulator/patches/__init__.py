@@ -11,6 +11,7 @@ MODULES = (
     "rds_snapshots",
     "rds_instances",
     "rds_clusters",
+    "dynamodb_items",
     "dynamodb_tables",
     "dynamodb_transfer",
     "sts_trust",

@@ -56,3 +56,19 @@ export async function sleep(ms: number): Promise<void> {
   if (context) await context.sleep(ms);
   else await new Promise((r) => setTimeout(r, ms));
 }
+
+/**
+ * Heartbeats every `everyMs` while `run` works, for an activity of many short AWS calls and no polling
+ * (the preflight): throttling and 5xx retries inside the SDK can make it outlast the heartbeat timeout
+ * although it progresses. The SDK sends at most one heartbeat per 0.8 × timeout, so this is cheap.
+ */
+export async function keepAlive<T>(run: () => Promise<T>, everyMs = 1000): Promise<T> {
+  const context = current();
+  if (!context) return run();
+  const timer = setInterval(() => context.heartbeat({ ...stickyDetails() }), everyMs);
+  try {
+    return await run();
+  } finally {
+    clearInterval(timer);
+  }
+}

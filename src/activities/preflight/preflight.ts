@@ -10,6 +10,7 @@ import type {
 } from '../../domain/resources.js';
 import { awsEnvironment } from '../aws/clients.js';
 import { awsErrorCode } from '../aws/errors.js';
+import { keepAlive } from '../aws/heartbeat.js';
 import { kindContext } from '../kinds/context.js';
 import { kindModule } from '../kinds/index.js';
 import { checkAccess, checkKmsKey } from './access.js';
@@ -26,7 +27,11 @@ export interface PreflightInput {
  * The primary side is reached through the bootstrap role when the plan creates the access stack (the
  * access role does not exist yet), else through the access role.
  */
-export async function preflightPlan({ spec, now }: PreflightInput): Promise<PreflightReport> {
+export function preflightPlan(input: PreflightInput): Promise<PreflightReport> {
+  return keepAlive(() => preflight(input));
+}
+
+async function preflight({ spec, now }: PreflightInput): Promise<PreflightReport> {
   // A plan started from the Temporal CLI skipped the API's schema validation: check it here first, and
   // touch no environment with a malformed spec.
   const malformed = schemaFindings(spec);

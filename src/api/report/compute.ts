@@ -67,12 +67,22 @@ function resourceReport(resource: ResourceStatus): ResourceReport {
   };
 }
 
+/**
+ * AWS gives some recovery points' times to the second (an AMI's CreationDate): one taken in the quiesce's
+ * second is after it, as the plan's own verification counts it (shared/checks.ts `notBefore`).
+ */
+function sameSecondIsAfter(capturedAt: string, gap: number | null): number | null {
+  if (gap === null || gap <= 0 || gap >= 1) return gap;
+  const captured = Date.parse(capturedAt);
+  return captured % 1000 === 0 && Math.floor((captured + gap * 1000) / 1000) * 1000 === captured ? 0 : gap;
+}
+
 function rpo(status: PlanStatus): PlanReport['rpo'] {
   const { quiescedAt, finalRecoveryPointsAt } = status.measurements;
   const resources = quiescedAt
     ? status.resources.flatMap((resource) => {
         const capturedAt = resource.recoveryPoint?.capturedAt;
-        const gap = secondsBetween(capturedAt, quiescedAt);
+        const gap = capturedAt ? sameSecondIsAfter(capturedAt, secondsBetween(capturedAt, quiescedAt)) : null;
         if (!capturedAt || gap === null) return [];
         return [{ key: resource.key, capturedAt, seconds: Math.max(0, gap), afterQuiesce: gap <= 0 }];
       })

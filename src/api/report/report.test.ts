@@ -171,6 +171,24 @@ describe('computeReport', () => {
     expect(report.rpo.seconds).toBe(30);
   });
 
+  it('counts a recovery point stamped to the second, in the quiesce second, as after it', () => {
+    const quiescedAt = '2026-11-28T02:00:00.004Z';
+    const of = (capturedAt: string) =>
+      computeReport({
+        ...input,
+        status: {
+          ...status,
+          measurements: { ...status.measurements, quiescedAt },
+          resources: status.resources.map((r) => ({ ...r, recoveryPoint: { id: 'ami-1', capturedAt } })),
+        },
+      }).rpo;
+    expect(of('2026-11-28T02:00:00Z')).toMatchObject({ seconds: 0 });
+    expect(of('2026-11-28T02:00:00Z').resources.every((r) => r.afterQuiesce)).toBe(true);
+    // Millisecond times and earlier seconds are taken as they are.
+    expect(of('2026-11-28T02:00:00.001Z').seconds).toBe(0.003);
+    expect(of('2026-11-28T01:59:59Z').seconds).toBe(1.004);
+  });
+
   it('falls back to the plan-level final recovery point when resources carry none', () => {
     const bare = computeReport({
       ...input,

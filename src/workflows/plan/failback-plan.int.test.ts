@@ -39,7 +39,7 @@ async function seed(planId: string, dns: 'manual' | 'route53'): Promise<Scenario
     tables: [
       { name: 'orders', shape: 'orders', items: 400 },
       { name: 'customers', shape: 'customers', items: 60 },
-      { name: 'audit', shape: 'empty', items: 0 },
+      { name: 'audit', shape: 'audit', items: 0 },
     ],
     dns,
   });

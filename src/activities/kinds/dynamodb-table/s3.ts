@@ -187,10 +187,21 @@ export async function copyObject(
   return true;
 }
 
-/** Deletes every object under `prefix`; returns how many. */
+/**
+ * Deletes every object under `prefix`; returns how many. The plan's tables share its buckets and are
+ * cleaned in parallel: a bucket another table's cleanup removed (once empty) has nothing left to delete.
+ */
 export async function deletePrefix(env: AwsEnvironment, bucket: string, prefix: string): Promise<number> {
-  if (!(await bucketExists(env, bucket))) return 0;
-  const objects = await listObjects(env, bucket, prefix);
+  const objects: _Object[] = [];
+  let ContinuationToken: string | undefined;
+  do {
+    const out = await callMaybe(env, `ListObjectsV2 ${bucket}/${prefix}`, () =>
+      env.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken })),
+    );
+    if (!out) return 0; // gone with everything in it
+    objects.push(...(out.Contents ?? []));
+    ContinuationToken = out.NextContinuationToken;
+  } while (ContinuationToken);
   for (let i = 0; i < objects.length; i += 1000) {
     const batch = objects.slice(i, i + 1000).map((o) => ({ Key: o.Key ?? '' }));
     await call(env, `DeleteObjects ${bucket}/${prefix}`, () =>
@@ -200,19 +211,25 @@ export async function deletePrefix(env: AwsEnvironment, bucket: string, prefix: 
   return objects.length;
 }
 
-/** Removes the plan's bucket once nothing is left in it (other tables of the plan may still use it). */
+/**
+ * Removes the plan's bucket once nothing is left in it (other tables of the plan may still use it);
+ * false when it is not empty, not the plan's, or already gone (another table's cleanup removed it).
+ */
 export async function deletePlanBucketIfEmpty(
   env: AwsEnvironment,
   bucket: string,
   planId: string,
 ): Promise<boolean> {
-  if (!(await bucketExists(env, bucket))) return false;
-  if (!isOwnedByPlan(await bucketTags(env, bucket), planId) || !(await isEmpty(env, bucket))) return false;
-  await callMaybe(
+  if (!isOwnedByPlan(await bucketTags(env, bucket), planId)) return false;
+  const listed = await callMaybe(env, `ListObjectsV2 ${bucket}`, () =>
+    env.s3.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1 })),
+  );
+  if (!listed || (listed.KeyCount ?? 0) > 0) return false;
+  const deleted = await callMaybe(
     env,
     `DeleteBucket ${bucket}`,
     () => env.s3.send(new DeleteBucketCommand({ Bucket: bucket })),
     MISSING,
   );
-  return true;
+  return deleted !== undefined;
 }

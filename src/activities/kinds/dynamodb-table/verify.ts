@@ -6,6 +6,7 @@ import type {
   VerificationCheck,
 } from '../../../domain/resources.js';
 import type { AwsEnvironment } from '../../aws/clients.js';
+import { heartbeat } from '../../aws/heartbeat.js';
 import type { KindContext } from '../resource-kind.js';
 import { call } from './calls.js';
 import { encodeItem, itemDigest, type Item } from './content-hash.js';
@@ -31,6 +32,14 @@ async function fingerprint(env: AwsEnvironment, table: string, sample?: Sample) 
   const state = await parallelScan(env, table, {
     totalSegments: segmentsFor(description?.TableSizeBytes),
     concurrency: 4,
+    // A full scan of a large table outlasts the heartbeat timeout: beat per page, or the attempt is
+    // declared lost and restarted from scratch, again and again.
+    onProgress: (segments) =>
+      heartbeat({
+        verifying: table,
+        scanned: segments.reduce((n, s) => n + s.count, 0),
+        expectedItems: description?.ItemCount ?? null,
+      }),
     ...(sample
       ? {
           onPage: (_s: number, items: Item[]) => {

@@ -1,0 +1,31 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { describe, expect, it } from 'vitest';
+import { asAccount } from '../../../../test/support/aws.js';
+import { planTags } from '../../aws/tags.js';
+import { bucketExists, deletePlanBucketIfEmpty, deletePrefix, ensurePlanBucket } from './s3.js';
+
+// The plan's tables share its export/import buckets and are cleaned up in parallel: whichever table
+// empties a bucket last removes it, and the others must find nothing left to do, not a failure.
+describe('plan buckets shared by several tables', () => {
+  const env = asAccount('440000000001', 'us-east-1');
+  const planId = `s3-${Date.now().toString(36)}`;
+
+  it('cleans up in parallel: each table its prefix, the bucket once, no NoSuchBucket', async () => {
+    const bucket = `fb-${planId}-imp`;
+    await ensurePlanBucket(env, bucket, planId, planTags(planId, 'test-failback', 'orders'));
+    for (const key of ['orders/a.json.gz', 'orders/b.json.gz'])
+      await env.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'x' }));
+    const cleanup = async (prefix: string) => {
+      const removed = await deletePrefix(env, bucket, prefix);
+      await deletePlanBucketIfEmpty(env, bucket, planId);
+      return removed;
+    };
+    // audit and customers had nothing in the bucket; orders had two files.
+    const removed = await Promise.all([cleanup('orders/'), cleanup('audit/'), cleanup('customers/')]);
+    expect(removed).toEqual([2, 0, 0]);
+    expect(await bucketExists(env, bucket)).toBe(false);
+    // A later retry of any of them: nothing left, still no failure.
+    expect(await cleanup('audit/')).toBe(0);
+    expect(await deletePlanBucketIfEmpty(env, bucket, planId)).toBe(false);
+  });
+});
