@@ -12,6 +12,7 @@ import {
   Route53Client,
 } from '@aws-sdk/client-route-53';
 import type { PlanSpec, ResourceSpec } from '../../src/domain/plan-spec.js';
+import { boundedAll } from '../../src/workflows/bounded.js';
 import { ensureRole, orchestratorTrustPolicy, seedingClientConfig, waitForTableActive } from './accounts.js';
 import { customerItem, orderItem } from './items.js';
 import { waitForDatabases, waitForInstances } from './wait.js';
@@ -42,6 +43,8 @@ export interface ScenarioOptions {
   /** Seed the stale pre-incident versions in primary (default true). */
   stalePrimary?: boolean;
   dns?: 'manual' | 'route53';
+  /** Create calls in flight at once (default 1): the benchmark seeds hundreds of resources. */
+  parallel?: number;
   log?: (message: string) => void;
 }
 
@@ -103,11 +106,22 @@ export async function seedScenario(options: ScenarioOptions): Promise<Scenario> 
     readers,
     tables,
     revision: 2,
+    parallel: options.parallel ?? 1,
     log,
   });
   if (stale) {
     log('primary: the stale pre-incident versions');
-    await seedSide(options.primary, { app, webs, dbs, auroras, readers: 0, tables, revision: 1, log });
+    await seedSide(options.primary, {
+      app,
+      webs,
+      dbs,
+      auroras,
+      readers: 0,
+      tables,
+      revision: 1,
+      parallel: options.parallel ?? 1,
+      log,
+    });
   }
 
   const resources: ResourceSpec[] = [
@@ -156,6 +170,7 @@ interface SideSeed {
   tables: TableSeed[];
   /** 2: the recovery's latest data; 1: primary's stale copy */
   revision: number;
+  parallel: number;
   log: (message: string) => void;
 }
 
@@ -169,8 +184,9 @@ async function seedSide(side: Side, seed: SideSeed): Promise<string[]> {
       { Key: 'Name', Value: name },
       { Key: 'app', Value: seed.app },
     ];
-    const instanceIds: string[] = [];
-    for (const name of seed.webs) {
+    const each = <T, R>(items: T[], create: (item: T) => Promise<R>) =>
+      boundedAll(items, seed.parallel, create);
+    const instanceIds = await each(seed.webs, async (name) => {
       const out = await ec2.send(
         new RunInstancesCommand({
           ImageId: 'ami-0f00d5eed0000c0de',
@@ -180,11 +196,10 @@ async function seedSide(side: Side, seed: SideSeed): Promise<string[]> {
           TagSpecifications: [{ ResourceType: 'instance', Tags: tags(name) }],
         }),
       );
-      instanceIds.push(out.Instances![0]!.InstanceId!);
-    }
-    const dbTags = (name: string) => tags(name);
-    for (const id of seed.dbs) {
-      await rds.send(
+      return out.Instances![0]!.InstanceId!;
+    });
+    await each(seed.dbs, (id) =>
+      rds.send(
         new CreateDBInstanceCommand({
           DBInstanceIdentifier: id,
           Engine: 'postgres',
@@ -192,18 +207,18 @@ async function seedSide(side: Side, seed: SideSeed): Promise<string[]> {
           AllocatedStorage: 20,
           MasterUsername: 'app',
           MasterUserPassword: 'not-a-secret-1',
-          Tags: dbTags(id),
+          Tags: tags(id),
         }),
-      );
-    }
-    for (const id of seed.auroras) {
+      ),
+    );
+    await each(seed.auroras, async (id) => {
       await rds.send(
         new CreateDBClusterCommand({
           DBClusterIdentifier: id,
           Engine: 'aurora-postgresql',
           MasterUsername: 'app',
           MasterUserPassword: 'not-a-secret-1',
-          Tags: dbTags(id),
+          Tags: tags(id),
         }),
       );
       const members = [
@@ -217,12 +232,12 @@ async function seedSide(side: Side, seed: SideSeed): Promise<string[]> {
             DBClusterIdentifier: id,
             Engine: 'aurora-postgresql',
             DBInstanceClass: 'db.r6g.large',
-            Tags: dbTags(member),
+            Tags: tags(member),
           }),
         );
       }
-    }
-    for (const table of seed.tables) await seedTable(dynamodb, table, seed.revision, seed.app);
+    });
+    await each(seed.tables, (table) => seedTable(dynamodb, table, seed.revision, seed.app));
     await waitForInstances(ec2, instanceIds, 'running');
     await waitForDatabases(rds, seed.dbs, seed.auroras);
     return instanceIds;

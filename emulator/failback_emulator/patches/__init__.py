@@ -13,6 +13,7 @@ MODULES = (
     "rds_clusters",
     "dynamodb_tables",
     "dynamodb_transfer",
+    "dynamodb_wire",
     "sts_trust",
     "cloudformation",
     "route53",

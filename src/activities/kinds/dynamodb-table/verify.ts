@@ -6,6 +6,7 @@ import type {
   VerificationCheck,
 } from '../../../domain/resources.js';
 import type { AwsEnvironment } from '../../aws/clients.js';
+import { heartbeat } from '../../aws/heartbeat.js';
 import type { KindContext } from '../resource-kind.js';
 import { call } from './calls.js';
 import { encodeItem, itemDigest, type Item } from './content-hash.js';
@@ -31,6 +32,9 @@ async function fingerprint(env: AwsEnvironment, table: string, sample?: Sample) 
   const state = await parallelScan(env, table, {
     totalSegments: segmentsFor(description?.TableSizeBytes),
     concurrency: 4,
+    // A large table takes longer to read than the heartbeat timeout: each page proves progress.
+    onProgress: (segments) =>
+      heartbeat({ verifying: table, items: segments.reduce((n, s) => n + s.count, 0) }),
     ...(sample
       ? {
           onPage: (_s: number, items: Item[]) => {
