@@ -62,6 +62,13 @@ describe('the Temporal Web UI in a real browser', () => {
       .poll(
         async () => {
           await page.reload();
+          // The UI renders after the reload: wait for the attributes before reading them.
+          await page
+            .locator('main')
+            .getByText('"FailbackStage"')
+            .first()
+            .waitFor({ timeout: 20_000 })
+            .catch(() => undefined);
           const text = await page.innerText('main');
           const shown = /"FailbackStage":\s*"([a-z-]+)"/.exec(text)?.[1];
           return {
@@ -70,7 +77,7 @@ describe('the Temporal Web UI in a real browser', () => {
             actual: await visibleStage(),
           };
         },
-        { timeout: 30_000, interval: 1_000 },
+        { timeout: 90_000, interval: 1_000 },
       )
       .toMatchObject({ shown: expect.any(String), planIdShown: true });
     const text = await page.innerText('main');

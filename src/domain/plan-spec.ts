@@ -26,6 +26,13 @@ const KmsKey = Type.String({
   maxLength: 2048,
   description: 'KMS key id, ARN or alias used to (re-)encrypt copies in this environment',
 });
+/**
+ * The largest plan (explicit plus selected resources): its status, phase inputs and results stay well
+ * inside Temporal's payload (2 MB) and history limits. Larger estates fail back as several plans.
+ * docs/decisions/0008-plan-size.md.
+ */
+export const MAX_PLAN_RESOURCES = 1000;
+
 const Timestamp = Type.String({ format: 'date-time', examples: ['2026-11-28T02:00:00Z'] });
 
 export const PrimaryEnvironmentSchema = Type.Object(
@@ -205,7 +212,7 @@ export const PlanSpecSchema = Type.Object(
     application: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' }),
     primary: PrimaryEnvironmentSchema,
     recovery: RecoveryEnvironmentSchema,
-    resources: Type.Optional(Type.Array(ResourceSpecSchema, { maxItems: 2000 })),
+    resources: Type.Optional(Type.Array(ResourceSpecSchema, { maxItems: MAX_PLAN_RESOURCES })),
     select: Type.Optional(SelectSchema),
     maintenanceWindow: Type.Optional(MaintenanceWindowSchema),
     dnsCutover: DnsCutoverSchema,

@@ -8,6 +8,7 @@ import {
   orchestratorTrustPolicy,
   PRIMARY_ACCOUNT,
   waitForTableActive,
+  TEST_EXTERNAL_ID,
 } from '../../test/support/aws.js';
 import { startTestWorker, testClient, type RunningWorker } from '../../test/support/temporal.js';
 
@@ -19,7 +20,7 @@ describe('environmentProbe (wiring: Temporal → activity → STS → DynamoDB)'
   let connection: Connection;
   const region = 'eu-west-1';
   const tableName = `probe-${Date.now()}`;
-  const externalId = 'x-1';
+  const externalId = TEST_EXTERNAL_ID;
 
   beforeAll(async () => {
     // The emulator checks AssumeRole like AWS: the role must exist and trust the orchestrator.

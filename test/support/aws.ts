@@ -14,6 +14,11 @@ export {
 
 export const PRIMARY_ACCOUNT = '111111111111';
 export const RECOVERY_ACCOUNT = '222222222222';
+/**
+ * The ExternalId of the shared accounts' `failback-access` role. Test files run in parallel against one
+ * emulator: every file that (re)creates that role must give it the same trust policy.
+ */
+export const TEST_EXTERNAL_ID = 'failback-test-external-id';
 export { ORCHESTRATOR_ARN };
 
 const environments = new Map<string, AwsEnvironment>();

@@ -46,9 +46,8 @@ export function fakeActivities(options: { failOnce?: Set<string> } = {}): {
       record('ensureAccessStack');
       return { stackName: `failback-access-${planId}`, roleArn: primary.roleArn, state: 'created' };
     },
-    async deleteAccessStack({ planId }) {
+    async deleteAccessStack() {
       record('deleteAccessStack');
-      return { stackName: `failback-access-${planId}`, state: 'deleted' as const };
     },
     async cutoverDns({ records }) {
       record('cutoverDns');
@@ -60,7 +59,6 @@ export function fakeActivities(options: { failOnce?: Set<string> } = {}): {
     },
     async restoreDns() {
       record('restoreDns');
-      return { changeId: 'C2', at: at() };
     },
     async resumeRecoveryPointSchedule() {
       record('resumeRecoveryPointSchedule');

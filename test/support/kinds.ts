@@ -5,7 +5,14 @@ import { resourceKey, type Phase } from '../../src/domain/naming.js';
 import type { EnvironmentRef, PlanContext, ResolvedResource, StepInput } from '../../src/domain/resources.js';
 import { awsEnvironment, type AwsEnvironment } from '../../src/activities/aws/clients.js';
 import { resourceSteps } from '../../src/activities/resource-steps.js';
-import { PRIMARY_ACCOUNT, RECOVERY_ACCOUNT, asAccount, ensureRole, orchestratorTrustPolicy } from './aws.js';
+import {
+  PRIMARY_ACCOUNT,
+  RECOVERY_ACCOUNT,
+  asAccount,
+  ensureRole,
+  orchestratorTrustPolicy,
+  TEST_EXTERNAL_ID,
+} from './aws.js';
 
 /** Where a kind's tests run: recovery in another region of the same account, or in another account. */
 export interface Topology {
@@ -19,7 +26,7 @@ export function topologies(primaryRegion: string, recoveryRegion: string): Topol
     accountId: PRIMARY_ACCOUNT,
     region: primaryRegion,
     roleArn: `arn:aws:iam::${PRIMARY_ACCOUNT}:role/failback-access`,
-    externalId: 'failback-test-external-id',
+    externalId: TEST_EXTERNAL_ID,
   };
   return [
     {

@@ -1,4 +1,5 @@
 import type { PlanSpec } from '../../src/domain/plan-spec.js';
+import { TEST_EXTERNAL_ID } from './aws.js';
 
 /** The design's example plan spec (DESIGN.md §2), valid as is; tests change what they need. */
 export const validSpec = (): PlanSpec => ({
@@ -8,7 +9,7 @@ export const validSpec = (): PlanSpec => ({
     accountId: '111111111111',
     region: 'us-east-1',
     roleArn: 'arn:aws:iam::111111111111:role/failback-access',
-    externalId: 'ext-123',
+    externalId: TEST_EXTERNAL_ID,
     bootstrapRoleArn: 'arn:aws:iam::111111111111:role/dr-standing',
   },
   recovery: {

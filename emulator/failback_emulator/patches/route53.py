@@ -1,6 +1,6 @@
 """Route 53 changes: each ChangeResourceRecordSets gets its own change id, PENDING until the profile's
 `route53.change` duration has passed, then INSYNC; GetChange of an unknown id is NoSuchChange.
-moto answers INSYNC at once with one fixed id for every change."""
+moto answers INSYNC at once with one fixed id for every change. Hosted zone ids start with Z, as AWS's."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any
 
 from moto.core.responses import ActionResult
 from moto.route53.exceptions import Route53ClientError
+from moto.route53 import models as route53_models
 from moto.route53.responses import Route53
 
 from .. import context, timing
@@ -53,7 +54,13 @@ def get_change(self: Route53) -> ActionResult:
     return ActionResult(_change_info(change_id, *found))
 
 
+def _zone_id(*_args: Any, **_kwargs: Any) -> str:
+    # AWS hosted zone ids start with Z (Z1RWWTK7Y8UDDQ); moto's are 22 random characters.
+    return "Z" + "".join(random.choice(string.ascii_uppercase + string.digits) for _ in range(20))
+
+
 def install() -> None:
+    route53_models.create_route53_zone_id = _zone_id  # type: ignore[assignment]
     replace(Route53, "change_resource_record_sets", change_resource_record_sets)
     replace(Route53, "get_change", get_change)
     context.on_reset(_clear)

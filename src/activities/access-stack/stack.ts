@@ -1,5 +1,6 @@
 import {
   CreateStackCommand,
+  ListStacksCommand,
   DeleteStackCommand,
   DescribeStackEventsCommand,
   DescribeStacksCommand,
@@ -7,6 +8,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { log } from '@temporalio/activity';
 import { accessStackName, clientToken } from '../../domain/naming.js';
 import type { PrimaryEnvironment } from '../../domain/plan-spec.js';
 import type { AccessStackResult } from '../../domain/resources.js';
@@ -45,6 +47,23 @@ async function describeStack(env: AwsEnvironment, name: string): Promise<Stack |
       throw error;
     }
   });
+}
+
+/**
+ * How many stacks of this name were deleted before (a failed one is removed so `retry` can create it
+ * anew): part of the CreateStack token, which CloudFormation would otherwise take for the old request.
+ */
+async function deletedBefore(env: AwsEnvironment, name: string): Promise<number> {
+  let count = 0;
+  let NextToken: string | undefined;
+  do {
+    const out = await aws({ what: 'ListStacks', roleArn: env.access.roleArn }, () =>
+      env.cloudformation.send(new ListStacksCommand({ StackStatusFilter: ['DELETE_COMPLETE'], NextToken })),
+    );
+    count += (out.StackSummaries ?? []).filter((s) => s.StackName === name).length;
+    NextToken = out.NextToken;
+  } while (NextToken);
+  return count;
 }
 
 /** Why the stack failed, from its events: the first resource failure (not the stack's summary). */
@@ -183,6 +202,7 @@ export async function ensureAccessStack(input: AccessStackInput): Promise<Access
       ExternalId: primary.externalId,
       PrimaryKmsKeyArn: primary.kmsKeyId?.startsWith('arn:') ? primary.kmsKeyId : '',
     };
+    const token = clientToken(planId, 'plan', `access-stack-${await deletedBefore(env, name)}`, name);
     await aws({ what: `CreateStack ${name}`, roleArn: env.access.roleArn }, () =>
       env.cloudformation.send(
         new CreateStackCommand({
@@ -193,7 +213,7 @@ export async function ensureAccessStack(input: AccessStackInput): Promise<Access
             ParameterValue,
           })),
           Capabilities: ['CAPABILITY_NAMED_IAM'],
-          ClientRequestToken: clientToken(planId, 'plan', 'access-stack', name),
+          ClientRequestToken: token,
           Tags: planTags(planId, 'access-stack', primary.roleArn),
         }),
       ),
@@ -229,18 +249,16 @@ export async function ensureAccessStack(input: AccessStackInput): Promise<Access
   return { stackName: name, roleArn, state: 'created' };
 }
 
-export interface AccessStackDeletion {
-  stackName: string;
-  state: 'deleted' | 'absent';
-}
-
-/** Deletes the plan's access stack (only one tagged with this plan) and waits; done if there is none. */
-export async function deleteAccessStack(input: AccessStackInput): Promise<AccessStackDeletion> {
-  if (!input.primary.bootstrapRoleArn) return { stackName: '', state: 'absent' };
+/**
+ * Deletes the plan's access stack (only one tagged with this plan) and waits; done if there is none,
+ * or when the plan created none (no bootstrap role: the role was the operator's).
+ */
+export async function deleteAccessStack(input: AccessStackInput): Promise<void> {
+  if (!input.primary.bootstrapRoleArn) return;
   const env = bootstrap(input);
   const name = accessStackName(input.planId);
   const stack = await describeStack(env, name);
-  if (!stack || stack.StackStatus === 'DELETE_COMPLETE') return { stackName: name, state: 'absent' };
+  if (!stack || stack.StackStatus === 'DELETE_COMPLETE') return;
   if (!isOwnedByPlan(stack.Tags, input.planId))
     throw needsPersonFailure(
       'NameConflict',
@@ -254,5 +272,5 @@ export async function deleteAccessStack(input: AccessStackInput): Promise<Access
       `deleting access stack ${name} failed (${after.StackStatus}): ${reason}`,
     );
   }
-  return { stackName: name, state: 'deleted' };
+  log.info('access stack deleted', { planId: input.planId, stackName: name });
 }

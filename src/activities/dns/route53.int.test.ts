@@ -92,14 +92,14 @@ describe('Route 53 DNS cutover', () => {
     expect(retried.changeId).toBe(result.changeId);
     expect((await admin.calls(PRIMARY_ACCOUNT)).byOperation['route53:ChangeResourceRecordSets']).toBe(1);
 
-    const restored = await runActivity(restoreDns, [{ ...input, previous: result.previous }]);
-    expect(restored.changeId).not.toBe('');
+    await runActivity(restoreDns, [{ ...input, previous: result.previous }]);
+    expect((await admin.calls(PRIMARY_ACCOUNT)).byOperation['route53:ChangeResourceRecordSets']).toBe(2);
     const after = await recordsNow(zone);
     expect(after[`app.${zoneName}. A`]).toEqual(['198.51.100.7']);
     expect(after[`api.${zoneName}. CNAME`]).toBeUndefined();
     expect(after[`_failback.${zoneName}. TXT`]).toBeUndefined();
     // Restoring again changes nothing.
-    const again = await runActivity(restoreDns, [{ ...input, previous: result.previous }]);
-    expect(again.changeId).toBe('');
+    await runActivity(restoreDns, [{ ...input, previous: result.previous }]);
+    expect((await admin.calls(PRIMARY_ACCOUNT)).byOperation['route53:ChangeResourceRecordSets']).toBe(2);
   });
 });

@@ -6,6 +6,7 @@ import {
   type ResourceRecordSet,
   type RRType,
 } from '@aws-sdk/client-route-53';
+import { log } from '@temporalio/activity';
 import type { DnsRecord } from '../../domain/plan-spec.js';
 import type { DnsCutoverResult, EnvironmentRef } from '../../domain/resources.js';
 import { awsEnvironment, type AwsEnvironment } from '../aws/clients.js';
@@ -154,7 +155,7 @@ export async function cutoverDns(input: CutoverDnsInput): Promise<DnsCutoverResu
 }
 
 /** Puts the previous values back (deleting records that did not exist before) and waits for INSYNC. */
-export async function restoreDns(input: RestoreDnsInput): Promise<{ changeId: string; at: string }> {
+export async function restoreDns(input: RestoreDnsInput): Promise<void> {
   const env = environment(input);
   const zone = zoneId(input.hostedZoneId);
   const changes: Change[] = [];
@@ -178,11 +179,15 @@ export async function restoreDns(input: RestoreDnsInput): Promise<{ changeId: st
       });
     }
   }
-  const changeId = changes.length
-    ? await sendChanges(env, zone, changes, `failback ${input.planId}: back to the previous records`)
-    : '';
-  if (changeId) await waitInsync(env, changeId);
-  return { changeId, at: new Date().toISOString() };
+  if (changes.length === 0) return;
+  const changeId = await sendChanges(
+    env,
+    zone,
+    changes,
+    `failback ${input.planId}: back to the previous records`,
+  );
+  await waitInsync(env, changeId);
+  log.info('DNS records restored', { planId: input.planId, changeId, records: changes.length });
 }
 
 export const dnsActivities = { cutoverDns, restoreDns };

@@ -85,7 +85,7 @@ describe('preflightPlan', () => {
 
   it('resolves explicit and selected resources and reports a missing source, a name conflict, a bad KMS key', async () => {
     const before = await Promise.all([tableCount(primary), tableCount(recovery)]);
-    const report = await runActivity(preflightPlan, [{ spec, now: Date.now() }]);
+    const report = await runActivity(preflightPlan, [{ spec, now: new Date().toISOString() }]);
 
     expect(report.ok).toBe(false);
     expect(report.resources.map((r) => `${r.source}→${r.target}`).sort()).toEqual(

@@ -1,6 +1,7 @@
 import { accessStackName, testTargetName } from '../../domain/naming.js';
 import { checkPlanRules } from '../../domain/plan-rules.js';
-import type { PlanSpec } from '../../domain/plan-spec.js';
+import { PlanSpecSchema, type PlanSpec } from '../../domain/plan-spec.js';
+import { Value } from 'typebox/value';
 import type {
   PlanContext,
   PreflightFinding,
@@ -21,8 +22,8 @@ const PREFLIGHT_CONCURRENCY = 8;
 
 export interface PreflightInput {
   spec: PlanSpec;
-  /** The caller's clock (ms since epoch), for the maintenance-window rule. */
-  now?: number;
+  /** The caller's clock (ISO 8601, or ms since epoch), for the maintenance-window rule. */
+  now?: string | number;
 }
 
 /**
@@ -31,11 +32,20 @@ export interface PreflightInput {
  * access role does not exist yet), else through the access role.
  */
 export async function preflightPlan({ spec, now }: PreflightInput): Promise<PreflightReport> {
-  const findings: PreflightFinding[] = checkPlanRules(spec, now).map((e) => ({
-    severity: 'error',
-    check: 'spec',
-    message: `${e.path}: ${e.message}`,
-  }));
+  // A plan started from the Temporal CLI skipped the API's schema validation: check it here first, and
+  // touch no environment with a malformed spec.
+  const malformed = schemaFindings(spec);
+  if (malformed.length > 0) {
+    return { ok: false, resources: [], findings: malformed, wouldCreate: [], wouldRetire: [], wouldCopy: [] };
+  }
+  const clock = typeof now === 'string' ? Date.parse(now) : now;
+  const findings: PreflightFinding[] = checkPlanRules(spec, Number.isFinite(clock) ? clock : undefined).map(
+    (e) => ({
+      severity: 'error',
+      check: 'spec',
+      message: `${e.path}: ${e.message}`,
+    }),
+  );
   const primaryRole = spec.primary.bootstrapRoleArn ?? spec.primary.roleArn;
   const plan: PlanContext = {
     planId: spec.planId,
@@ -132,4 +142,13 @@ async function preflightResource(
     };
     return { resource, findings: [finding] };
   }
+}
+
+/** Every schema violation of the spec (the API's 400 rules), as spec findings. */
+export function schemaFindings(spec: unknown): PreflightFinding[] {
+  return [...Value.Errors(PlanSpecSchema, spec)].map((e) => ({
+    severity: 'error' as const,
+    check: 'spec' as const,
+    message: `${e.instancePath || '/'}: ${e.message}`,
+  }));
 }

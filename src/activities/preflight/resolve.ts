@@ -1,3 +1,4 @@
+import { MAX_PLAN_RESOURCES } from '../../domain/plan-spec.js';
 import type { ResourceKind } from '../../domain/contract.js';
 import { resourceKey } from '../../domain/naming.js';
 import type { PlanSpec } from '../../domain/plan-spec.js';
@@ -62,6 +63,12 @@ export async function resolveResources(
       });
     }
   }
+  if (resources.length > MAX_PLAN_RESOURCES)
+    findings.push({
+      severity: 'error',
+      check: 'selection',
+      message: `the plan resolves to ${resources.length} resources, more than ${MAX_PLAN_RESOURCES}: split it into several plans (by tag or kind)`,
+    });
   if (resources.length === 0)
     findings.push({
       severity: 'error',

@@ -134,7 +134,7 @@ async function runPipelinePhase(
         ],
       });
       states.set(resource.key, outcome.ok ? { state: 'succeeded' } : failedState(outcome));
-      return outcome;
+      return compact(outcome);
     } finally {
       grants.push(...slots.release(workflowId));
     }
@@ -143,6 +143,29 @@ async function runPipelinePhase(
   await grantSender;
   result.results.push(...results);
   return result;
+}
+
+/**
+ * What the plan keeps of a resource's run: enough for status, the report and compensation (the whole
+ * retirement), without the kinds' descriptive details, so 1,000 results stay far below Temporal's
+ * 2 MB payload limit (about 1 kB each).
+ */
+export function compact(result: ResourcePhaseResult): ResourcePhaseResult {
+  const { copy: _copy, recoveryPoint, restore, ...rest } = result;
+  return {
+    ...rest,
+    ...(recoveryPoint
+      ? { recoveryPoint: { id: recoveryPoint.id, capturedAt: recoveryPoint.capturedAt } }
+      : {}),
+    ...(restore
+      ? {
+          restore: {
+            ...(restore.retirement ? { retirement: restore.retirement } : {}),
+            restored: { id: restore.restored.id, name: restore.restored.name },
+          },
+        }
+      : {}),
+  };
 }
 
 function failedState(outcome: ResourcePhaseResult) {

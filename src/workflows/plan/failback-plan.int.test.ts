@@ -145,17 +145,29 @@ describe('failbackPlan with the real activities', { timeout: 420_000 }, () => {
   }
 
   // Abort at a stage: primary is as it was before the plan, recovery's live resources untouched.
-  const aborts: Array<{ at: Stage; gates: Gate[] }> = [
+  const aborts: Array<{ at: Stage; gates: Gate[]; midPhase?: boolean }> = [
     { at: 'awaiting-test-validation', gates: ['primary-ready'] },
+    // In the middle of the failback: activities are cancelled, what they made is found by its tags.
+    { at: 'failback', gates: ['primary-ready', 'test-failback', 'failback'], midPhase: true },
     { at: 'awaiting-primary-validation', gates: ['primary-ready', 'test-failback', 'failback'] },
   ];
-  for (const { at, gates } of aborts) {
+  for (const { at, gates, midPhase } of aborts) {
     it(`aborted in ${at}, leaves primary as it was and recovery unchanged`, async () => {
-      const scenario = await seed(`abort-${at.split('-')[1]}-${Date.now().toString(36)}`, 'route53');
+      const scenario = await seed(
+        `abort-${at.replace(/[^a-z]/g, '').slice(-8)}-${Date.now().toString(36)}`,
+        'route53',
+      );
       const [primaryBefore, recoveryBefore] = await both(scenario);
       const handle = await startPlan(client, taskQueue, scenario.spec);
       for (const gate of gates) await approve(handle, gate);
-      await waitForStage(handle, at, 180_000);
+      if (midPhase)
+        await waitForStatus(
+          handle,
+          (s) => s.stage === at && s.activePhase !== undefined,
+          `${at} running`,
+          180_000,
+        );
+      else await waitForStage(handle, at, 180_000);
       await handle.signal(abortSignal, { by: 'ana', reason: `abort test in ${at}` });
       const final = await waitForStage(handle, 'aborted', 180_000);
       expect(final.outcome).toMatchObject({ result: 'aborted' });

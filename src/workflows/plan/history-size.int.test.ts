@@ -30,7 +30,7 @@ export function mixedResources(count: number): ResourceSpec[] {
 // Measured 2026-11-25 (200 resources, cross-region, test failback on, 60/15/5/20 mix): parent 115
 // events; 31.8 events per resourceFailback run; 96.4 events per resource over the whole plan (two copy
 // phases, quiesce, test cleanup, conclude, cleanup; phase workflows 1827-2589 events each).
-describe('history size of a 200-resource plan', () => {
+describe('history size of a 200-resource plan', { timeout: 600_000 }, () => {
   let client: Client;
   let connection: Connection;
   let worker: RunningWorker;

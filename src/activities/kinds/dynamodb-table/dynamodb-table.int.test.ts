@@ -1,7 +1,10 @@
 import {
   DescribeContinuousBackupsCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
   GetItemCommand,
   ListTagsOfResourceCommand,
+  UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { ListBucketsCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +16,7 @@ import {
   orchestratorTrustPolicy,
   PRIMARY_ACCOUNT,
   RECOVERY_ACCOUNT,
+  TEST_EXTERNAL_ID,
 } from '../../../../test/support/aws.js';
 import {
   backupsOf,
@@ -35,6 +39,7 @@ interface Scenario {
   options?: Record<string, unknown>;
 }
 
+// The scan copy runs the same pipeline in idempotency.int.test.ts and scan-resume.int.test.ts.
 const SCENARIOS: Scenario[] = [
   {
     title: 'same account, cross-region (backup restore)',
@@ -48,13 +53,6 @@ const SCENARIOS: Scenario[] = [
     recoveryAccount: RECOVERY_ACCOUNT,
     method: 'export-import',
   },
-  {
-    title: 'cross-account (parallel scan copy)',
-    planId: `ddb-sc-${run}`,
-    recoveryAccount: RECOVERY_ACCOUNT,
-    method: 'scan-copy',
-    options: { copyMethod: 'scan-copy' },
-  },
 ];
 
 function planFor(s: Scenario): PlanContext {
@@ -65,7 +63,7 @@ function planFor(s: Scenario): PlanContext {
       accountId: PRIMARY_ACCOUNT,
       region: 'us-east-1',
       roleArn: `arn:aws:iam::${PRIMARY_ACCOUNT}:role/failback-access`,
-      externalId: 'ext-123',
+      externalId: TEST_EXTERNAL_ID,
     },
     recovery: {
       accountId: s.recoveryAccount,
@@ -125,11 +123,22 @@ describe.each(SCENARIOS)('dynamodb-table, $title', (s) => {
   const events = `events-${s.planId}`;
 
   beforeAll(async () => {
-    await ensureRole(PRIMARY_ACCOUNT, 'failback-access', orchestratorTrustPolicy('ext-123'));
+    await ensureRole(PRIMARY_ACCOUNT, 'failback-access', orchestratorTrustPolicy(TEST_EXTERNAL_ID));
     await ensureRole(s.recoveryAccount, 'dr-recovery', orchestratorTrustPolicy());
     await Promise.all([
       createSeededTable(recovery, orders, 2000, { pitr: true }),
-      createSeededTable(recovery, events, 600, { gsi: true, pitr: true }),
+      createSeededTable(recovery, events, 600, {
+        gsi: true,
+        pitr: true,
+        extra: { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' } },
+      }).then(() =>
+        recovery.dynamodb.send(
+          new UpdateTimeToLiveCommand({
+            TableName: events,
+            TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+          }),
+        ),
+      ),
       // The old primary table the failback replaces: other content, its own tag.
       createSeededTable(primary, orders, 40, { extra: { Tags: [{ Key: 'owner', Value: 'primary-team' }] } }),
     ]);
@@ -212,10 +221,18 @@ describe.each(SCENARIOS)('dynamodb-table, $title', (s) => {
       expect(again.finalBackup.arn).toBe(conclude.finalBackup.arn);
     }
     // The GSI came along.
-    const described = await primary.dynamodb.send(
-      new (await import('@aws-sdk/client-dynamodb')).DescribeTableCommand({ TableName: events }),
-    );
+    const described = await primary.dynamodb.send(new DescribeTableCommand({ TableName: events }));
     expect(described.Table?.GlobalSecondaryIndexes?.map((g) => g.IndexName)).toEqual(['by-status']);
+    // So did the settings a restore or import drops: stream and TTL.
+    expect(described.Table?.StreamSpecification).toMatchObject({
+      StreamEnabled: true,
+      StreamViewType: 'NEW_IMAGE',
+    });
+    const ttl = await primary.dynamodb.send(new DescribeTimeToLiveCommand({ TableName: events }));
+    expect(ttl.TimeToLiveDescription).toMatchObject({
+      AttributeName: 'expiresAt',
+      TimeToLiveStatus: 'ENABLED',
+    });
   });
 
   it('compensation puts the replaced table back (after a kept backup of the served one)', async () => {

@@ -10,6 +10,7 @@ import {
   orchestratorTrustPolicy,
   PRIMARY_ACCOUNT,
   RECOVERY_ACCOUNT,
+  TEST_EXTERNAL_ID,
 } from '../../../../test/support/aws.js';
 import { backupsOf, createSeededTable, runStep, tableExists } from '../../../../test/support/dynamodb.js';
 
@@ -29,7 +30,7 @@ function plan(planId: string, recoveryRole = 'dr-recovery'): PlanContext {
       accountId: PRIMARY_ACCOUNT,
       region: primaryRegion,
       roleArn: `arn:aws:iam::${PRIMARY_ACCOUNT}:role/failback-access`,
-      externalId: 'ext-123',
+      externalId: TEST_EXTERNAL_ID,
     },
     recovery: {
       accountId: RECOVERY_ACCOUNT,
@@ -68,7 +69,7 @@ describe('dynamodb-table errors are classified; nothing is left that cleanup can
   const table = `err-${run}`;
 
   beforeAll(async () => {
-    await ensureRole(PRIMARY_ACCOUNT, 'failback-access', orchestratorTrustPolicy('ext-123'));
+    await ensureRole(PRIMARY_ACCOUNT, 'failback-access', orchestratorTrustPolicy(TEST_EXTERNAL_ID));
     await ensureRole(RECOVERY_ACCOUNT, 'dr-recovery', orchestratorTrustPolicy());
     // A role that exists but does not trust the orchestrator.
     await ensureRole(

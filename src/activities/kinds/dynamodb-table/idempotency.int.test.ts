@@ -9,6 +9,7 @@ import {
   orchestratorTrustPolicy,
   PRIMARY_ACCOUNT,
   RECOVERY_ACCOUNT,
+  TEST_EXTERNAL_ID,
 } from '../../../../test/support/aws.js';
 import { crashOnceAfter } from '../../../../test/support/crash.js';
 import {
@@ -69,7 +70,7 @@ describe.each(scenarios)('dynamodb-table idempotency ($method)', ({ method, reco
       accountId: PRIMARY_ACCOUNT,
       region: 'us-east-2',
       roleArn: `arn:aws:iam::${PRIMARY_ACCOUNT}:role/failback-access`,
-      externalId: 'ext-123',
+      externalId: TEST_EXTERNAL_ID,
     },
     recovery: {
       accountId: recoveryAccount,
@@ -92,7 +93,7 @@ describe.each(scenarios)('dynamodb-table idempotency ($method)', ({ method, reco
   };
 
   beforeAll(async () => {
-    await ensureRole(PRIMARY_ACCOUNT, 'failback-access', orchestratorTrustPolicy('ext-123'));
+    await ensureRole(PRIMARY_ACCOUNT, 'failback-access', orchestratorTrustPolicy(TEST_EXTERNAL_ID));
     await ensureRole(recoveryAccount, 'dr-recovery', orchestratorTrustPolicy());
     await createSeededTable(recovery, table, 120, { pitr: true, gsi: true });
     await createSeededTable(primary, table, 7);

@@ -7,6 +7,7 @@ import {
   orchestratorTrustPolicy,
   PRIMARY_ACCOUNT,
   RECOVERY_ACCOUNT,
+  TEST_EXTERNAL_ID,
 } from '../../../../test/support/aws.js';
 import { createSeededTable, runStep, tableFingerprint } from '../../../../test/support/dynamodb.js';
 import { resourceSteps } from '../../resource-steps.js';
@@ -21,7 +22,7 @@ const plan: PlanContext = {
     accountId: PRIMARY_ACCOUNT,
     region: 'eu-north-1',
     roleArn: `arn:aws:iam::${PRIMARY_ACCOUNT}:role/failback-access`,
-    externalId: 'ext-123',
+    externalId: TEST_EXTERNAL_ID,
   },
   recovery: {
     accountId: RECOVERY_ACCOUNT,
@@ -44,7 +45,7 @@ type Heartbeat = Partial<ScanCopyProgress> & { copied?: number };
 
 describe('scan copy after a worker crash', () => {
   beforeAll(async () => {
-    await ensureRole(PRIMARY_ACCOUNT, 'failback-access', orchestratorTrustPolicy('ext-123'));
+    await ensureRole(PRIMARY_ACCOUNT, 'failback-access', orchestratorTrustPolicy(TEST_EXTERNAL_ID));
     await ensureRole(RECOVERY_ACCOUNT, 'dr-recovery', orchestratorTrustPolicy());
     await createSeededTable(asAccount(RECOVERY_ACCOUNT, 'eu-south-1'), table, 1500);
   });
