@@ -89,7 +89,11 @@ export function compare(plans: PlanRunResult[], runbooks: RunbookResult[]): Runb
 }
 
 /** The benchmark on a running stack: the plans (smallest first), then the runbook baseline. */
-export async function runBench(stack: BenchStack, options: BenchOptions, command: string): Promise<BenchResult> {
+export async function runBench(
+  stack: BenchStack,
+  options: BenchOptions,
+  command: string,
+): Promise<BenchResult> {
   const startedAt = new Date().toISOString();
   const loadAtStart = loadAverage();
   const plans: PlanRunResult[] = [];
@@ -109,7 +113,12 @@ export async function runBench(stack: BenchStack, options: BenchOptions, command
   for (const size of [...options.runbookSizes].sort((a, b) => a - b)) {
     options.log(`— runbook baseline, ${size} resources one after another`);
     runbooks.push(
-      await runRunbook(stack, { size, mix: mixFor(size), itemsPerTable: options.itemsPerTable, log: options.log }),
+      await runRunbook(stack, {
+        size,
+        mix: mixFor(size),
+        itemsPerTable: options.itemsPerTable,
+        log: options.log,
+      }),
     );
   }
   return {

@@ -27,7 +27,8 @@ interface CliOptions {
 
 function sizeList(value: string): number[] {
   const sizes = value.split(',').map((s) => Number(s.trim()));
-  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new InvalidArgumentError('a comma-separated list of positive integers');
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1))
+    throw new InvalidArgumentError('a comma-separated list of positive integers');
   return sizes;
 }
 
@@ -41,7 +42,12 @@ async function main(): Promise<void> {
   const program = new Command('bench')
     .description('Benchmark failback plans against their lower bound and a sequential runbook')
     .option('--sizes <list>', 'plan sizes in resources', sizeList, [10, 100, 500])
-    .option('--runbook-sizes <list>', 'sizes of the sequential runbook baseline (others extrapolated)', sizeList, [10, 100])
+    .option(
+      '--runbook-sizes <list>',
+      'sizes of the sequential runbook baseline (others extrapolated)',
+      sizeList,
+      [10, 100],
+    )
     .option('--no-runbook', 'skip the runbook baseline')
     .option('--profile <name|file>', 'emulator timing profile', 'realistic')
     .option('--scale <factor>', "multiply the profile's AWS durations (realistic: 1/600)", positive)
@@ -99,6 +105,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -25,7 +25,11 @@ export interface HistoryFigures {
  * Every workflow history of a plan: the plan, its phase children and their resource children, read
  * `parallel` at a time (a 500-resource plan has over a thousand).
  */
-export async function planHistories(client: Client, workflowId: string, parallel = 8): Promise<PlanHistory[]> {
+export async function planHistories(
+  client: Client,
+  workflowId: string,
+  parallel = 8,
+): Promise<PlanHistory[]> {
   const result: PlanHistory[] = [];
   let level = [workflowId];
   while (level.length > 0) {

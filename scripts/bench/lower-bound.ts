@@ -76,7 +76,12 @@ export function failbackChain(kind: ChainKind, topology: Topology): ChainStep[] 
           : []),
       ];
     case 'dynamodb': {
-      const retire = step('dynamodb.backup', 'dynamodb:create-backup', 'after-copy', 'kept backup of the old table');
+      const retire = step(
+        'dynamodb.backup',
+        'dynamodb:create-backup',
+        'after-copy',
+        'kept backup of the old table',
+      );
       if (topology.dynamodbMethod === 'restore')
         return [
           step('dynamodb.backup', 'dynamodb:create-backup', 'before-copy', 'CreateBackup'),
@@ -124,7 +129,8 @@ function duration(model: TimingModel, steps: ChainStep[]): number {
 /** Which quota a kind's copy counts against, if any (as copy-slots.ts and the emulator count them). */
 export function quotaOf(kind: ChainKind, topology: Topology): QuotaName | undefined {
   if (kind === 'ec2') return 'ebsConcurrentSnapshotCopiesPerRegion';
-  if ((kind === 'rds' || kind === 'aurora') && topology.crossRegion) return 'rdsCrossRegionSnapshotCopiesInProgress';
+  if ((kind === 'rds' || kind === 'aurora') && topology.crossRegion)
+    return 'rdsCrossRegionSnapshotCopiesInProgress';
   return undefined;
 }
 
@@ -145,15 +151,34 @@ export function lowerBound(model: TimingModel, mix: Mix, topology: Topology): Lo
     if (kinds.length === 0) continue;
     const limit = model.quotas[quota];
     const copyMs = kinds.flatMap((k) =>
-      Array.from({ length: mix[k] }, () => duration(model, chains[k]!.filter((s) => s.stage === 'copy'))),
+      Array.from({ length: mix[k] }, () =>
+        duration(
+          model,
+          chains[k]!.filter((s) => s.stage === 'copy'),
+        ),
+      ),
     );
     const queuedCopiesMs = Math.max(
       Math.ceil(copyMs.length / limit) * Math.min(...copyMs),
       copyMs.reduce((a, b) => a + b, 0) / limit,
       Math.max(...copyMs),
     );
-    const beforeMs = Math.min(...kinds.map((k) => duration(model, chains[k]!.filter((s) => s.stage === 'before-copy'))));
-    const afterMs = Math.min(...kinds.map((k) => duration(model, chains[k]!.filter((s) => s.stage === 'after-copy'))));
+    const beforeMs = Math.min(
+      ...kinds.map((k) =>
+        duration(
+          model,
+          chains[k]!.filter((s) => s.stage === 'before-copy'),
+        ),
+      ),
+    );
+    const afterMs = Math.min(
+      ...kinds.map((k) =>
+        duration(
+          model,
+          chains[k]!.filter((s) => s.stage === 'after-copy'),
+        ),
+      ),
+    );
     quotaClasses.push({
       quota,
       limit,

@@ -15,7 +15,8 @@ const KINDS = ['ec2', 'rds', 'aurora', 'dynamodb'] as const;
  * one resource of each kind from 4 resources on, so even a small plan exercises every kind.
  */
 export function mixFor(total: number): Mix {
-  if (!Number.isInteger(total) || total < 1) throw new Error(`a plan needs 1 or more resources, not ${total}`);
+  if (!Number.isInteger(total) || total < 1)
+    throw new Error(`a plan needs 1 or more resources, not ${total}`);
   const exact = KINDS.map((k) => MIX_SHARES[k] * total);
   const counts = exact.map(Math.floor);
   const byRemainder = KINDS.map((_, i) => i).sort(

@@ -29,7 +29,12 @@ export class PlanDriver {
     this.handle = handle;
   }
 
-  static async start(client: Client, taskQueue: string, spec: PlanSpec, timeScale: number): Promise<PlanDriver> {
+  static async start(
+    client: Client,
+    taskQueue: string,
+    spec: PlanSpec,
+    timeScale: number,
+  ): Promise<PlanDriver> {
     const input: FailbackPlanInput = { spec, startedBy: 'bench', tuning: { timeScale } };
     const handle = await client.workflow.start(PLAN_WORKFLOW_TYPE, {
       taskQueue,
@@ -75,10 +80,17 @@ export class PlanDriver {
       if (done(at)) return;
       if (['needs-attention', 'failed', 'aborted', 'aborting', 'completed'].includes(at.stage)) {
         const status = await this.status().catch(() => undefined);
-        const errors = (status?.errors ?? []).slice(0, 5).map((e) => `${e.resource ?? ''} ${e.type}: ${e.message}`);
-        throw new Error(`plan ${at.stage} while waiting for ${what}: ${errors.join(' | ') || 'no errors recorded'}`);
+        const errors = (status?.errors ?? [])
+          .slice(0, 5)
+          .map((e) => `${e.resource ?? ''} ${e.type}: ${e.message}`);
+        throw new Error(
+          `plan ${at.stage} while waiting for ${what}: ${errors.join(' | ') || 'no errors recorded'}`,
+        );
       }
-      if (Date.now() > deadline) throw new Error(`${what}: not reached after ${Math.round(timeoutMs / 1000)} s (plan in ${at.stage}, waiting for ${at.waitingFor})`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `${what}: not reached after ${Math.round(timeoutMs / 1000)} s (plan in ${at.stage}, waiting for ${at.waitingFor})`,
+        );
       if (onTick && Date.now() - lastTick > 5000) {
         lastTick = Date.now();
         await onTick().catch(() => undefined);
@@ -96,6 +108,8 @@ export class PlanDriver {
   }
 
   async confirmDnsCutover(): Promise<void> {
-    await this.handle.executeUpdate(dnsCutoverCompleteUpdate, { args: [{ by: 'bench', details: 'benchmark' }] });
+    await this.handle.executeUpdate(dnsCutoverCompleteUpdate, {
+      args: [{ by: 'bench', details: 'benchmark' }],
+    });
   }
 }

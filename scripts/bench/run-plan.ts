@@ -127,7 +127,9 @@ export async function runPlan(stack: BenchStack, options: PlanRunOptions): Promi
   });
   const seedMs = Date.now() - seedStarted;
   const bound = lowerBound(stack.model, options.mix, scenario.topology);
-  log(`seeded in ${(seedMs / 1000).toFixed(1)} s; lower bound ${(bound.ms / 1000).toFixed(2)} s (${bound.dominant})`);
+  log(
+    `seeded in ${(seedMs / 1000).toFixed(1)} s; lower bound ${(bound.ms / 1000).toFixed(2)} s (${bound.dominant})`,
+  );
 
   // Generous bounds: a plan 20× slower than its lower bound is a broken run, not a result.
   const patience = 120_000 + 20 * bound.ms + size * 1000;
@@ -156,7 +158,9 @@ export async function runPlan(stack: BenchStack, options: PlanRunOptions): Promi
     const slots = Object.entries(detail.copySlots)
       .map(([quota, s]) => `${quota} ${s.inUse}/${s.limit} (+${s.waiting} waiting)`)
       .join(', ');
-    log(`  ${((Date.now() - approvedAt) / 1000).toFixed(0)} s: ${JSON.stringify(states)}; copy slots ${slots}`);
+    log(
+      `  ${((Date.now() - approvedAt) / 1000).toFixed(0)} s: ${JSON.stringify(states)}; copy slots ${slots}`,
+    );
   };
   await plan.waitUntil('restore complete', (at) => at.stage === 'awaiting-dns-cutover', patience, progress);
   const status = await plan.status();
@@ -165,9 +169,13 @@ export async function runPlan(stack: BenchStack, options: PlanRunOptions): Promi
   const callsAfter = await callsIn(stack.emulator, accounts);
   const restoredAt = Date.parse(status.measurements.restoreCompletedAt ?? new Date().toISOString());
   const wallMs = restoredAt - approvedAt;
-  log(`restore complete after ${(wallMs / 1000).toFixed(2)} s (${(wallMs / bound.ms).toFixed(2)} × the lower bound)`);
+  log(
+    `restore complete after ${(wallMs / 1000).toFixed(2)} s (${(wallMs / bound.ms).toFixed(2)} × the lower bound)`,
+  );
 
-  const events = (await stack.emulator.events({ since: sinceSeq })).filter((e) => accounts.includes(e.account));
+  const events = (await stack.emulator.events({ since: sinceSeq })).filter((e) =>
+    accounts.includes(e.account),
+  );
   await plan.confirmDnsCutover();
   await plan.waitForGate('primary-validated', patience);
   await plan.approve('primary-validated');

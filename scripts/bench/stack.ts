@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { EmulatorAdmin, type TimingModel } from '../../emulator/client.js';
+import { type EmulatorAdmin, type TimingModel } from '../../emulator/client.js';
 import { TASK_QUEUE } from '../../src/domain/contract.js';
 import { startEmulator } from '../stack/emulator.js';
 import { ensureTemporalCli } from '../stack/install.js';
@@ -45,14 +45,21 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
   try {
     options.log(`starting Temporal (in memory) and the emulator (${options.profile})…`);
     const [temporal, emulator] = await Promise.all([
-      startTemporalDevServer({ dbFile: ':memory:', uiPort: false, logFile: path.join(runDir, 'temporal.log') }),
+      startTemporalDevServer({
+        dbFile: ':memory:',
+        uiPort: false,
+        logFile: path.join(runDir, 'temporal.log'),
+      }),
       startEmulator({
         profile: options.profile,
         ...(options.scale === undefined ? {} : { scale: options.scale }),
         logFile: path.join(runDir, 'emulator.log'),
       }),
     ]);
-    stops.push(() => temporal.stop(), () => emulator.stop());
+    stops.push(
+      () => temporal.stop(),
+      () => emulator.stop(),
+    );
     const model = await emulator.admin.profile();
 
     options.log(`starting the worker (FAILBACK_TIME_SCALE=${model.scale})…`);

@@ -53,7 +53,9 @@ export function renderResults(result: BenchResult): string {
       '(1/5/15 min; the machine is shared).',
     '',
     `Emulator profile \`${result.profile.name}\`, scale ${result.profile.scale.toPrecision(4)} ` +
-      `(one AWS minute = ${s(60_000 * result.profile.scale)} s); quotas ${Object.entries(result.profile.quotas)
+      `(one AWS minute = ${s(60_000 * result.profile.scale)} s); quotas ${Object.entries(
+        result.profile.quotas,
+      )
         .map(([q, v]) => `${q} ${v}`)
         .join(', ')}; plan option concurrency ${result.concurrency}; worker FAILBACK_TIME_SCALE = the scale.`,
     '',
@@ -138,14 +140,23 @@ export function renderResults(result: BenchResult): string {
     '',
   );
   if (largest) {
-    lines.push(`API calls per resource by operation, ${largest.size} resources:`, '', callsByOperation(largest), '');
+    lines.push(
+      `API calls per resource by operation, ${largest.size} resources:`,
+      '',
+      callsByOperation(largest),
+      '',
+    );
   }
   lines.push(
     '### Targets',
     '',
     table(
       ['target', 'measured', 'met'],
-      targetChecks(result).map((t) => [t.target, t.measured, t.met === undefined ? 'n/a' : t.met ? 'yes' : '**no**']),
+      targetChecks(result).map((t) => [
+        t.target,
+        t.measured,
+        t.met === undefined ? 'n/a' : t.met ? 'yes' : '**no**',
+      ]),
     ),
   );
   return lines.join('\n');
@@ -161,8 +172,9 @@ const DEFAULT_HEAD = `# Benchmarks
 export function updateBenchmarks(existing: string | undefined, result: BenchResult): string {
   const block = `${START}\n\n${renderResults(result)}\n\n${END}`;
   if (existing?.includes(START) && existing.includes(END)) {
-    return existing.slice(0, existing.indexOf(START)) + block + existing.slice(existing.indexOf(END) + END.length);
+    return (
+      existing.slice(0, existing.indexOf(START)) + block + existing.slice(existing.indexOf(END) + END.length)
+    );
   }
   return `${existing ?? DEFAULT_HEAD}${existing ? '\n' : ''}## Latest results\n\n${block}\n`;
 }
-

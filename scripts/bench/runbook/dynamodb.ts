@@ -52,10 +52,15 @@ export async function failBackTable(runbook: Runbook, resource: ResourceSpec): P
   if (!source) throw new Error(`runbook: table ${resource.source} is not in recovery`);
   if (await table(primary, resource.target)) {
     const backup = await primary.dynamodb.send(
-      new CreateBackupCommand({ TableName: resource.target, BackupName: `${runbook.runId}-${resource.target}` }),
+      new CreateBackupCommand({
+        TableName: resource.target,
+        BackupName: `${runbook.runId}-${resource.target}`,
+      }),
     );
     await cliWait(runbook, `backup of ${resource.target}`, 'dynamodb', async () => {
-      const out = await primary.dynamodb.send(new DescribeBackupCommand({ BackupArn: backup.BackupDetails!.BackupArn }));
+      const out = await primary.dynamodb.send(
+        new DescribeBackupCommand({ BackupArn: backup.BackupDetails!.BackupArn }),
+      );
       return out.BackupDescription?.BackupDetails?.BackupStatus === 'AVAILABLE' ? true : undefined;
     });
     await primary.dynamodb.send(new DeleteTableCommand({ TableName: resource.target }));

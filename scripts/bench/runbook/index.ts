@@ -95,5 +95,12 @@ export async function runRunbook(stack: BenchStack, options: RunbookOptions): Pr
   const calls = difference(await callsIn(stack.emulator, accounts), callsBefore);
   const perKindMs: RunbookResult['perKindMs'] = {};
   for (const kind of Object.keys(spent) as ChainKind[]) perKindMs[kind] = spent[kind]! / options.mix[kind];
-  return { size: options.size, mix: options.mix, wallMs, perKindMs, calls, callsPerResource: sum(calls) / options.size };
+  return {
+    size: options.size,
+    mix: options.mix,
+    wallMs,
+    perKindMs,
+    calls,
+    callsPerResource: sum(calls) / options.size,
+  };
 }

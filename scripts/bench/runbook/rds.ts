@@ -23,7 +23,8 @@ import { cliWait, errorCode, retiredId, type Runbook } from './steps.js';
 
 async function dbInstance(env: AwsEnvironment, id: string): Promise<DBInstance | undefined> {
   try {
-    return (await env.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))).DBInstances?.[0];
+    return (await env.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id })))
+      .DBInstances?.[0];
   } catch (error) {
     if (errorCode(error) === 'DBInstanceNotFoundFault') return undefined;
     throw error;
@@ -48,10 +49,17 @@ const instanceAvailable = (runbook: Runbook, env: AwsEnvironment, id: string) =>
 async function renameInstance(runbook: Runbook, id: string): Promise<void> {
   const to = retiredId(id);
   await runbook.primary.rds.send(
-    new ModifyDBInstanceCommand({ DBInstanceIdentifier: id, NewDBInstanceIdentifier: to, ApplyImmediately: true }),
+    new ModifyDBInstanceCommand({
+      DBInstanceIdentifier: id,
+      NewDBInstanceIdentifier: to,
+      ApplyImmediately: true,
+    }),
   );
   await cliWait(runbook, `rename of ${id}`, 'rds', async () => {
-    const [renamed, old] = await Promise.all([dbInstance(runbook.primary, to), dbInstance(runbook.primary, id)]);
+    const [renamed, old] = await Promise.all([
+      dbInstance(runbook.primary, to),
+      dbInstance(runbook.primary, id),
+    ]);
     return renamed?.DBInstanceStatus === 'available' && !old ? true : undefined;
   });
 }
@@ -136,19 +144,29 @@ export async function failBackCluster(runbook: Runbook, resource: ResourceSpec):
     }),
   );
   await cliWait(runbook, `cluster snapshot copy ${copyId} available`, 'rds', async () => {
-    const out = await primary.rds.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: copyId }));
+    const out = await primary.rds.send(
+      new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: copyId }),
+    );
     return out.DBClusterSnapshots?.[0]?.Status === 'available' ? true : undefined;
   });
 
   const old = await dbCluster(primary, resource.target);
   if (old) {
-    for (const member of old.DBClusterMembers ?? []) await renameInstance(runbook, member.DBInstanceIdentifier!);
+    for (const member of old.DBClusterMembers ?? [])
+      await renameInstance(runbook, member.DBInstanceIdentifier!);
     const to = retiredId(resource.target);
     await primary.rds.send(
-      new ModifyDBClusterCommand({ DBClusterIdentifier: resource.target, NewDBClusterIdentifier: to, ApplyImmediately: true }),
+      new ModifyDBClusterCommand({
+        DBClusterIdentifier: resource.target,
+        NewDBClusterIdentifier: to,
+        ApplyImmediately: true,
+      }),
     );
     await cliWait(runbook, `rename of cluster ${resource.target}`, 'rds', async () => {
-      const [renamed, previous] = await Promise.all([dbCluster(primary, to), dbCluster(primary, resource.target)]);
+      const [renamed, previous] = await Promise.all([
+        dbCluster(primary, to),
+        dbCluster(primary, resource.target),
+      ]);
       return renamed?.Status === 'available' && !previous ? true : undefined;
     });
   }

@@ -46,7 +46,6 @@ function activityContext(): Context | undefined {
   }
 }
 
-
 /** Cancellable inside an activity: a cancelled or timed-out activity stops waiting at once. */
 async function pause(ms: number): Promise<void> {
   const context = activityContext();
