@@ -14,6 +14,15 @@ export interface BenchOptions {
   /** Resources in flight per plan (plan option `concurrency`). */
   concurrency: number;
   log: (line: string) => void;
+  /** Called with the result so far after every plan and runbook (the CLI rewrites BENCHMARKS.md). */
+  onPartial?: (partial: BenchResult) => void;
+}
+
+/** A size that did not finish: the run goes on with the others and the report says so. */
+export interface BenchFailure {
+  what: 'plan' | 'runbook';
+  size: number;
+  error: string;
 }
 
 export interface RunbookFigure {
@@ -43,6 +52,7 @@ export interface BenchResult {
   plans: PlanRunResult[];
   runbooks: RunbookResult[];
   comparison: RunbookFigure[];
+  failures: BenchFailure[];
 }
 
 const loadAverage = () => os.loadavg().map((l) => Math.round(l * 100) / 100);
@@ -88,7 +98,10 @@ export function compare(plans: PlanRunResult[], runbooks: RunbookResult[]): Runb
   });
 }
 
-/** The benchmark on a running stack: the plans (smallest first), then the runbook baseline. */
+/**
+ * The benchmark on a running stack: the plans (smallest first), then the runbook baseline. A size
+ * that fails is recorded and the run goes on: a long run keeps what it measured.
+ */
 export async function runBench(
   stack: BenchStack,
   options: BenchOptions,
@@ -97,39 +110,56 @@ export async function runBench(
   const startedAt = new Date().toISOString();
   const loadAtStart = loadAverage();
   const plans: PlanRunResult[] = [];
-  for (const size of [...options.sizes].sort((a, b) => a - b)) {
-    options.log(`— plan of ${size} resources`);
-    plans.push(
-      await runPlan(stack, {
-        size,
-        mix: mixFor(size),
-        itemsPerTable: options.itemsPerTable,
-        concurrency: options.concurrency,
-        log: options.log,
-      }),
-    );
-  }
   const runbooks: RunbookResult[] = [];
-  for (const size of [...options.runbookSizes].sort((a, b) => a - b)) {
-    options.log(`— runbook baseline, ${size} resources one after another`);
-    runbooks.push(
-      await runRunbook(stack, {
-        size,
-        mix: mixFor(size),
-        itemsPerTable: options.itemsPerTable,
-        log: options.log,
-      }),
-    );
-  }
-  return {
+  const failures: BenchFailure[] = [];
+  const result = (): BenchResult => ({
     startedAt,
     finishedAt: new Date().toISOString(),
     machine: machine(loadAtStart),
     command,
     profile: { name: stack.model.name, scale: stack.model.scale, quotas: stack.model.quotas },
     concurrency: options.concurrency,
-    plans,
-    runbooks,
+    plans: [...plans],
+    runbooks: [...runbooks],
     comparison: compare(plans, runbooks),
+    failures: [...failures],
+  });
+  const attempt = async (what: BenchFailure['what'], size: number, run: () => Promise<void>) => {
+    try {
+      await run();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      options.log(`${what} of ${size} resources failed: ${message}`);
+      failures.push({ what, size, error: message });
+    }
+    options.onPartial?.(result());
   };
+  for (const size of [...options.sizes].sort((a, b) => a - b)) {
+    options.log(`— plan of ${size} resources`);
+    await attempt('plan', size, async () => {
+      plans.push(
+        await runPlan(stack, {
+          size,
+          mix: mixFor(size),
+          itemsPerTable: options.itemsPerTable,
+          concurrency: options.concurrency,
+          log: options.log,
+        }),
+      );
+    });
+  }
+  for (const size of [...options.runbookSizes].sort((a, b) => a - b)) {
+    options.log(`— runbook baseline, ${size} resources one after another`);
+    await attempt('runbook', size, async () => {
+      runbooks.push(
+        await runRunbook(stack, {
+          size,
+          mix: mixFor(size),
+          itemsPerTable: options.itemsPerTable,
+          log: options.log,
+        }),
+      );
+    });
+  }
+  return result();
 }

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { REPO_ROOT } from '../stack/paths.js';
-import { runBench } from './bench.js';
+import { runBench, type BenchResult } from './bench.js';
 import { renderResults, updateBenchmarks } from './report/markdown.js';
 import { startBenchStack } from './stack.js';
 
@@ -77,6 +77,12 @@ async function main(): Promise<void> {
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop(130));
   let code = 0;
+  const write = (result: BenchResult) => {
+    if (!options.write) return;
+    const existing = existsSync(options.out) ? readFileSync(options.out, 'utf8') : undefined;
+    writeFileSync(options.out, updateBenchmarks(existing, result));
+    log(`wrote ${options.out}`);
+  };
   try {
     const result = await runBench(
       stack,
@@ -86,16 +92,15 @@ async function main(): Promise<void> {
         itemsPerTable: options.items,
         concurrency: options.concurrency,
         log,
+        // Written after every size: an interrupted run keeps what it measured.
+        onPartial: write,
       },
       command,
     );
-    if (options.write) {
-      const existing = existsSync(options.out) ? readFileSync(options.out, 'utf8') : undefined;
-      writeFileSync(options.out, updateBenchmarks(existing, result));
-      log(`wrote ${options.out}`);
-    }
+    write(result);
     if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else process.stdout.write(`${renderResults(result)}\n`);
+    if (result.failures.length > 0) code = 1;
   } catch (error) {
     log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     code = 1;

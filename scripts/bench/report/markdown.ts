@@ -88,6 +88,22 @@ export function renderResults(result: BenchResult): string {
         )
       : '_The runbook baseline was not run (`--no-runbook`)._',
     '',
+    ...(result.runbooks.length
+      ? [
+          'Runbooks measured (the extrapolation scales the mean time per resource of each kind by the mix):',
+          '',
+          table(
+            ['resources', 'wall (s)', 's per EC2 / RDS / Aurora / DynamoDB', 'API calls / resource'],
+            result.runbooks.map((r) => [
+              String(r.size),
+              s(r.wallMs),
+              (['ec2', 'rds', 'aurora', 'dynamodb'] as const).map((k) => s(r.perKindMs[k] ?? 0)).join(' / '),
+              n1(r.callsPerResource),
+            ]),
+          ),
+          '',
+        ]
+      : []),
     '### Temporal cost',
     '',
     table(
@@ -125,6 +141,7 @@ export function renderResults(result: BenchResult): string {
         'throttling failures',
         'worker CPU (s)',
         'worker peak RSS (MiB)',
+        'emulator CPU (s)',
       ],
       plans.map((p) => [
         String(p.size),
@@ -135,6 +152,7 @@ export function renderResults(result: BenchResult): string {
         String(p.throttlingFailures),
         n1(p.worker.cpuSeconds),
         mib(p.worker.peakRssBytes),
+        n1(p.emulator.cpuSeconds),
       ]),
     ),
     '',
@@ -144,6 +162,17 @@ export function renderResults(result: BenchResult): string {
       `API calls per resource by operation, ${largest.size} resources:`,
       '',
       callsByOperation(largest),
+      '',
+    );
+  }
+  if (result.failures.length > 0) {
+    lines.push(
+      '### Sizes that did not finish',
+      '',
+      table(
+        ['what', 'resources', 'error'],
+        result.failures.map((f) => [f.what, String(f.size), f.error.replaceAll('|', '/').slice(0, 300)]),
+      ),
       '',
     );
   }
