@@ -99,7 +99,7 @@ export function compare(plans: PlanRunResult[], runbooks: RunbookResult[]): Runb
 }
 
 /**
- * The benchmark on a running stack: the plans (smallest first), then the runbook baseline. A size
+ * The benchmark on a running stack: the plans up to the largest runbook size, the runbooks, then the larger plans. A size
  * that fails is recorded and the run goes on: a long run keeps what it measured.
  */
 export async function runBench(
@@ -134,9 +134,9 @@ export async function runBench(
     }
     options.onPartial?.(result());
   };
-  for (const size of [...options.sizes].sort((a, b) => a - b)) {
-    options.log(`— plan of ${size} resources`);
-    await attempt('plan', size, async () => {
+  const runPlanOf = (size: number) =>
+    attempt('plan', size, async () => {
+      options.log(`— plan of ${size} resources`);
       plans.push(
         await runPlan(stack, {
           size,
@@ -147,10 +147,9 @@ export async function runBench(
         }),
       );
     });
-  }
-  for (const size of [...options.runbookSizes].sort((a, b) => a - b)) {
-    options.log(`— runbook baseline, ${size} resources one after another`);
-    await attempt('runbook', size, async () => {
+  const runRunbookOf = (size: number) =>
+    attempt('runbook', size, async () => {
+      options.log(`— runbook baseline, ${size} resources one after another`);
       runbooks.push(
         await runRunbook(stack, {
           size,
@@ -160,6 +159,12 @@ export async function runBench(
         }),
       );
     });
-  }
+  // The plans the runbooks are measured at, then the runbooks, then the larger plans: the longest
+  // part of a run comes last, and whatever is cut short keeps the comparisons measured before it.
+  const sizes = [...options.sizes].sort((a, b) => a - b);
+  const largestRunbook = Math.max(0, ...options.runbookSizes);
+  for (const size of sizes.filter((n) => n <= largestRunbook)) await runPlanOf(size);
+  for (const size of [...options.runbookSizes].sort((a, b) => a - b)) await runRunbookOf(size);
+  for (const size of sizes.filter((n) => n > largestRunbook)) await runPlanOf(size);
   return result();
 }

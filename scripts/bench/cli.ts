@@ -68,6 +68,10 @@ async function main(): Promise<void> {
   });
   // The seeders and the runbook talk to this emulator too.
   process.env.AWS_ENDPOINT_URL = stack.awsEndpoint;
+  // The runbook assumes the plan's roles from the orchestrator's principal, as the worker does.
+  process.env.AWS_ACCESS_KEY_ID = 'bench';
+  process.env.AWS_SECRET_ACCESS_KEY = 'bench';
+  process.env.AWS_REGION ??= 'us-east-1';
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
