@@ -23,6 +23,7 @@ interface CliOptions {
   json: boolean;
   write: boolean;
   out: string;
+  render?: string;
 }
 
 function sizeList(value: string): number[] {
@@ -55,12 +56,20 @@ async function main(): Promise<void> {
     .option('--concurrency <n>', 'plan option concurrency (resources in flight)', positive, 256)
     .option('--json', 'print the result as JSON on stdout', false)
     .option('--no-write', 'do not write BENCHMARKS.md')
-    .option('--out <file>', 'where to write the report', path.join(REPO_ROOT, 'BENCHMARKS.md'));
+    .option('--out <file>', 'where to write the report', path.join(REPO_ROOT, 'BENCHMARKS.md'))
+    .option('--render <json>', 'only rewrite the report from the --json output of an earlier run');
   program.parse();
   const options = program.opts<CliOptions>();
   const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
 
+  if (options.render) {
+    const result = { failures: [], ...(JSON.parse(readFileSync(options.render, 'utf8')) as BenchResult) };
+    const existing = existsSync(options.out) ? readFileSync(options.out, 'utf8') : undefined;
+    writeFileSync(options.out, updateBenchmarks(existing, result));
+    log(`wrote ${options.out} from ${options.render}`);
+    return;
+  }
   const stack = await startBenchStack({
     profile: options.profile,
     ...(options.scale === undefined ? {} : { scale: options.scale }),

@@ -40,6 +40,22 @@ function callsByOperation(plan: PlanRunResult): string {
   return table(['operation', 'calls per resource', ''], rows);
 }
 
+/** The resources' own step timings: which step of which kind the wall time went to. */
+function stepsTable(plan: PlanRunResult): string {
+  const kinds = Object.keys(plan.steps);
+  const steps = [...new Set(kinds.flatMap((k) => Object.keys(plan.steps[k] ?? {})))];
+  return table(
+    ['kind', ...steps],
+    kinds.map((k) => [
+      k,
+      ...steps.map((step) => {
+        const f = plan.steps[k]?.[step];
+        return f ? `${s(f.meanMs)} / ${s(f.maxMs)}` : '';
+      }),
+    ]),
+  );
+}
+
 /** The generated part of BENCHMARKS.md: the results of one run. */
 export function renderResults(result: BenchResult): string {
   const { plans, comparison, machine } = result;
@@ -158,6 +174,12 @@ export function renderResults(result: BenchResult): string {
     '',
   );
   if (largest) {
+    lines.push(
+      `Where the time went, ${largest.size} resources: each step of the failback per kind, mean / longest (s):`,
+      '',
+      stepsTable(largest),
+      '',
+    );
     lines.push(
       `API calls per resource by operation, ${largest.size} resources:`,
       '',
