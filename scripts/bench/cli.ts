@@ -64,7 +64,9 @@ async function main(): Promise<void> {
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
 
   if (options.render) {
-    const result = { failures: [], ...(JSON.parse(readFileSync(options.render, 'utf8')) as BenchResult) };
+    const parsed = JSON.parse(readFileSync(options.render, 'utf8')) as BenchResult;
+    // Results written before the run recorded its failures have none.
+    const result: BenchResult = { ...parsed, failures: parsed.failures ?? [] };
     const existing = existsSync(options.out) ? readFileSync(options.out, 'utf8') : undefined;
     writeFileSync(options.out, updateBenchmarks(existing, result));
     log(`wrote ${options.out} from ${options.render}`);
