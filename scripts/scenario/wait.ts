@@ -3,6 +3,15 @@ import { DescribeDBClustersCommand, DescribeDBInstancesCommand, type RDSClient }
 import { eventually } from './accounts.js';
 
 /** The emulator times transitions like AWS: seeders wait until what they made is usable. */
+
+/**
+ * Waits that grow with what they wait for: describing hundreds of resources every 50 ms keeps the
+ * emulator too busy to finish the transitions (the benchmark seeds 300 instances per side).
+ */
+const patience = (count: number, intervalMs: number) => ({
+  timeoutMs: 120_000 + count * 1000,
+  intervalMs: Math.max(intervalMs, count * 5),
+});
 export async function waitForInstances(ec2: EC2Client, ids: string[], state: string): Promise<void> {
   if (ids.length === 0) return;
   await eventually(
@@ -12,7 +21,7 @@ export async function waitForInstances(ec2: EC2Client, ids: string[], state: str
       const states = (out.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => i.State?.Name);
       return states.length === ids.length && states.every((s) => s === state) ? true : undefined;
     },
-    { timeoutMs: 120_000, intervalMs: 50 },
+    patience(ids.length, 50),
   );
 }
 
@@ -36,6 +45,6 @@ export async function waitForDatabases(
           .every((d) => d.DBInstanceStatus === 'available');
       return ready ? true : undefined;
     },
-    { timeoutMs: 120_000, intervalMs: 100 },
+    patience(instances.length + clusters.length, 100),
   );
 }
