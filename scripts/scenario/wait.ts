@@ -1,4 +1,4 @@
-import { DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import { paginateDescribeInstances, type EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, type RDSClient } from '@aws-sdk/client-rds';
 import { eventually } from './accounts.js';
 
@@ -17,8 +17,12 @@ export async function waitForInstances(ec2: EC2Client, ids: string[], state: str
   await eventually(
     `instances ${state}`,
     async () => {
-      const out = await ec2.send(new DescribeInstancesCommand({ InstanceIds: ids }));
-      const states = (out.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => i.State?.Name);
+      // The emulator pages DescribeInstances (100 a page) even for a list of ids.
+      const states: Array<string | undefined> = [];
+      for await (const page of paginateDescribeInstances({ client: ec2 }, { InstanceIds: ids })) {
+        for (const r of page.Reservations ?? [])
+          states.push(...(r.Instances ?? []).map((i) => i.State?.Name));
+      }
       return states.length === ids.length && states.every((s) => s === state) ? true : undefined;
     },
     patience(ids.length, 50),
