@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities/index.js';
 import type { TemporalConfig } from './config/index.js';
+import { activityKeepAliveInterceptor } from './activities/keep-alive.js';
 import type { Logger } from './logging.js';
 import { activityPlanIdInterceptor } from './observability/activity-plan-id.js';
 import { installSdkRuntime } from './observability/sdk-runtime.js';
@@ -44,7 +45,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
       : { workflowsPath: workflowsPath() }),
     // The SDK's default of 0 would cancel in-flight activities at once on Ctrl-C.
     shutdownGraceTime: '10 seconds',
-    interceptors: { activity: [activityPlanIdInterceptor] },
+    interceptors: { activity: [activityPlanIdInterceptor, activityKeepAliveInterceptor] },
     ...options.overrides,
   });
 }

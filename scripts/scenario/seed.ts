@@ -7,6 +7,7 @@ import {
   Route53Client,
 } from '@aws-sdk/client-route-53';
 import type { PlanSpec, ResourceSpec } from '../../src/domain/plan-spec.js';
+import { boundedAll } from '../../src/workflows/bounded.js';
 import { ensureRole, orchestratorTrustPolicy, seedingClientConfig } from './accounts.js';
 import { DEFAULT_TABLES, seedTable, type Revision, type TableSeed } from './tables.js';
 import { waitForDatabases, waitForInstances } from './wait.js';
@@ -33,6 +34,8 @@ export interface ScenarioOptions {
   stalePrimary?: boolean;
   /** How the plan cuts DNS over: a person signals it (manual), or the plan changes Route 53. */
   dns?: 'manual' | 'route53';
+  /** Create calls in flight at once (default 1): the benchmark seeds hundreds of resources. */
+  parallel?: number;
   log?: (message: string) => void;
 }
 
@@ -81,7 +84,7 @@ export async function seedScenario(options: ScenarioOptions): Promise<Scenario> 
   log(
     `recovery: ${ec2Count} instances, ${rdsCount} RDS, ${auroraCount} Aurora (writer + ${readers} readers), ${tables.length} tables${stale ? '; primary: their stale pre-incident versions' : ''}`,
   );
-  const common = { app, webs, dbs, auroras, readers, tables, log };
+  const common = { app, webs, dbs, auroras, readers, tables, parallel: options.parallel ?? 1, log };
   const [recoveryIds] = await Promise.all([
     seedSide(options.recovery, { ...common, revision: 2 }),
     stale ? seedSide(options.primary, { ...common, revision: 1 }) : Promise.resolve([]),
@@ -132,6 +135,8 @@ interface SideSeed {
   readers: number;
   tables: TableSeed[];
   revision: Revision;
+  /** Create calls in flight at once per side. */
+  parallel: number;
   log: (message: string) => void;
 }
 
@@ -145,8 +150,9 @@ async function seedSide(side: Side, seed: SideSeed): Promise<string[]> {
       { Key: 'Name', Value: name },
       { Key: 'app', Value: seed.app },
     ];
-    const instanceIds: string[] = [];
-    for (const name of seed.webs) {
+    const each = <T, R>(items: T[], create: (item: T) => Promise<R>) =>
+      boundedAll(items, seed.parallel, create);
+    const instanceIds = await each(seed.webs, async (name) => {
       const out = await ec2.send(
         new RunInstancesCommand({
           ImageId: 'ami-0f00d5eed0000c0de',
@@ -156,11 +162,10 @@ async function seedSide(side: Side, seed: SideSeed): Promise<string[]> {
           TagSpecifications: [{ ResourceType: 'instance', Tags: tags(name) }],
         }),
       );
-      instanceIds.push(out.Instances![0]!.InstanceId!);
-    }
-    const dbTags = (name: string) => tags(name);
-    for (const id of seed.dbs) {
-      await rds.send(
+      return out.Instances![0]!.InstanceId!;
+    });
+    await each(seed.dbs, (id) =>
+      rds.send(
         new CreateDBInstanceCommand({
           DBInstanceIdentifier: id,
           Engine: 'postgres',
@@ -168,18 +173,18 @@ async function seedSide(side: Side, seed: SideSeed): Promise<string[]> {
           AllocatedStorage: 20,
           MasterUsername: 'app',
           MasterUserPassword: 'not-a-secret-1',
-          Tags: dbTags(id),
+          Tags: tags(id),
         }),
-      );
-    }
-    for (const id of seed.auroras) {
+      ),
+    );
+    await each(seed.auroras, async (id) => {
       await rds.send(
         new CreateDBClusterCommand({
           DBClusterIdentifier: id,
           Engine: 'aurora-postgresql',
           MasterUsername: 'app',
           MasterUserPassword: 'not-a-secret-1',
-          Tags: dbTags(id),
+          Tags: tags(id),
         }),
       );
       const members = [
@@ -193,12 +198,12 @@ async function seedSide(side: Side, seed: SideSeed): Promise<string[]> {
             DBClusterIdentifier: id,
             Engine: 'aurora-postgresql',
             DBInstanceClass: 'db.r6g.large',
-            Tags: dbTags(member),
+            Tags: tags(member),
           }),
         );
       }
-    }
-    await Promise.all(seed.tables.map((table) => seedTable(dynamodb, table, seed.revision, seed.app)));
+    });
+    await each(seed.tables, (table) => seedTable(dynamodb, table, seed.revision, seed.app));
     await waitForInstances(ec2, instanceIds, 'running');
     await waitForDatabases(rds, seed.dbs, seed.auroras);
     return instanceIds;

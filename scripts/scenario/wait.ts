@@ -1,18 +1,31 @@
-import { DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import { paginateDescribeInstances, type EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, type RDSClient } from '@aws-sdk/client-rds';
 import { eventually } from './accounts.js';
 
 /** The emulator times transitions like AWS: seeders wait until what they made is usable. */
+
+/**
+ * Waits that grow with what they wait for: describing hundreds of resources every 50 ms keeps the
+ * emulator too busy to finish the transitions (the benchmark seeds 300 instances per side).
+ */
+const patience = (count: number, intervalMs: number) => ({
+  timeoutMs: 120_000 + count * 1000,
+  intervalMs: Math.max(intervalMs, count * 5),
+});
 export async function waitForInstances(ec2: EC2Client, ids: string[], state: string): Promise<void> {
   if (ids.length === 0) return;
   await eventually(
     `instances ${state}`,
     async () => {
-      const out = await ec2.send(new DescribeInstancesCommand({ InstanceIds: ids }));
-      const states = (out.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => i.State?.Name);
+      // The emulator pages DescribeInstances (100 a page) even for a list of ids.
+      const states: Array<string | undefined> = [];
+      for await (const page of paginateDescribeInstances({ client: ec2 }, { InstanceIds: ids })) {
+        for (const r of page.Reservations ?? [])
+          states.push(...(r.Instances ?? []).map((i) => i.State?.Name));
+      }
       return states.length === ids.length && states.every((s) => s === state) ? true : undefined;
     },
-    { timeoutMs: 120_000, intervalMs: 50 },
+    patience(ids.length, 50),
   );
 }
 
@@ -36,6 +49,6 @@ export async function waitForDatabases(
           .every((d) => d.DBInstanceStatus === 'available');
       return ready ? true : undefined;
     },
-    { timeoutMs: 120_000, intervalMs: 100 },
+    patience(instances.length + clusters.length, 100),
   );
 }

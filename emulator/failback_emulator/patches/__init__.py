@@ -14,6 +14,7 @@ MODULES = (
     "dynamodb_items",
     "dynamodb_tables",
     "dynamodb_transfer",
+    "dynamodb_wire",
     "sts_trust",
     "cloudformation",
     "route53",

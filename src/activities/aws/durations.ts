@@ -38,3 +38,8 @@ export type Operation = keyof typeof TYPICAL_MS;
 export function expectedMs(operation: Operation): number {
   return TYPICAL_MS[operation] * timeScale();
 }
+
+/** The typical duration at scale 1 (AWS itself): the benchmark compares it with the emulator's model. */
+export function typicalMs(operation: Operation): number {
+  return TYPICAL_MS[operation];
+}

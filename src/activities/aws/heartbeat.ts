@@ -28,18 +28,50 @@ export function stickyDetails(): Record<string, unknown> {
   return details;
 }
 
+/** The details each running activity heartbeated last: keepAlive repeats them. */
+const lastSent = new WeakMap<Context, unknown>();
+
+/** Every heartbeat of the product goes through here (pollUntil's too), so keepAlive can repeat it. */
+export function sendHeartbeat(details: unknown): void {
+  const context = current();
+  if (!context) return;
+  lastSent.set(context, details);
+  context.heartbeat(details);
+}
+
 /** Records facts for a retry and heartbeats them at once. */
 export function remember(details: Record<string, unknown>): void {
   const context = current();
   if (!context) return;
   const merged = { ...stickyDetails(), ...details };
   sticky.set(context, merged);
-  context.heartbeat(merged);
+  sendHeartbeat(merged);
 }
 
 /** A progress heartbeat that keeps the sticky facts. */
 export function heartbeat(details: Record<string, unknown>): void {
-  current()?.heartbeat({ ...stickyDetails(), ...details });
+  if (current()) sendHeartbeat({ ...stickyDetails(), ...details });
+}
+
+/**
+ * Runs `work`, heartbeating at a third of the heartbeat timeout with the details last sent, so an
+ * activity stays alive exactly as long as its worker does: a run of slow AWS calls (a busy API, the
+ * SDK backing off on throttling) between two progress heartbeats is not a dead worker. Without this, the
+ * server would start a second attempt beside the first, still running one.
+ */
+export async function keepAlive<T>(work: () => Promise<T>): Promise<T> {
+  const context = current();
+  const timeoutMs = context?.info.heartbeatTimeoutMs;
+  if (!context || !timeoutMs) return work();
+  const timer = setInterval(
+    () => context.heartbeat(lastSent.get(context) ?? stickyDetails()),
+    Math.max(100, Math.floor(timeoutMs / 3)),
+  );
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 /** What the previous attempt of this activity last heartbeated (resume state), if anything. */
@@ -55,20 +87,4 @@ export async function sleep(ms: number): Promise<void> {
   const context = current();
   if (context) await context.sleep(ms);
   else await new Promise((r) => setTimeout(r, ms));
-}
-
-/**
- * Heartbeats every `everyMs` while `run` works, for an activity of many short AWS calls and no polling
- * (the preflight): throttling and 5xx retries inside the SDK can make it outlast the heartbeat timeout
- * although it progresses. The SDK sends at most one heartbeat per 0.8 × timeout, so this is cheap.
- */
-export async function keepAlive<T>(run: () => Promise<T>, everyMs = 1000): Promise<T> {
-  const context = current();
-  if (!context) return run();
-  const timer = setInterval(() => context.heartbeat({ ...stickyDetails() }), everyMs);
-  try {
-    return await run();
-  } finally {
-    clearInterval(timer);
-  }
 }

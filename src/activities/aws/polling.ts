@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { sendHeartbeat } from './heartbeat.js';
 
 /**
  * Waiting for AWS inside an activity without burning threads or history: each probe is one describe
@@ -45,10 +46,6 @@ function activityContext(): Context | undefined {
   }
 }
 
-function heartbeat(details: unknown): void {
-  activityContext()?.heartbeat(details);
-}
-
 /** Cancellable inside an activity: a cancelled or timed-out activity stops waiting at once. */
 async function pause(ms: number): Promise<void> {
   const context = activityContext();
@@ -84,7 +81,7 @@ export async function pollUntil<T>(
   const started = Date.now();
   for (let attempt = 0; ; attempt++) {
     const result = await probe();
-    heartbeat({ ...options.details, what, state: result.state, progress: result.progress, attempt });
+    sendHeartbeat({ ...options.details, what, state: result.state, progress: result.progress, attempt });
     if (result.failed) throw new WaitFailed(`${what}: ${result.failed}`);
     if (result.done) return result.value as T;
     const elapsed = Date.now() - started;

@@ -8,13 +8,17 @@ import type {
   PreflightReport,
   ResolvedResource,
 } from '../../domain/resources.js';
+import { boundedAll } from '../../workflows/bounded.js';
 import { awsEnvironment } from '../aws/clients.js';
 import { awsErrorCode } from '../aws/errors.js';
-import { keepAlive } from '../aws/heartbeat.js';
+import { heartbeat } from '../aws/heartbeat.js';
 import { kindContext } from '../kinds/context.js';
 import { kindModule } from '../kinds/index.js';
 import { checkAccess, checkKmsKey } from './access.js';
 import { resolveResources } from './resolve.js';
+
+/** Resources checked at once: each check is a few describe calls, a plan may hold thousands. */
+const PREFLIGHT_CONCURRENCY = 8;
 
 export interface PreflightInput {
   spec: PlanSpec;
@@ -27,11 +31,7 @@ export interface PreflightInput {
  * The primary side is reached through the bootstrap role when the plan creates the access stack (the
  * access role does not exist yet), else through the access role.
  */
-export function preflightPlan(input: PreflightInput): Promise<PreflightReport> {
-  return keepAlive(() => preflight(input));
-}
-
-async function preflight({ spec, now }: PreflightInput): Promise<PreflightReport> {
+export async function preflightPlan({ spec, now }: PreflightInput): Promise<PreflightReport> {
   // A plan started from the Temporal CLI skipped the API's schema validation: check it here first, and
   // touch no environment with a malformed spec.
   const malformed = schemaFindings(spec);
@@ -82,8 +82,17 @@ async function preflight({ spec, now }: PreflightInput): Promise<PreflightReport
     report.wouldCreate.push(
       `CloudFormation stack ${accessStackName(spec.planId)} with role ${spec.primary.roleArn}`,
     );
-  for (const resource of resources) {
-    const checked = await preflightResource(plan, resource, findings, primaryAccess.length === 0);
+  let checkedCount = 0;
+  const checkedResources = await boundedAll(resources, PREFLIGHT_CONCURRENCY, async (resource) => {
+    const checked = await preflightResource(plan, resource, primaryAccess.length === 0);
+    // Every resource checked proves progress: a large plan takes longer than the heartbeat timeout.
+    heartbeat({ preflight: `${++checkedCount}/${resources.length}` });
+    return checked;
+  });
+  for (const [i, { resource: checked, findings: found }] of checkedResources.entries()) {
+    const resource = resources[i]!;
+    // In the resources' order, whichever check finished first.
+    findings.push(...found);
     report.resources.push(checked);
     const where = `${spec.recovery.accountId}/${spec.recovery.region} → ${spec.primary.accountId}/${spec.primary.region}`;
     report.wouldCopy.push(`${resource.kind} ${resource.source} (${where}) as ${resource.target}`);
@@ -108,29 +117,30 @@ function retireHow(resource: ResolvedResource): string {
 async function preflightResource(
   plan: PlanContext,
   resource: ResolvedResource,
-  findings: PreflightFinding[],
   primaryReachable: boolean,
-): Promise<ResolvedResource> {
-  if (!primaryReachable) return resource;
+): Promise<{ resource: ResolvedResource; findings: PreflightFinding[] }> {
+  if (!primaryReachable) return { resource, findings: [] };
   try {
     const module = kindModule(resource.kind);
     const result = await module.preflight(kindContext({ plan, phase: 'failback', resource }));
-    findings.push(...result.findings);
     return {
-      ...resource,
-      primaryExists: result.primaryExists,
-      ...(result.sourceDetails
-        ? { sourceDetails: { ...resource.sourceDetails, ...result.sourceDetails } }
-        : {}),
+      resource: {
+        ...resource,
+        primaryExists: result.primaryExists,
+        ...(result.sourceDetails
+          ? { sourceDetails: { ...resource.sourceDetails, ...result.sourceDetails } }
+          : {}),
+      },
+      findings: result.findings,
     };
   } catch (error) {
-    findings.push({
+    const finding: PreflightFinding = {
       resource: resource.key,
       severity: 'error',
       check: 'exists',
       message: `preflight of ${resource.key} failed: ${awsErrorCode(error) ?? ''} ${(error as Error).message}`,
-    });
-    return resource;
+    };
+    return { resource, findings: [finding] };
   }
 }
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approveSignal } from '../../domain/messages.js';
 import type { PlanSpec, ResourceSpec } from '../../domain/plan-spec.js';
 import { fakeActivities } from '../../../test/support/fake-activities.js';
-import { figures, planHistories } from '../../../test/support/histories.js';
+import { figures, planHistories } from '../../../scripts/bench/histories.js';
 import { startPlan, waitForGate, waitForStage } from '../../../test/support/plans.js';
 import { validSpec } from '../../../test/support/specs.js';
 import {

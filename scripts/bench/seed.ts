@@ -1,0 +1,85 @@
+import { randomInt } from 'node:crypto';
+import type { PlanSpec } from '../../src/domain/plan-spec.js';
+import { seedScenario, type Side, type TableSeed } from '../scenario/seed.js';
+import type { Topology } from './lower-bound.js';
+import { describeMix, type Mix } from './mix.js';
+
+/** The benchmark's application, failed over to another account and region (the general case). */
+export interface BenchScenario {
+  spec: PlanSpec;
+  primary: Side;
+  recovery: Side;
+  topology: Topology;
+  mix: Mix;
+}
+
+export interface BenchSeedOptions {
+  planId: string;
+  mix: Mix;
+  itemsPerTable: number;
+  /** Resources in flight per plan (plan option `concurrency`). */
+  concurrency: number;
+  log: (line: string) => void;
+}
+
+const AURORA_READERS = 1;
+
+/** A pair of account ids no other run of this emulator uses (each run starts from empty accounts). */
+function freshAccounts(): { primary: string; recovery: string } {
+  const base = 700_000_000_000 + randomInt(0, 99_999_999) * 2;
+  return { primary: String(base), recovery: String(base + 1) };
+}
+
+/**
+ * Seeds the recovery environment with the plan's resources (DynamoDB tables with `itemsPerTable`
+ * items each) and primary with their stale versions, and returns the plan spec: no test failback,
+ * the maintenance window open now, manual DNS (the benchmark confirms it at once).
+ */
+export async function seedBenchScenario(options: BenchSeedOptions): Promise<BenchScenario> {
+  const accounts = freshAccounts();
+  const primary = { accountId: accounts.primary, region: 'us-east-1' };
+  const recovery = { accountId: accounts.recovery, region: 'us-west-2' };
+  const tables: TableSeed[] = Array.from({ length: options.mix.dynamodb }, (_, i) => ({
+    name: `bench-table-${i + 1}`,
+    shape: 'orders',
+    items: options.itemsPerTable,
+  }));
+  options.log(`seeding ${describeMix(options.mix)} (${options.itemsPerTable} items per table)…`);
+  const scenario = await seedScenario({
+    planId: options.planId,
+    application: 'bench',
+    primary,
+    recovery,
+    ec2Instances: options.mix.ec2,
+    rdsInstances: options.mix.rds,
+    auroraClusters: options.mix.aurora,
+    auroraReaders: AURORA_READERS,
+    tables,
+    dns: 'manual',
+    parallel: 8,
+  });
+  const now = Date.now();
+  const spec: PlanSpec = {
+    ...scenario.spec,
+    maintenanceWindow: {
+      start: new Date(now - 60_000).toISOString(),
+      end: new Date(now + 6 * 3600_000).toISOString(),
+    },
+    options: { testFailback: false, removeAccessStack: true, concurrency: options.concurrency },
+  };
+  return {
+    spec,
+    primary,
+    recovery,
+    mix: options.mix,
+    topology: {
+      crossAccount: primary.accountId !== recovery.accountId,
+      crossRegion: primary.region !== recovery.region,
+      // The stale primary cluster has the same members as recovery's (seedScenario seeds both sides).
+      auroraPrimaryMembers: 1 + AURORA_READERS,
+      auroraReaders: AURORA_READERS,
+      // Across accounts, without point-in-time recovery on the seeded tables (method.ts).
+      dynamodbMethod: primary.accountId !== recovery.accountId ? 'scan-copy' : 'restore',
+    },
+  };
+}
