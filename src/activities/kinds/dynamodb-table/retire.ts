@@ -21,6 +21,12 @@ function retirement(name: string, backup: BackupRef, settings: TableSettings | u
   };
 }
 
+/** One incarnation of a table: TableId where AWS reports it, else its creation time. */
+export function sameTable(a: TableDescription, b: TableDescription): boolean {
+  if (a.TableId && b.TableId) return a.TableId === b.TableId;
+  return a.CreationDateTime?.getTime() === b.CreationDateTime?.getTime();
+}
+
 /**
  * The old table's settings when an earlier attempt deleted it: from that attempt's heartbeat, else the
  * parts the kept backup describes (keys, indexes, streams, TTL; not tags, PITR or auto scaling).
@@ -76,7 +82,10 @@ export async function retireOldTable(
     const settings = await captureSettings(ctx.primary, table);
     remember({ retiredSettings: settings });
     const backup = await ensureBackup(ctx.primary, name, keepName);
-    await deleteTable(ctx.primary, name);
+    // An attempt the server gave up on (heartbeat timeout) may still run beside this one and may have
+    // replaced the old table since it was described: delete only the table that was backed up.
+    const current = await describeTable(ctx.primary, name);
+    if (current && sameTable(current, table)) await deleteTable(ctx.primary, name);
     return retirement(name, backup, settings);
   }
   const backup = await findBackup(ctx.primary, name, keepName);
