@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -15,26 +16,37 @@ StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
+# moto's models are not thread-safe (a DescribeDBClusters serialising a cluster's members while a
+# CreateDBInstance adds one fails with "mutated during iteration", a 500 the SDK then retries into
+# "already exists"). The server still takes requests on threads, so latency and faults sleep in
+# parallel and responses are written in parallel, but moto itself serves one request at a time: it
+# holds the GIL while it works anyway, so nothing runs slower for it.
+_MOTO = threading.RLock()
+
+
 class EmulatorMiddleware:
     def __init__(self, app: WsgiApp) -> None:
         self.app = app
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO", "").startswith(admin.PREFIX):
-            return admin.handle(environ, start_response)
+            with _MOTO:
+                return admin.handle(environ, start_response)
         req = requests.parse(environ)
         if req is None:  # moto's own API, unsigned requests: untouched
-            return self.app(environ, start_response)
+            with _MOTO:
+                return list(self.app(environ, start_response))
         journal.count_call(req.account, req.service, req.operation)
         decision = faults.decide(req)
         latency_ms = settings.api_latency_ms(req.account) + decision.latency_ms
         if latency_ms > 0:
             time.sleep(latency_ms / 1000.0)
-        error = decision.error or context.check_guards(req)
-        if error is not None:
-            status, headers, body = errors.render(req, error)
-            start_response(status, headers)
-            return [body]
-        with context.serving(req):
-            # moto builds the whole response inside this call, so the context covers it.
-            return list(self.app(environ, start_response))
+        with _MOTO:
+            error = decision.error or context.check_guards(req)
+            if error is not None:
+                status, headers, body = errors.render(req, error)
+                start_response(status, headers)
+                return [body]
+            with context.serving(req):
+                # moto builds the whole response inside this call, so the context covers it.
+                return list(self.app(environ, start_response))

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SEARCH_ATTRIBUTE_NAMES } from '../../src/domain/search-attributes.js';
 import { ensureTemporalCli } from './install.js';
@@ -35,6 +35,34 @@ export interface TemporalDevServerOptions {
 export async function startTemporalDevServer(
   options: TemporalDevServerOptions = {},
 ): Promise<TemporalDevServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options, attempt);
+    } catch (error) {
+      // The dev server picks free ports for its internal services itself; on a busy machine another
+      // process can take one before it binds, and it exits. Fresh ports (ours are given) fix that.
+      if (attempt >= START_ATTEMPTS || !(error instanceof PortRaceError)) throw error;
+      step(
+        `Temporal dev server lost a port to another process; starting it again (${attempt + 1}/${START_ATTEMPTS})…`,
+      );
+    }
+  }
+}
+
+const START_ATTEMPTS = 3;
+
+/** The server exited because one of the ports it picked itself was taken meanwhile. */
+class PortRaceError extends Error {}
+
+function bindFailed(logFile: string): boolean {
+  try {
+    return readFileSync(logFile, 'utf8').includes('address already in use');
+  } catch {
+    return false;
+  }
+}
+
+async function startOnce(options: TemporalDevServerOptions, attempt: number): Promise<TemporalDevServer> {
   const cli = await ensureTemporalCli();
   const port = options.port ?? (await freePort());
   const uiPort = options.uiPort === false ? undefined : (options.uiPort ?? (await freePort()));
@@ -58,7 +86,8 @@ export async function startTemporalDevServer(
   step(
     `starting Temporal dev server on ${address}${uiPort ? `, Web UI on http://127.0.0.1:${uiPort}` : ''}…`,
   );
-  const logFile = options.logFile ?? path.join(LOG_DIR, `temporal-${port}.log`);
+  const given = options.logFile ?? path.join(LOG_DIR, `temporal-${port}.log`);
+  const logFile = attempt === 1 ? given : given.replace(/(\.log)?$/, `.${attempt}.log`);
   const proc = startProcess('temporal', cli, args, { logFile });
   const probe = async (): Promise<boolean> => {
     const result = spawnSync(
@@ -71,7 +100,15 @@ export async function startTemporalDevServer(
     );
     return result.status === 0 && SEARCH_ATTRIBUTE_NAMES.every((n) => result.stdout.includes(n));
   };
-  await waitUntil('Temporal dev server', probe, { timeoutMs: 60_000, process: proc, intervalMs: 300 });
+  try {
+    await waitUntil('Temporal dev server', probe, { timeoutMs: 60_000, process: proc, intervalMs: 300 });
+  } catch (error) {
+    if (bindFailed(logFile)) {
+      await proc.stop();
+      throw new PortRaceError(error instanceof Error ? error.message : String(error));
+    }
+    throw error;
+  }
   const uiUrl = uiPort ? `http://127.0.0.1:${uiPort}` : undefined;
   if (uiUrl) {
     await waitUntil('Temporal Web UI', async () => (await fetch(uiUrl)).ok, {

@@ -47,6 +47,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ FAILBACK_WORKER_METRICS_PORT: '9100' }).worker.metricsPort).toBe(9100);
   });
 
+  it('runs up to 1,000 activities at once unless told otherwise, and refuses nonsense', () => {
+    expect(loadConfig({}).worker.maxConcurrentActivities).toBe(1000);
+    expect(loadConfig({ FAILBACK_WORKER_MAX_ACTIVITIES: '200' }).worker.maxConcurrentActivities).toBe(200);
+    expect(() => loadConfig({ FAILBACK_WORKER_MAX_ACTIVITIES: '0' })).toThrow(
+      /FAILBACK_WORKER_MAX_ACTIVITIES/,
+    );
+    expect(() => loadConfig({ FAILBACK_WORKER_MAX_ACTIVITIES: 'many' })).toThrow(/at least 1/);
+  });
+
   it('uses a prebuilt workflow bundle only when one is named', () => {
     expect(loadConfig({}).worker.workflowBundlePath).toBeUndefined();
     expect(loadConfig({ FAILBACK_WORKFLOW_BUNDLE: '/b/workflows.js' }).worker.workflowBundlePath).toBe(

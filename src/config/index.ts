@@ -25,6 +25,12 @@ export interface WorkerConfig {
    * file), so a worker starts without bundling; undefined: the workflows are bundled at start.
    */
   workflowBundlePath: string | undefined;
+  /**
+   * FAILBACK_WORKER_MAX_ACTIVITIES (default 1,000): activities this worker runs at once. The SDK's
+   * default of 100 is for busy activities; ours wait on AWS (heartbeating) most of their time, and a
+   * copy holding one of AWS's few copy slots must not queue behind a hundred waiting restores.
+   */
+  maxConcurrentActivities: number;
 }
 
 export interface AwsConfig {
@@ -67,6 +73,16 @@ function port(env: Env, name: string, fallback: number): number {
   return value;
 }
 
+function positiveInteger(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`${name} must be a whole number of at least 1, got '${raw}'`);
+  }
+  return value;
+}
+
 function timeScale(env: Env): number | undefined {
   const raw = env.FAILBACK_TIME_SCALE;
   if (raw === undefined || raw === '') return undefined;
@@ -98,6 +114,7 @@ export function loadConfig(env: Env = process.env): Config {
     worker: {
       metricsPort: port(env, 'FAILBACK_WORKER_METRICS_PORT', 9464) || undefined,
       workflowBundlePath: env.FAILBACK_WORKFLOW_BUNDLE || undefined,
+      maxConcurrentActivities: positiveInteger(env, 'FAILBACK_WORKER_MAX_ACTIVITIES', 1000),
     },
     plans: { timeScale: timeScale(env) },
     aws: { endpointUrl: env.AWS_ENDPOINT_URL || undefined },

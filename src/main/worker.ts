@@ -17,6 +17,7 @@ async function main(): Promise<void> {
       ...(config.worker.workflowBundlePath
         ? { workflowBundle: { codePath: config.worker.workflowBundlePath } }
         : {}),
+      overrides: { maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities },
     });
     logger.info(
       {

@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib
 
 MODULES = (
+    "dispatch",
+    "ec2_tags",
     "ec2_snapshots",
     "ec2_images",
     "ec2_instances",
@@ -12,6 +14,7 @@ MODULES = (
     "rds_instances",
     "rds_clusters",
     "dynamodb_items",
+    "dynamodb_scan",
     "dynamodb_tables",
     "dynamodb_transfer",
     "dynamodb_wire",

@@ -6,10 +6,12 @@ import { sendHeartbeat } from './heartbeat.js';
  * call, between probes the activity sleeps (cancellably) and heartbeats, so a dead worker is noticed
  * within the heartbeat timeout and the retry simply resumes polling (probes are read-only).
  *
- * Poll timing comes from the expected duration of the operation (durations.ts): the first probe at
- * about the expected time, then short steps (a tenth of it), or the remaining time the resource's own
- * progress figure predicts. That keeps describe calls to a few per operation without overshooting
- * its end by much.
+ * Poll timing comes from the expected duration of the operation (durations.ts): one probe at once (a
+ * retried attempt may find it done), the next at about the expected time, then steps that grow with
+ * the time already waited (a quarter of it, at least a tenth of the expected time), or the remaining
+ * time the resource's own progress figure predicts. An operation that runs late is probed a few times
+ * in all, not every minute, and the wait overshoots its end by at most a quarter. The activity's
+ * heartbeat does not depend on probing (keep-alive.ts), so nothing needs short intervals.
  */
 export interface ProbeResult<T> {
   done: boolean;
@@ -27,7 +29,7 @@ export interface PollOptions {
   expectedMs: number;
   /** Give up after this long (a timeout needs a person: the plan parks in needs-attention). */
   timeoutMs?: number;
-  /** Floor and ceiling of the interval between probes. */
+  /** Floor and ceiling of the interval between probes (defaults: 2 s and 30 min, times the scale). */
   minIntervalMs?: number;
   maxIntervalMs?: number;
   /** Kept in every heartbeat, so a retried attempt can resume from them (heartbeatDetails). */
@@ -66,7 +68,8 @@ export function nextInterval(
     return clamp((elapsedMs * (1 - progress)) / progress);
   }
   if (attempt === 0) return clamp(expectedMs);
-  return clamp(expectedMs / 10);
+  if (elapsedMs < expectedMs) return clamp(Math.max(expectedMs - elapsedMs, expectedMs / 10));
+  return clamp(Math.max(expectedMs / 10, elapsedMs / 4));
 }
 
 /** Probes until done; returns the probe's value. Throws WaitFailed on a failure state or timeout. */
@@ -77,7 +80,7 @@ export async function pollUntil<T>(
 ): Promise<T> {
   const scale = timeScale();
   const min = options.minIntervalMs ?? Math.max(20, 2000 * scale);
-  const max = options.maxIntervalMs ?? Math.max(min, 60_000 * scale);
+  const max = options.maxIntervalMs ?? Math.max(min, 30 * 60_000 * scale);
   const started = Date.now();
   for (let attempt = 0; ; attempt++) {
     const result = await probe();

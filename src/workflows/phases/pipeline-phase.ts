@@ -3,6 +3,7 @@ import {
   executeChild,
   getExternalWorkflowHandle,
   isCancellation,
+  patched,
   setHandler,
 } from '@temporalio/workflow';
 import { phaseStatusQuery } from '../../domain/messages.js';
@@ -17,6 +18,7 @@ import {
   resourceFailback,
   type ResourcePhaseResult,
 } from '../resources/resource-pipeline.js';
+import { CopySchedule } from './copy-schedule.js';
 import { CopySlots, type CopySlotRequest } from './copy-slots.js';
 import { acquireCopySlotSignal, copySlotGrantedSignal, releaseCopySlotSignal } from './messages.js';
 
@@ -65,6 +67,12 @@ async function runPipelinePhase(
     { state: ResourceState; step?: string; lastError?: { type: string; message: string; at: string } }
   >(input.resources.map((r) => [r.key, { state: 'pending' }]));
   const slots = new CopySlots();
+  const childId = (resource: ResolvedResource) =>
+    resourceWorkflowId(input.plan.planId, phase, resource, input.attempt);
+  const schedule = new CopySchedule(
+    input.resources.map((item) => ({ item, quotaClass: quotaClassFor(item.kind, crossRegion) })),
+    input.concurrency,
+  );
   const byWorkflowId = new Map<string, string>();
   const grants: CopySlotRequest[] = [];
 
@@ -75,6 +83,7 @@ async function runPipelinePhase(
   });
   setHandler(releaseCopySlotSignal, ({ workflowId }) => {
     grants.push(...slots.release(workflowId));
+    schedule.copied(workflowId);
     const key = byWorkflowId.get(workflowId);
     if (key) states.set(key, { state: 'running', step: 'restoreIntoPrimary' });
   });
@@ -113,10 +122,11 @@ async function runPipelinePhase(
     result.results.push(...quiesce.failures);
     const failed = new Set(quiesce.failures.map((f) => f.key));
     resources = resources.filter((r) => !failed.has(r.key));
+    schedule.drop((r) => failed.has(r.key));
   }
 
-  const results = await boundedAll(resources, input.concurrency, async (resource) => {
-    const workflowId = resourceWorkflowId(input.plan.planId, phase, resource, input.attempt);
+  const runChild = async (resource: ResolvedResource): Promise<ResourcePhaseResult> => {
+    const workflowId = childId(resource);
     byWorkflowId.set(workflowId, resource.key);
     states.set(resource.key, { state: 'running', step: 'takeRecoveryPoint' });
     try {
@@ -138,11 +148,51 @@ async function runPipelinePhase(
     } finally {
       grants.push(...slots.release(workflowId));
     }
-  });
+  };
+  const results = patched('copy-schedule')
+    ? await scheduledAll(resources, schedule, childId, runChild)
+    : await boundedAll(resources, input.concurrency, runChild);
   childrenDone = true;
   await grantSender;
   result.results.push(...results);
   return result;
+}
+
+/**
+ * Runs every resource's child in the order `schedule` allows (copy-schedule.ts); results in plan
+ * order. A child ends in a result whatever happens to its resource, so the only rejection is
+ * cancellation (abort): kept, and rethrown once the children in flight have ended.
+ */
+async function scheduledAll(
+  resources: ResolvedResource[],
+  schedule: CopySchedule<ResolvedResource>,
+  childId: (resource: ResolvedResource) => string,
+  run: (resource: ResolvedResource) => Promise<ResourcePhaseResult>,
+): Promise<ResourcePhaseResult[]> {
+  const position = new Map(resources.map((r, i) => [r.key, i]));
+  const results = new Array<ResourcePhaseResult>(resources.length);
+  const inFlight: Promise<void>[] = [];
+  let failure: { error: unknown } | undefined;
+  while (!schedule.drained && !failure) {
+    await condition(() => failure !== undefined || schedule.canStart);
+    if (failure) break;
+    const resource = schedule.take(childId)!;
+    inFlight.push(
+      run(resource).then(
+        (result) => {
+          results[position.get(resource.key)!] = result;
+          schedule.finished(childId(resource));
+        },
+        (error: unknown) => {
+          failure ??= { error };
+          schedule.finished(childId(resource));
+        },
+      ),
+    );
+  }
+  await Promise.all(inFlight);
+  if (failure) throw failure.error;
+  return results;
 }
 
 /**

@@ -4,12 +4,14 @@ import {
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import type { PrimaryCopy, RecoveryPoint, RestoreResult } from '../../../domain/resources.js';
+import type { Operation } from '../../aws/durations.js';
 import { needsPersonFailure } from '../../aws/errors.js';
 import { tagValue } from '../../aws/tags.js';
 import type { KindContext } from '../resource-kind.js';
 import { call } from './calls.js';
 import { importTable } from './export-import.js';
 import { primaryTableName } from './names.js';
+import type { CopyMethod } from './method.js';
 import { isOurCopy } from './recognise.js';
 import { methodOf, settingsOf } from './recovery-point.js';
 import { retireOldTable } from './retire.js';
@@ -65,6 +67,13 @@ async function createEmptyTable(ctx: KindContext, name: string, settings: TableS
   );
 }
 
+/** What the new table waits for: a scan copy's empty table is only a CreateTable away from ACTIVE. */
+const WAIT_FOR: Record<CopyMethod, Operation> = {
+  restore: 'dynamodb:restore-table',
+  'export-import': 'dynamodb:import',
+  'scan-copy': 'dynamodb:create-table',
+};
+
 async function startCopy(
   ctx: KindContext,
   name: string,
@@ -119,11 +128,7 @@ export async function restoreTable(
   } else {
     await startCopy(ctx, name, rp, copy, settings);
   }
-  let table = await waitTableActive(
-    ctx.primary,
-    name,
-    method === 'restore' ? 'dynamodb:restore-table' : 'dynamodb:import',
-  );
+  let table = await waitTableActive(ctx.primary, name, WAIT_FOR[method]);
   await tagTable(ctx.primary, table.TableArn ?? '', ctx.tags());
 
   const details: Record<string, string | number | boolean> = { method };
