@@ -50,7 +50,12 @@ def main(argv: list[str] | None = None) -> int:
 
     import logging
 
-    from werkzeug.serving import run_simple
+    from werkzeug.serving import WSGIRequestHandler, run_simple
+
+    class KeepAliveHandler(WSGIRequestHandler):
+        # HTTP/1.0 closed the connection after every answer: each AWS call cost a TCP handshake and a
+        # new thread in the emulator, which was most of its CPU once hundreds of calls were in flight.
+        protocol_version = "HTTP/1.1"
 
     # A line per request cost the emulator a tenth of its CPU under load (the benchmark): errors only,
     # unless FAILBACK_EMULATOR_ACCESS_LOG=1 asks for every request.
@@ -63,7 +68,9 @@ def main(argv: list[str] | None = None) -> int:
         f"(profile {profile.name}, scale {profile.scale:g}; admin API at /_emulator/)",
         flush=True,
     )
-    run_simple(args.host, args.port, app, threaded=True, use_reloader=False)
+    run_simple(
+        args.host, args.port, app, threaded=True, use_reloader=False, request_handler=KeepAliveHandler
+    )
     return 0
 
 

@@ -1,4 +1,4 @@
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand } from '@aws-sdk/client-dynamodb';
 import type {
   RecoveryPoint,
   RestoreResult,
@@ -6,7 +6,7 @@ import type {
   VerificationCheck,
 } from '../../../domain/resources.js';
 import type { AwsEnvironment } from '../../aws/clients.js';
-import { heartbeat } from '../../aws/heartbeat.js';
+import { heartbeat, sleep } from '../../aws/heartbeat.js';
 import type { KindContext } from '../resource-kind.js';
 import { call } from './calls.js';
 import { encodeItem, itemDigest, type Item } from './content-hash.js';
@@ -52,6 +52,29 @@ async function fingerprint(env: AwsEnvironment, table: string, sample?: Sample) 
   return combine(state);
 }
 
+const MAX_READ_ATTEMPTS = 8;
+
+/** The items with these keys (at most 100: one BatchGetItem), re-asking for UnprocessedKeys with backoff. */
+async function readByKey(env: AwsEnvironment, table: string, keys: Item[]): Promise<Item[]> {
+  const items: Item[] = [];
+  let pending = keys;
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt >= MAX_READ_ATTEMPTS)
+      throw new Error(
+        `BatchGetItem ${table}: ${pending.length} keys still unprocessed after ${attempt} attempts`,
+      );
+    if (attempt > 0) await sleep(Math.min(5000, 50 * 2 ** attempt) * (0.5 + Math.random() / 2));
+    const out = await call(env, `BatchGetItem ${table}`, () =>
+      env.dynamodb.send(
+        new BatchGetItemCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }),
+      ),
+    );
+    items.push(...((out.Responses?.[table] ?? []) as Item[]));
+    pending = (out.UnprocessedKeys?.[table]?.Keys ?? []) as Item[];
+  }
+  return items;
+}
+
 const check = (name: string, expected: string | number, actual: string | number): VerificationCheck => ({
   name,
   expected,
@@ -61,7 +84,8 @@ const check = (name: string, expected: string | number, actual: string | number)
 
 /**
  * Source (recovery) against the restored table (primary): item count and order-independent content
- * hash over full consistent scans, and a sample of source items read back by key from the target.
+ * hash over full consistent scans, and a sample of source items read back by key from the target (one
+ * BatchGetItem, consistent reads).
  */
 export async function verifyTable(
   ctx: KindContext,
@@ -77,14 +101,14 @@ export async function verifyTable(
     fingerprint(ctx.recovery, source, sample),
     fingerprint(ctx.primary, target),
   ]);
-  let sampledEqual = 0;
-  for (const { item } of sample.items) {
-    const Key = Object.fromEntries(keyNames.map((k) => [k, item[k]])) as Item;
-    const out = await call(ctx.primary, `GetItem ${target}`, () =>
-      ctx.primary.dynamodb.send(new GetItemCommand({ TableName: target, Key, ConsistentRead: true })),
-    );
-    if (out.Item && encodeItem(out.Item as Item) === encodeItem(item)) sampledEqual++;
-  }
+  const readBack = await readByKey(
+    ctx.primary,
+    target,
+    sample.items.map(({ item }) => Object.fromEntries(keyNames.map((k) => [k, item[k]])) as Item),
+  );
+  const keyOf = (item: Item) => encodeItem(Object.fromEntries(keyNames.map((k) => [k, item[k]])) as Item);
+  const found = new Map(readBack.map((item) => [keyOf(item), encodeItem(item)]));
+  const sampledEqual = sample.items.filter(({ item }) => found.get(keyOf(item)) === encodeItem(item)).length;
   const checks = [
     check('item-count', expected.count, actual.count),
     check('content-hash', expected.hex, actual.hex),
