@@ -1,19 +1,14 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { WorkflowIdReusePolicy } from '@temporalio/common';
-import { PLAN_WORKFLOW_TYPE, planWorkflowId, type Gate } from '../../src/domain/contract.js';
+import { PLAN_WORKFLOW_TYPE, type Gate } from '../../src/domain/contract.js';
 import {
   approveUpdate,
   dnsCutoverCompleteUpdate,
   statusQuery,
   type FailbackPlanInput,
 } from '../../src/domain/messages.js';
+import { planStartOptions } from '../../src/clients/temporal.js';
 import type { PlanSpec } from '../../src/domain/plan-spec.js';
-import {
-  FailbackApplication,
-  FailbackPlanId,
-  FailbackStage,
-  FailbackWaitingFor,
-} from '../../src/domain/search-attributes.js';
+import { FailbackStage, FailbackWaitingFor } from '../../src/domain/search-attributes.js';
 import type { PlanStatus } from '../../src/domain/status.js';
 
 /**
@@ -36,18 +31,7 @@ export class PlanDriver {
     timeScale: number,
   ): Promise<PlanDriver> {
     const input: FailbackPlanInput = { spec, startedBy: 'bench', tuning: { timeScale } };
-    const handle = await client.workflow.start(PLAN_WORKFLOW_TYPE, {
-      taskQueue,
-      workflowId: planWorkflowId(spec.planId),
-      args: [input],
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      typedSearchAttributes: [
-        { key: FailbackPlanId, value: spec.planId },
-        { key: FailbackApplication, value: spec.application },
-        { key: FailbackStage, value: 'preflight' },
-        { key: FailbackWaitingFor, value: 'nothing' },
-      ],
-    });
+    const handle = await client.workflow.start(PLAN_WORKFLOW_TYPE, planStartOptions(taskQueue, input));
     return new PlanDriver(handle);
   }
 

@@ -1,5 +1,14 @@
 import { Client, Connection, type ConnectionLike } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { TemporalConfig } from '../config/index.js';
+import { planWorkflowId } from '../domain/contract.js';
+import type { FailbackPlanInput } from '../domain/messages.js';
+import {
+  FailbackApplication,
+  FailbackPlanId,
+  FailbackStage,
+  FailbackWaitingFor,
+} from '../domain/search-attributes.js';
 
 /**
  * A Temporal client for the API and scripts. `connectTimeout` is short: the API must start (and report
@@ -21,4 +30,25 @@ export async function isTemporalReachable(connection: ConnectionLike, timeoutMs 
   } catch {
     return false;
   }
+}
+
+/**
+ * How a plan's workflow is started, by the API and by the bench alike: its id from the plan id (never
+ * reused: a plan id names one plan forever, its resources, snapshots and audit trail carry it) and the
+ * search attributes operators filter on, set from the first moment.
+ */
+export function planStartOptions(taskQueue: string, input: FailbackPlanInput) {
+  const { spec } = input;
+  return {
+    taskQueue,
+    workflowId: planWorkflowId(spec.planId),
+    args: [input] as [FailbackPlanInput],
+    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    typedSearchAttributes: [
+      { key: FailbackPlanId, value: spec.planId },
+      { key: FailbackApplication, value: spec.application },
+      { key: FailbackStage, value: 'preflight' },
+      { key: FailbackWaitingFor, value: 'nothing' },
+    ],
+  };
 }

@@ -7,7 +7,7 @@ import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
-import { TimeoutFailure, WorkflowIdReusePolicy } from '@temporalio/common';
+import { TimeoutFailure } from '@temporalio/common';
 import type { UpdateDefinition } from '@temporalio/common';
 import { planWorkflowId, PLAN_WORKFLOW_TYPE } from '../../domain/contract.js';
 import {
@@ -19,16 +19,10 @@ import {
 } from '../../domain/messages.js';
 import type { PlanSpec } from '../../domain/plan-spec.js';
 import type { PreflightReport } from '../../domain/resources.js';
-import {
-  FailbackApplication,
-  FailbackPlanId,
-  FailbackStage,
-  FailbackWaitingFor,
-} from '../../domain/search-attributes.js';
 import type { PlanStatus } from '../../domain/status.js';
 import { problems, ProblemError } from '../plugins/problems.js';
 import type { PlanDetail, PlanListQuery, PlanSummary, WorkflowStatusName } from '../schemas/plans.js';
-import { isTemporalReachable } from '../../clients/temporal.js';
+import { isTemporalReachable, planStartOptions } from '../../clients/temporal.js';
 import { temporalProblem } from './errors.js';
 import { decodePageToken, encodePageToken, listQuery, planSummary } from './visibility.js';
 
@@ -99,19 +93,7 @@ export class PlanGateway {
     const input: FailbackPlanInput = { spec, startedBy, ...(this.tuning ? { tuning: this.tuning } : {}) };
     try {
       const handle = await this.serverCall(() =>
-        this.client.workflow.start(PLAN_WORKFLOW_TYPE, {
-          taskQueue: this.taskQueue,
-          workflowId,
-          args: [input],
-          // A plan id names one plan forever: its resources, snapshots and audit trail carry it.
-          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-          typedSearchAttributes: [
-            { key: FailbackPlanId, value: spec.planId },
-            { key: FailbackApplication, value: spec.application },
-            { key: FailbackStage, value: 'preflight' },
-            { key: FailbackWaitingFor, value: 'nothing' },
-          ],
-        }),
+        this.client.workflow.start(PLAN_WORKFLOW_TYPE, planStartOptions(this.taskQueue, input)),
       );
       return { workflowId, runId: handle.firstExecutionRunId };
     } catch (error) {
