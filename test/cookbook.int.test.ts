@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { PlanDetail, PlanSummary } from '../src/api/schemas/plans.js';
 import type { PlanStatus } from '../src/domain/status.js';
 import { eventually, newPlanId, startTestApi, TOKENS, type TestApi } from './support/api.js';
-import { cookbookCommands, type CookbookCommand } from './support/cookbook.js';
+import { cookbookCommands, withWindowOpenAt, type CookbookCommand } from './support/cookbook.js';
 import { PLAN_NAMES, RULES, type PlanName, type Rule } from './support/cookbook-rules.js';
 import { fakeActivities } from './support/fake-activities.js';
 import { validSpec } from './support/specs.js';
@@ -107,11 +107,7 @@ afterAll(async () => {
 
 /** The README's window dates become a window open now, so the plan can go on. */
 function forThisRun(text: string): string {
-  const dates = [new Date(Date.now() - 60_000).toISOString(), new Date(Date.now() + 3_600_000).toISOString()];
-  let i = 0;
-  return text
-    .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g, () => dates[i++ % 2]!)
-    .replace('--task-queue failback ', `--task-queue ${taskQueue} `);
+  return withWindowOpenAt(text, Date.now()).replace('--task-queue failback ', `--task-queue ${taskQueue} `);
 }
 
 async function runCommand(command: CookbookCommand, plan: string): Promise<string> {

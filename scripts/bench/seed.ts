@@ -3,6 +3,7 @@ import type { PlanSpec } from '../../src/domain/plan-spec.js';
 import { seedScenario, type Side, type TableSeed } from '../scenario/seed.js';
 import type { Topology } from './lower-bound.js';
 import { describeMix, type Mix } from './mix.js';
+import { windowOpenNow } from '../../src/domain/window-times.js';
 
 /** The benchmark's application, failed over to another account and region (the general case). */
 export interface BenchScenario {
@@ -58,13 +59,9 @@ export async function seedBenchScenario(options: BenchSeedOptions): Promise<Benc
     dns: 'manual',
     parallel: 8,
   });
-  const now = Date.now();
   const spec: PlanSpec = {
     ...scenario.spec,
-    maintenanceWindow: {
-      start: new Date(now - 60_000).toISOString(),
-      end: new Date(now + 6 * 3600_000).toISOString(),
-    },
+    maintenanceWindow: windowOpenNow(Date.now(), 6),
     options: { testFailback: false, removeAccessStack: true, concurrency: options.concurrency },
   };
   return {

@@ -10,6 +10,7 @@ import { DEFAULT_TABLES, laterWrites, writeItems } from '../scenario/tables.js';
 import { DemoApi } from './api.js';
 import type { DemoConnection } from './connection.js';
 import { ProgressDisplay } from './progress.js';
+import { HOUR_MS, windowFrom } from '../../src/domain/window-times.js';
 
 export interface DemoOptions {
   /** Approve every gate and confirm the DNS cutover as the demo operator, without asking. */
@@ -179,13 +180,9 @@ async function act(
     } finally {
       dynamodb.destroy();
     }
-    const start = new Date();
-    const end = new Date(start.getTime() + 2 * 3600_000);
-    await api.call('operator', 'POST', `${plan}/maintenance-window`, {
-      start: start.toISOString(),
-      end: end.toISOString(),
-    });
-    say(`Maintenance window set by the operator: ${start.toISOString()} → ${end.toISOString()}`);
+    const window = windowFrom(Date.now(), 0, 2 * HOUR_MS);
+    await api.call('operator', 'POST', `${plan}/maintenance-window`, window);
+    say(`Maintenance window set by the operator: ${window.start} → ${window.end}`);
     return undefined;
   }
   if (waiting.kind === 'dns-cutover') {

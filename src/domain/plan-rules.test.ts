@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { PlanSpec } from './plan-spec.js';
 import { validSpec } from '../../test/support/specs.js';
+import { DAY_MS, HOUR_MS, windowFrom } from './window-times.js';
 import { checkPlanRules } from './plan-rules.js';
 
-const NOW = Date.parse('2026-11-25T12:00:00Z');
+// The clock the rules are evaluated with; every window below is relative to it (clock-independence.test.ts).
+const NOW = Date.now();
 const paths = (spec: PlanSpec) => checkPlanRules(spec, NOW).map((e) => e.path);
 
 describe('checkPlanRules', () => {
   it('accepts the design example', () => {
-    expect(checkPlanRules(validSpec(), NOW)).toEqual([]);
+    expect(checkPlanRules(validSpec(NOW), NOW)).toEqual([]);
   });
 
   it('requires roles in the account they serve', () => {
@@ -64,7 +66,8 @@ describe('checkPlanRules', () => {
 
   it('checks the window and route53 records', () => {
     const spec = validSpec();
-    spec.maintenanceWindow = { start: '2026-11-20T04:00:00Z', end: '2026-11-20T02:00:00Z' };
+    // Inverted and over: five days ago, ending two hours before it starts.
+    spec.maintenanceWindow = windowFrom(NOW, -5 * DAY_MS + 2 * HOUR_MS, -5 * DAY_MS);
     spec.dnsCutover = {
       mode: 'route53',
       hostedZoneId: 'Z123',

@@ -38,3 +38,15 @@ export function cookbookCommands(markdown: string, heading: string): CookbookCom
   }
   return commands;
 }
+
+const ISO_INSTANT = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g;
+
+/**
+ * The README writes its windows as example dates; a run substitutes a window open at `now` (a minute
+ * ago → in an hour), so the commands stay runnable on any day. Pairs of instants: start, then end.
+ */
+export function withWindowOpenAt(text: string, now: number): string {
+  const dates = [new Date(now - 60_000).toISOString(), new Date(now + 3_600_000).toISOString()];
+  let i = 0;
+  return text.replace(ISO_INSTANT, () => dates[i++ % 2]!);
+}

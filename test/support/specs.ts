@@ -1,8 +1,12 @@
 import type { PlanSpec } from '../../src/domain/plan-spec.js';
+import { DAY_MS, HOUR_MS, windowFrom } from '../../src/domain/window-times.js';
 import { TEST_EXTERNAL_ID } from './aws.js';
 
-/** The design's example plan spec (DESIGN.md §2), valid as is; tests change what they need. */
-export const validSpec = (): PlanSpec => ({
+/**
+ * The design's example plan spec (DESIGN.md §2), valid as is on any day; tests change what they need.
+ * Its maintenance window is tomorrow, two hours long, relative to `now` (the caller's clock).
+ */
+export const validSpec = (now: number = Date.now()): PlanSpec => ({
   planId: 'shop-2026-11',
   application: 'shop',
   primary: {
@@ -21,6 +25,6 @@ export const validSpec = (): PlanSpec => ({
     { kind: 'rds-instance', source: 'shop-db', target: 'shop-db' },
     { kind: 'dynamodb-table', source: 'orders', target: 'orders' },
   ],
-  maintenanceWindow: { start: '2026-11-28T02:00:00Z', end: '2026-11-28T04:00:00Z' },
+  maintenanceWindow: windowFrom(now, DAY_MS, DAY_MS + 2 * HOUR_MS),
   dnsCutover: { mode: 'manual' },
 });

@@ -13,7 +13,7 @@ describe('preflight schema check', () => {
       ...validSpec(),
       planId: 'Bad--Id',
       extra: true,
-      maintenanceWindow: { start: 'soon', end: '2026-11-28T04:00:00Z' },
+      maintenanceWindow: { start: 'soon', end: validSpec().maintenanceWindow!.end },
     };
     const messages = schemaFindings(spec).map((f) => f.message);
     expect(messages.some((m) => m.startsWith('/planId'))).toBe(true);

@@ -21,6 +21,7 @@ import {
   uniqueTaskQueue,
   type RunningWorker,
 } from '../../../test/support/temporal.js';
+import { HOUR_MS, MINUTE_MS, windowFrom, windowOpenNow } from '../../domain/window-times.js';
 
 // The plan's branching on the real dev server with canned activities: gates, misfit messages, the
 // needs-attention loop, and which compensation runs for an abort at each stage. AWS behaviour is
@@ -45,10 +46,7 @@ describe('failbackPlan branching (canned activities)', () => {
   const spec = (over: Partial<PlanSpec> = {}): PlanSpec => ({
     ...validSpec(),
     planId: `branch-${Date.now().toString(36)}-${++n}`,
-    maintenanceWindow: {
-      start: new Date(Date.now() - 60_000).toISOString(),
-      end: new Date(Date.now() + 3600_000).toISOString(),
-    },
+    maintenanceWindow: windowOpenNow(Date.now()),
     ...over,
   });
 
@@ -201,10 +199,11 @@ describe('failbackPlan branching (canned activities)', () => {
           hostedZoneId: 'Z123',
           records: [{ name: 'shop.example.com', type: 'A', value: '10.0.0.1', ttl: 60 }],
         },
-        maintenanceWindow: {
-          start: new Date(Date.now() + (c.at === 'awaiting-window' ? 3600_000 : -60_000)).toISOString(),
-          end: new Date(Date.now() + 7200_000).toISOString(),
-        },
+        maintenanceWindow: windowFrom(
+          Date.now(),
+          c.at === 'awaiting-window' ? HOUR_MS : -MINUTE_MS,
+          2 * HOUR_MS,
+        ),
       });
       const handle = await startPlan(client, taskQueue, s0);
       const gates = {

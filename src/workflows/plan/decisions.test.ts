@@ -8,12 +8,15 @@ import {
   checkRetry,
   type PlanView,
 } from './decisions.js';
+import { DAY_MS, HOUR_MS } from '../../domain/window-times.js';
 
-const NOW = Date.parse('2026-11-25T12:00:00Z');
+// Every instant below is relative to this clock (clock-independence.test.ts guards the fixtures).
+const NOW = Date.now();
+const at = (offsetMs: number) => new Date(NOW + offsetMs).toISOString();
 const base: PlanView = {
   stage: 'awaiting-primary-ready',
   effectiveStage: 'awaiting-primary-ready',
-  waitingFor: { kind: 'gate', gate: 'primary-ready', since: '2026-11-25T11:00:00Z' },
+  waitingFor: { kind: 'gate', gate: 'primary-ready', since: at(-HOUR_MS) },
   finished: false,
   aborting: false,
   failbackApproved: false,
@@ -85,25 +88,25 @@ describe('approve / reject', () => {
 describe('setMaintenanceWindow', () => {
   const w = (start: string, end: string) => ({ start, end, by: 'ana' });
   it('accepts a future window before the failback started, also from needs-attention', () => {
-    expect(checkMaintenanceWindow(base, w('2026-11-28T02:00:00Z', '2026-11-28T04:00:00Z'))).toEqual({
+    expect(checkMaintenanceWindow(base, w(at(2 * DAY_MS), at(2 * DAY_MS + 2 * HOUR_MS)))).toEqual({
       ok: true,
     });
     const parked = view({ stage: 'needs-attention', effectiveStage: 'test-failback' });
-    expect(checkMaintenanceWindow(parked, w('2026-11-28T02:00:00Z', '2026-11-28T04:00:00Z'))).toEqual({
+    expect(checkMaintenanceWindow(parked, w(at(2 * DAY_MS), at(2 * DAY_MS + 2 * HOUR_MS)))).toEqual({
       ok: true,
     });
   });
   it('accepts a window that is open now', () => {
-    expect(checkMaintenanceWindow(base, w('2026-11-25T11:00:00Z', '2026-11-25T13:00:00Z'))).toEqual({
+    expect(checkMaintenanceWindow(base, w(at(-HOUR_MS), at(HOUR_MS)))).toEqual({
       ok: true,
     });
   });
   it('refuses a window that is over, inverted or unparsable', () => {
-    expect(checkMaintenanceWindow(base, w('2026-11-24T02:00:00Z', '2026-11-24T04:00:00Z'))).toMatchObject({
+    expect(checkMaintenanceWindow(base, w(at(-DAY_MS - 2 * HOUR_MS), at(-DAY_MS)))).toMatchObject({
       ok: false,
       reason: expect.stringMatching(/over/),
     });
-    expect(checkMaintenanceWindow(base, w('2026-11-28T04:00:00Z', '2026-11-28T02:00:00Z'))).toMatchObject({
+    expect(checkMaintenanceWindow(base, w(at(2 * DAY_MS + 2 * HOUR_MS), at(2 * DAY_MS)))).toMatchObject({
       ok: false,
       reason: expect.stringMatching(/end after/),
     });
@@ -114,7 +117,7 @@ describe('setMaintenanceWindow', () => {
   });
   it('refuses once the failback started', () => {
     const running = view({ stage: 'failback', effectiveStage: 'failback', waitingFor: null });
-    expect(checkMaintenanceWindow(running, w('2026-11-28T02:00:00Z', '2026-11-28T04:00:00Z'))).toMatchObject({
+    expect(checkMaintenanceWindow(running, w(at(2 * DAY_MS), at(2 * DAY_MS + 2 * HOUR_MS)))).toMatchObject({
       ok: false,
       reason: expect.stringMatching(/started/),
     });

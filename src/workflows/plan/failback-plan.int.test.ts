@@ -18,6 +18,7 @@ import {
 } from '../../../test/support/temporal.js';
 import type { Gate, Stage } from '../../domain/contract.js';
 import { abortSignal, approveSignal, dnsCutoverCompleteSignal } from '../../domain/messages.js';
+import { windowOpenNow } from '../../domain/window-times.js';
 
 // The whole plan with the real activities against the emulator (cross-account and cross-region),
 // signals through the Temporal client; both environments are checked in the emulator afterwards.
@@ -43,10 +44,7 @@ async function seed(planId: string, dns: 'manual' | 'route53'): Promise<Scenario
     ],
     dns,
   });
-  scenario.spec.maintenanceWindow = {
-    start: new Date(Date.now() - 60_000).toISOString(),
-    end: new Date(Date.now() + 3 * 3600_000).toISOString(),
-  };
+  scenario.spec.maintenanceWindow = windowOpenNow(Date.now(), 3);
   return scenario;
 }
 

@@ -12,6 +12,7 @@ import {
   uniqueTaskQueue,
   type RunningWorker,
 } from '../../../test/support/temporal.js';
+import { windowOpenNow } from '../../domain/window-times.js';
 
 /** The benchmark's mix: 60% EC2, 15% RDS, 5% Aurora, 20% DynamoDB. */
 export function mixedResources(count: number): ResourceSpec[] {
@@ -53,10 +54,7 @@ describe('history size of a 200-resource plan', { timeout: 600_000 }, () => {
       ...validSpec(),
       planId: `history-${Date.now().toString(36)}`,
       resources: mixedResources(count),
-      maintenanceWindow: {
-        start: new Date(Date.now() - 60_000).toISOString(),
-        end: new Date(Date.now() + 3600_000).toISOString(),
-      },
+      maintenanceWindow: windowOpenNow(Date.now()),
       dnsCutover: {
         mode: 'route53',
         hostedZoneId: 'Z123',

@@ -19,6 +19,7 @@ import { uniqueTaskQueue } from '../../support/temporal.js';
 import { HttpApi } from './http.js';
 import { WorkerProcess } from './worker-process.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { HOUR_MS, windowFrom } from '../../../src/domain/window-times.js';
 
 const run = promisify(execFile);
 
@@ -169,10 +170,13 @@ export async function runEndToEnd(options: EndToEndOptions): Promise<EndToEndRun
     }
     const lastWriteAt = new Date().toISOString();
     log(`application wrote ${Object.values(writes).flat().length} items into recovery`);
-    await http.expect(202, 'operator', 'POST', `${plan}/maintenance-window`, {
-      start: new Date().toISOString(),
-      end: new Date(Date.now() + 3 * 3600_000).toISOString(),
-    });
+    await http.expect(
+      202,
+      'operator',
+      'POST',
+      `${plan}/maintenance-window`,
+      windowFrom(Date.now(), 0, 3 * HOUR_MS),
+    );
     await approve('failback');
 
     if (options.killWorkerMidFailback) {

@@ -40,12 +40,12 @@ async function emptyBodyIsEmptyObject(request: FastifyRequest): Promise<void> {
   if (request.body === undefined || request.body === null) request.body = {};
 }
 
-/** A window the plan could still use: end after start, end in the future. */
-function assertUsableWindow(start: string, end: string): void {
+/** A window the plan could still use: end after start, end after `now` (the API's clock). */
+export function assertUsableWindow(start: string, end: string, now: number = Date.now()): void {
   const errors = [];
   if (!(Date.parse(end) > Date.parse(start)))
     errors.push({ in: 'body' as const, path: '/end', message: 'must be after start' });
-  else if (Date.parse(end) <= Date.now()) {
+  else if (Date.parse(end) <= now) {
     errors.push({
       in: 'body' as const,
       path: '/end',
