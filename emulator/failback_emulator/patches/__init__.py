@@ -8,6 +8,7 @@ MODULES = (
     "dispatch",
     "ec2_tags",
     "ec2_snapshots",
+    "ec2_block_devices",
     "ec2_images",
     "ec2_instances",
     "rds_snapshots",
@@ -18,9 +19,10 @@ MODULES = (
     "dynamodb_tables",
     "dynamodb_transfer",
     "dynamodb_wire",
-    "sts_trust",
     "cloudformation",
     "route53",
+    "s3_regions",
+    "kms_managed",
 )
 _installed = False
 
