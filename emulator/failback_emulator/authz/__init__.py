@@ -226,6 +226,29 @@ def authorize(req: ApiRequest) -> AwsError | None:
     return None
 
 
+def forward(service: str, checks: list[Check]) -> str | None:
+    """A service acting with the caller's own permissions (a forward access session: CloudFormation
+    creating a stack's resources): the caller's policies decide, with aws:CalledVia set. Returns AWS's
+    message when one check is denied (recorded), None when every check passes."""
+    req = context.current_request()
+    if req is None or state.mode != "enforce":
+        return None
+    who = caller(req.access_key, req.account)
+    if who.kind == "Root":
+        return None
+    called_via = f"{service}.amazonaws.com"
+    via = {"aws:CalledVia": [called_via], "aws:CalledViaFirst": called_via, "aws:CalledViaLast": called_via,
+           "aws:ViaAWSService": "true"}  # fmt: skip
+    checks = [Check(c.action, c.resource, c.resource_type, c.owner, {**c.context, **via}, c.resource_policy) for c in checks]
+    failed = _evaluate(req, who, checks, identity=True)
+    if failed is None:
+        state.allow(who, checks)
+        return None
+    check, reason, detail = failed
+    _record(req, who, check, reason, detail)
+    return message(who, check, reason, detail)
+
+
 def install() -> None:
     from . import admin_routes  # noqa: F401 (registers the admin routes)
 

@@ -136,12 +136,15 @@ def service_checks(use: KeyUse, who: Caller) -> tuple[list[Check], str | None]:
     return checks, None
 
 
-def key_check(action: str, reference: str, who_account: str, region: str, extra: dict[str, Any] | None = None) -> Check:
-    """A direct KMS call on a key (DescribeKey, CreateGrant, PutKeyPolicy…)."""
+def key_check(action: str, reference: str, who_account: str, region: str, extra: dict[str, Any] | None = None) -> Check | None:
+    """A direct KMS call on a key (DescribeKey, CreateGrant, PutKeyPolicy…); None for a key of the
+    caller's own account that does not exist (KMS answers NotFoundException; a missing key of another
+    account is AccessDenied: KMS does not say whether it exists)."""
     resolved = resolve(reference, who_account, region)
     if resolved is None:
-        # AWS answers NotFound; the caller's own account is the one asked.
         arn = reference if reference.startswith("arn:") else f"arn:aws:kms:{region}:{who_account}:key/{reference}"
-        return Check(action, arn, "key", context=dict(extra or {}))
+        if arn.split(":")[4] == who_account:
+            return None
+        return Check(action, arn, "key", context=dict(extra or {}), resource_policy={"Version": "2012-10-17", "Statement": []})
     context = {"kms:CallerAccount": who_account, **(extra or {})}
     return Check(action, resolved.arn, "key", owner=resolved.account, context=context, resource_policy=resolved.policy)

@@ -151,9 +151,11 @@ def import_table(req: ApiRequest, _who: Caller) -> list[Check]:
     checks.append(s3_access.object_check("s3:GetObject", bucket, f"{prefix}data" if prefix.endswith("/") or not prefix else f"{prefix}/data"))
     checks.append(s3_access.bucket_check("s3:ListBucket", bucket, {"s3:prefix": prefix}))
     group = f"arn:aws:logs:{req.region}:{req.account}:log-group:/aws-dynamodb/imports"
-    for action in ("CreateLogGroup", "DescribeLogGroups", "PutRetentionPolicy"):
+    for action in ("CreateLogGroup", "PutRetentionPolicy"):
         checks.append(Check(f"logs:{action}", group, "log-group"))
+    checks.append(Check("logs:DescribeLogGroups"))  # no resource types in the SAR: "*"
     stream = f"{group}:log-stream:{name}"
-    for action in ("CreateLogStream", "DescribeLogStreams", "PutLogEvents"):
+    for action in ("CreateLogStream", "PutLogEvents"):
         checks.append(Check(f"logs:{action}", stream, "log-stream"))
+    checks.append(Check("logs:DescribeLogStreams", group, "log-group"))
     return checks

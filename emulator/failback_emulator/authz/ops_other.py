@@ -192,7 +192,8 @@ def key(req: ApiRequest, who: Caller) -> list[Check]:
     if req.operation == "CreateGrant":
         extra = {"kms:GranteePrincipal": str(req.params.get("GranteePrincipal", "")),
                  "kms:GrantOperations": list(req.params.get("Operations") or []), "kms:GrantIsForAWSResource": "false"}  # fmt: skip
-    return [key_check(action, reference, who.account, req.region, extra)]
+    check = key_check(action, reference, who.account, req.region, extra)
+    return [check] if check is not None else []
 
 
 @operation("kms", "CreateKey")
@@ -206,8 +207,9 @@ def alias(req: ApiRequest, who: Caller) -> list[Check]:
     name = str(req.params.get("AliasName", ""))
     alias_arn = f"arn:aws:kms:{req.region}:{who.account}:{name}"
     checks = [Check(f"kms:{req.operation}", alias_arn, "alias")]
-    if req.params.get("TargetKeyId"):
-        checks.append(key_check(f"kms:{req.operation}", str(req.params["TargetKeyId"]), who.account, req.region))
+    target = key_check(f"kms:{req.operation}", str(req.params.get("TargetKeyId", "")), who.account, req.region)
+    if req.params.get("TargetKeyId") and target is not None:
+        checks.append(target)
     return checks
 
 

@@ -12,8 +12,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-COMMAND = ["node", "--import", "tsx", "emulator/authorizer/main.ts"]
+# emulator/: `--import tsx` resolves from here (the repository's node_modules, or the image's own).
+EMULATOR_DIR = Path(__file__).resolve().parents[2]
+COMMAND = ["node", "--import", "tsx", "authorizer/main.ts"]
 
 
 class AuthorizerUnavailable(RuntimeError):
@@ -40,7 +41,7 @@ class Sidecar:
         try:
             self._process = subprocess.Popen(
                 self._command(),
-                cwd=REPO_ROOT,
+                cwd=EMULATOR_DIR,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=None,  # the authorizer's own errors go to the emulator's log

@@ -20,9 +20,12 @@ MODULES = (
     "dynamodb_transfer",
     "dynamodb_wire",
     "cloudformation",
+    "cloudformation_iam",
     "route53",
     "s3_regions",
     "kms_managed",
+    "policy_principals",
+    "identifier_limits",
 )
 _installed = False
 

@@ -27,6 +27,8 @@ def _rds_key(backend: Any, resource: Any) -> None:
     encrypted = getattr(resource, "storage_encrypted", False) or getattr(resource, "encrypted", False)
     if encrypted and getattr(resource, "kms_key_id", None) in (None, "", PLACEHOLDER):
         resource.kms_key_id = ensure_aws_managed(backend.account_id, backend.region_name, "alias/aws/rds").arn
+    elif not encrypted and getattr(resource, "kms_key_id", None) == PLACEHOLDER:
+        resource.kms_key_id = None  # AWS reports no key for an unencrypted cluster (nor its snapshots)
 
 
 def _wrap(name: str) -> None:

@@ -13,6 +13,7 @@ import {
 } from '../../../test/support/aws.js';
 import { runActivity } from '../../../test/support/activity.js';
 import { createSeededTable } from '../../../test/support/dynamodb.js';
+import { BOOTSTRAP_ROLE_POLICY, RECOVERY_ROLE_POLICY } from '../access-stack/policies/index.js';
 import { preflightPlan } from './preflight.js';
 
 const run = Date.now().toString(36);
@@ -37,11 +38,17 @@ describe('preflightPlan', () => {
   let spec: PlanSpec;
 
   beforeAll(async () => {
-    const bootstrap = await ensureRole(PRIMARY_ACCOUNT, `dr-standing-pf-${run}`, orchestratorTrustPolicy());
+    const bootstrap = await ensureRole(
+      PRIMARY_ACCOUNT,
+      `dr-standing-pf-${run}`,
+      orchestratorTrustPolicy(),
+      BOOTSTRAP_ROLE_POLICY,
+    );
     const recoveryRole = await ensureRole(
       RECOVERY_ACCOUNT,
       `dr-recovery-pf-${run}`,
       orchestratorTrustPolicy(),
+      RECOVERY_ROLE_POLICY,
     );
     const kms = new KMSClient(seedingClientConfig(PRIMARY_ACCOUNT, primaryRegion));
     const key = await kms.send(new CreateKeyCommand({ Description: 'disabled on purpose' }));

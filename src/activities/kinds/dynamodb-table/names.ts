@@ -31,9 +31,14 @@ export function isKeptBackupName(name: string): boolean {
   return /^fb-.+-(tf|fb|cr)-keep-/.test(name);
 }
 
-/** S3 key prefix of one resource's export in one phase (shared buckets hold several tables). */
+/** S3 key prefix of everything the plan exports (shared buckets hold several tables and plans). */
+export function planExportPrefix(planId: string): string {
+  return `failback/${planId}`;
+}
+
+/** S3 key prefix of one resource's export in one phase. */
 export function exportPrefix(ctx: KindContext): string {
-  return `failback/${ctx.plan.planId}/${phaseCode(ctx.input.phase)}/${safeName(ctx.resource.target)}`;
+  return `${planExportPrefix(ctx.plan.planId)}/${phaseCode(ctx.input.phase)}/${safeName(ctx.resource.target)}`;
 }
 
 /** The plan's export bucket in recovery and import bucket in primary (S3 names are global: ≤ 63). */
@@ -51,6 +56,11 @@ export function exportBucketOf(ctx: KindContext): { bucket: string; derived: boo
   if (typeof given === 'string') return { bucket: given, derived: false };
   const { accountId, region } = ctx.plan.recovery;
   return { bucket: derivedBucket(ctx.plan.planId, 'exp', accountId, region), derived: true };
+}
+
+/** The bucket policy statement letting primary's role read the plan's exports (cross-account). */
+export function readGrantSid(ctx: KindContext): string {
+  return `failback${ctx.plan.planId.replace(/-/g, '')}PrimaryRead`;
 }
 
 export function importBucketOf(ctx: KindContext): string {

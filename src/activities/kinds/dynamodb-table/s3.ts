@@ -4,6 +4,7 @@ import {
   CreateMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   DeleteBucketCommand,
+  DeleteBucketPolicyCommand,
   DeleteObjectsCommand,
   GetBucketPolicyCommand,
   GetBucketTaggingCommand,
@@ -119,6 +120,35 @@ export async function grantRead(
   await call(env, `PutBucketPolicy ${bucket}`, () =>
     env.s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(policy) })),
   );
+}
+
+/**
+ * Removes the statements `grantRead` added (a customer's bucket outlives the plan); gone already is
+ * fine. Returns whether it removed any.
+ */
+export async function revokeRead(env: AwsEnvironment, bucket: string, sid: string): Promise<boolean> {
+  const current = await callMaybe(env, `GetBucketPolicy ${bucket}`, () =>
+    env.s3.send(new GetBucketPolicyCommand({ Bucket: bucket })),
+  );
+  if (!current?.Policy) return false;
+  const policy = JSON.parse(current.Policy) as { Version: string; Statement: Array<{ Sid?: string }> };
+  const kept = policy.Statement.filter((s) => s.Sid !== sid && s.Sid !== `${sid}List`);
+  if (kept.length === policy.Statement.length) return false;
+  if (kept.length === 0) {
+    await call(env, `DeleteBucketPolicy ${bucket}`, () =>
+      env.s3.send(new DeleteBucketPolicyCommand({ Bucket: bucket })),
+    );
+  } else {
+    await call(env, `PutBucketPolicy ${bucket}`, () =>
+      env.s3.send(
+        new PutBucketPolicyCommand({
+          Bucket: bucket,
+          Policy: JSON.stringify({ ...policy, Statement: kept }),
+        }),
+      ),
+    );
+  }
+  return true;
 }
 
 export async function listObjects(env: AwsEnvironment, bucket: string, prefix: string): Promise<_Object[]> {

@@ -1,0 +1,15 @@
+import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand, DescribeStackEventsCommand } from '@aws-sdk/client-cloudformation';
+import { IAMClient, GetRolePolicyCommand, ListRolePoliciesCommand } from '@aws-sdk/client-iam';
+import { readFileSync } from 'node:fs';
+const endpoint = 'http://127.0.0.1:4599';
+const A = '910000000011';
+const creds = { accessKeyId: `AKIASEED${A}`, secretAccessKey: 's' };
+const cfn = new CloudFormationClient({ region: 'us-east-1', endpoint, credentials: creds });
+const params = { PlanId: 'p1', RoleName: 'acc-p1', RolePath: '/', OrchestratorPrincipalArn: 'arn:aws:iam::123456789012:user/failback-orchestrator', ExternalId: 'xx', PrimaryKmsKeyArns: process.argv[2] ?? '', RecoveryKmsKeyArns: '', ExportBucket: '', HostedZoneId: '' };
+await cfn.send(new CreateStackCommand({ StackName: 's' + Date.now(), TemplateBody: readFileSync('src/activities/access-stack/template.json', 'utf8'), Capabilities: ['CAPABILITY_NAMED_IAM'], Parameters: Object.entries(params).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })) }));
+await new Promise(r => setTimeout(r, 300));
+const iam = new IAMClient({ region: 'us-east-1', endpoint, credentials: creds });
+const kms = await iam.send(new GetRolePolicyCommand({ RoleName: 'acc-p1', PolicyName: 'failback-kms' }));
+console.log(decodeURIComponent(kms.PolicyDocument!));
+const s3 = await iam.send(new GetRolePolicyCommand({ RoleName: 'acc-p1', PolicyName: 'failback-s3' }));
+console.log(decodeURIComponent(s3.PolicyDocument!));
