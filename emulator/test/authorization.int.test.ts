@@ -21,7 +21,8 @@ import {
 import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator } from '../../scripts/stack/emulator.js';
 import { aws, eventually, failure, freshAccount, sharedAdmin, sharedEndpoint } from './support.js';
 
 type Statement = Record<string, unknown>;
@@ -265,7 +266,9 @@ describe('authorization as AWS decides it (enforced in every profile)', () => {
       }
     });
     await eventually('snapshot available', async () => {
-      const { DBSnapshots } = await root.rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: 's1' }));
+      const { DBSnapshots } = await root.rds.send(
+        new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: 's1' }),
+      );
       return DBSnapshots?.[0]?.Status === 'available' ? true : undefined;
     });
     await eventually('snapshot shared', async () => {
@@ -333,5 +336,68 @@ describe('authorization as AWS decides it (enforced in every profile)', () => {
     const { DescribeHostsCommand } = await import('@aws-sdk/client-ec2');
     const error = await failure(role.ec2.send(new DescribeHostsCommand({})));
     expect(error.message).toContain('ec2:DescribeHosts is not in the emulator');
+  });
+});
+
+// Global switches (mode, reset) on an emulator of this file's own, started the one way everything starts it.
+describe('authorization admin API (own emulator)', () => {
+  let emulator: Emulator;
+  beforeAll(async () => {
+    emulator = await startEmulator({ profile: 'fast' });
+  });
+  afterAll(async () => {
+    await emulator?.stop();
+  });
+
+  it('counts, lists what was allowed per principal, turns off (trust policies only) and resets', async () => {
+    const endpoint = emulator.endpoint;
+    const account = freshAccount();
+    const root = aws(account, 'us-east-1', { endpoint });
+    const trust = doc({
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${account}:root` },
+      Action: 'sts:AssumeRole',
+    });
+    await root.iam.send(
+      new CreateRoleCommand({ RoleName: 'reader', AssumeRolePolicyDocument: trust, Path: '/team/' }),
+    );
+    const policy = doc({ Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' });
+    await root.iam.send(
+      new PutRolePolicyCommand({ RoleName: 'reader', PolicyName: 'p', PolicyDocument: policy }),
+    );
+    const arn = `arn:aws:iam::${account}:role/team/reader`;
+    // Named without its path, the role does not exist.
+    const pathless = root.sts.send(
+      new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/reader`, RoleSessionName: 's' }),
+    );
+    expect((await failure(pathless)).name).toBe('AccessDenied');
+    const c = (await root.sts.send(new AssumeRoleCommand({ RoleArn: arn, RoleSessionName: 's' })))
+      .Credentials!;
+    const credentials = {
+      accessKeyId: c.AccessKeyId!,
+      secretAccessKey: c.SecretAccessKey!,
+      sessionToken: c.SessionToken!,
+    };
+    const role = aws(undefined, 'us-east-1', { endpoint, credentials });
+    await role.ec2.send(new DescribeInstancesCommand({}));
+    await failure(role.rds.send(new DescribeDBInstancesCommand({})));
+    const admin = emulator.admin;
+    expect(await admin.authorization()).toMatchObject({ mode: 'enforce', denied: 1 });
+    expect((await admin.authorizationAllowed({ principal: arn })).allowed).toEqual({
+      [arn]: { 'ec2:DescribeInstances': 1 },
+    });
+    expect((await admin.authorizationDenied()).denied).toMatchObject([
+      { principal: arn, action: 'rds:DescribeDBInstances', reason: 'no-statement', account },
+    ]);
+
+    await admin.setAuthorization('off');
+    await role.rds.send(new DescribeDBInstancesCommand({}));
+    // Trust policies still bind.
+    const stranger = aws(freshAccount(), 'us-east-1', { endpoint });
+    expect(
+      (await failure(stranger.sts.send(new AssumeRoleCommand({ RoleArn: arn, RoleSessionName: 'x' })))).name,
+    ).toBe('AccessDenied');
+    await admin.reset();
+    expect(await admin.authorization()).toMatchObject({ mode: 'enforce', allowed: 0, denied: 0 });
   });
 });

@@ -28,14 +28,17 @@ export function seedingClientConfig(accountId: string, region: string) {
   };
 }
 
-/** A trust policy letting the orchestrator (the tests' and `npm start`'s default keys) assume a role. */
-export function orchestratorTrustPolicy(externalId?: string): string {
+/**
+ * A trust policy letting the orchestrator assume a role: the tests' and `npm start`'s default keys
+ * (the emulator's orchestrator user), or `principal` (a worker running as a role of its own).
+ */
+export function orchestratorTrustPolicy(externalId?: string, principal: string = ORCHESTRATOR_ARN): string {
   return JSON.stringify({
     Version: '2012-10-17',
     Statement: [
       {
         Effect: 'Allow',
-        Principal: { AWS: ORCHESTRATOR_ARN },
+        Principal: { AWS: principal },
         Action: 'sts:AssumeRole',
         ...(externalId ? { Condition: { StringEquals: { 'sts:ExternalId': externalId } } } : {}),
       },

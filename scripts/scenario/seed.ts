@@ -49,6 +49,8 @@ export interface ScenarioOptions {
   shareKeyWithPrimary?: boolean;
   /** Also an unencrypted Aurora cluster, `<app>-aurora-plain`, beside the encrypted one(s). */
   unencryptedAurora?: boolean;
+  /** Whom the plan's roles trust: the worker's identity (default: the emulator's orchestrator user). */
+  orchestratorPrincipal?: string;
   log?: (message: string) => void;
 }
 
@@ -89,13 +91,13 @@ export async function seedScenario(options: ScenarioOptions): Promise<Scenario> 
   const recoveryRoleArn = await ensureRole(
     options.recovery.accountId,
     'dr-recovery',
-    orchestratorTrustPolicy(),
+    orchestratorTrustPolicy(undefined, options.orchestratorPrincipal),
     RECOVERY_ROLE_POLICY,
   );
   const bootstrapRoleArn = await ensureRole(
     options.primary.accountId,
     'dr-standing',
-    orchestratorTrustPolicy(externalId),
+    orchestratorTrustPolicy(externalId, options.orchestratorPrincipal),
     BOOTSTRAP_ROLE_POLICY,
   );
   const keys =

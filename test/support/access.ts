@@ -1,5 +1,8 @@
 import { ensureAccessStack } from '../../src/activities/access-stack/stack.js';
-import { BOOTSTRAP_ROLE_POLICY, RECOVERY_ROLE_POLICY } from '../../src/activities/access-stack/policies/index.js';
+import {
+  BOOTSTRAP_ROLE_POLICY,
+  RECOVERY_ROLE_POLICY,
+} from '../../src/activities/access-stack/policies/index.js';
 import type { AccessGrants, EnvironmentRef, PlanContext } from '../../src/domain/resources.js';
 import { runActivity } from './activity.js';
 import { ensureRole, orchestratorTrustPolicy, TEST_EXTERNAL_ID } from './aws.js';
@@ -58,7 +61,10 @@ export async function accessRole(
 }
 
 /** `plan` with its recovery role made and its own access role in primary. */
-export async function withAccessRole(plan: PlanContext, grants: Partial<AccessGrants> = {}): Promise<PlanContext> {
+export async function withAccessRole(
+  plan: PlanContext,
+  grants: Partial<AccessGrants> = {},
+): Promise<PlanContext> {
   await ensureRecoveryRole(plan.recovery.accountId);
   return { ...plan, primary: await accessRole(plan.planId, plan.primary, grants) };
 }

@@ -72,7 +72,10 @@ export async function preparedPlan(
   planId: string,
   grants: Partial<AccessGrants> = {},
 ): Promise<PlanContext> {
-  return withAccessRole({ planId, application: 'shop', primary: topology.primary, recovery: topology.recovery }, grants);
+  return withAccessRole(
+    { planId, application: 'shop', primary: topology.primary, recovery: topology.recovery },
+    grants,
+  );
 }
 
 export function resolved(

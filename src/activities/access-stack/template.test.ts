@@ -31,7 +31,8 @@ const load = (): Template => {
   const template = JSON.parse(readFileSync(new URL('./template.json', import.meta.url), 'utf8')) as Template;
   for (const resource of Object.values(template.Resources)) {
     const policies = (resource.Properties.Policies ?? []).map(unwrap);
-    for (const policy of policies) policy.PolicyDocument.Statement = policy.PolicyDocument.Statement.map(unwrap);
+    for (const policy of policies)
+      policy.PolicyDocument.Statement = policy.PolicyDocument.Statement.map(unwrap);
     if (resource.Properties.Policies) resource.Properties.Policies = policies;
   }
   return template;

@@ -58,7 +58,10 @@ const fixtures: Fixture[] = [
 
 /** Preflight reaches primary through the bootstrap role, as preflightPlan does (no access role yet). */
 function preflight(plan: PlanContext, kind: ResourceKind, source: string, target: string) {
-  const bootstrap = { ...plan.primary, roleArn: `arn:aws:iam::${plan.primary.accountId}:role/${BOOTSTRAP_ROLE}` };
+  const bootstrap = {
+    ...plan.primary,
+    roleArn: `arn:aws:iam::${plan.primary.accountId}:role/${BOOTSTRAP_ROLE}`,
+  };
   return kindModule(kind).preflight(
     kindContext(stepInput({ ...plan, primary: bootstrap }, 'test-failback', resolved(kind, source, target))),
   );

@@ -122,7 +122,11 @@ describe('dynamodb-table errors are classified; nothing is left that cleanup can
       operation: 'CreateBucket',
       region: recoveryRegion,
     });
-    const input: StepInput = { plan: await withAccessRole(plan(planId)), phase: 'test-failback', resource: resource(table) };
+    const input: StepInput = {
+      plan: await withAccessRole(plan(planId)),
+      phase: 'test-failback',
+      resource: resource(table),
+    };
     const failure = await failureOf(runStep('takeRecoveryPoint', input));
     expect(failure).toMatchObject({ type: 'QuotaExceeded', nonRetryable: true });
     expect(failure.message).toContain('Raise the AWS service quota');
@@ -134,7 +138,11 @@ describe('dynamodb-table errors are classified; nothing is left that cleanup can
     const planId = `err-nc-${run}`;
     const stranger = testTargetName(table, planId);
     await createSeededTable(primary, stranger, 2);
-    const input: StepInput = { plan: await withAccessRole(plan(planId)), phase: 'test-failback', resource: resource(table) };
+    const input: StepInput = {
+      plan: await withAccessRole(plan(planId)),
+      phase: 'test-failback',
+      resource: resource(table),
+    };
     const recoveryPoint = await runStep('takeRecoveryPoint', input);
     const copy = await runStep('copyRecoveryPoint', { ...input, recoveryPoint });
     const failure = await failureOf(runStep('restoreIntoPrimary', { ...input, copy, recoveryPoint }));

@@ -114,7 +114,12 @@ export function waitImageAvailable(
  * Client.InternalError could not use its volumes' KMS keys as the role (EC2 User Guide, troubleshooting
  * "instance terminates immediately"): waiting longer changes nothing.
  */
-function launchFailure(env: AwsEnvironment, instanceId: string, instance: Instance | undefined, current: string) {
+function launchFailure(
+  env: AwsEnvironment,
+  instanceId: string,
+  instance: Instance | undefined,
+  current: string,
+) {
   const reason = instance?.StateReason;
   const launchError = reason?.Code === 'Client.InternalError';
   if (GONE_STATES.includes(current) || (current === 'stopped' && launchError)) {

@@ -67,7 +67,11 @@ function volumeKeys(volumes: Volume[]): string[] {
   return [...new Set(volumes.filter((v) => v.Encrypted && v.KmsKeyId).map((v) => v.KmsKeyId ?? ''))];
 }
 
-async function oldVolumes(findings: Findings, ctx: KindContext, instance: Instance | undefined): Promise<Volume[]> {
+async function oldVolumes(
+  findings: Findings,
+  ctx: KindContext,
+  instance: Instance | undefined,
+): Promise<Volume[]> {
   const ids = (instance?.BlockDeviceMappings ?? []).map((m) => m.Ebs?.VolumeId ?? '').filter(Boolean);
   if (!ids.length) return [];
   return (
@@ -135,7 +139,12 @@ export async function preflightInstance(ctx: KindContext): Promise<PreflightResu
     );
     // An abort starts it again: EC2 then uses its volumes' keys as the plan's role.
     for (const keyId of volumeKeys(await oldVolumes(findings, ctx, old[0]))) {
-      const key = await checkKmsKey(findings, ctx.primary, keyId, `volumes of ${old[0]?.InstanceId} in primary`);
+      const key = await checkKmsKey(
+        findings,
+        ctx.primary,
+        keyId,
+        `volumes of ${old[0]?.InstanceId} in primary`,
+      );
       if (key?.KeyManager === 'CUSTOMER' && key.Arn) grants.primaryKmsKeyArns.push(key.Arn);
     }
   }

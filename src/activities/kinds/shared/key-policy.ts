@@ -38,10 +38,15 @@ export interface KeyPolicyReading {
   denied: string[];
 }
 
-const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const list = <T>(value: T | T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 function glob(pattern: string, value: string): boolean {
-  const escaped = pattern.toLowerCase().replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const escaped = pattern
+    .toLowerCase()
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${escaped}$`).test(value.toLowerCase());
 }
 
@@ -49,7 +54,11 @@ function namesAccount(principal: unknown, account: string, roleArn: string | und
   if (principal === '*') return true;
   if (typeof principal !== 'object' || principal === null) return false;
   return list((principal as { AWS?: string | string[] }).AWS).some(
-    (p) => p === '*' || p === account || p === `arn:aws:iam::${account}:root` || (roleArn !== undefined && p === roleArn),
+    (p) =>
+      p === '*' ||
+      p === account ||
+      p === `arn:aws:iam::${account}:root` ||
+      (roleArn !== undefined && p === roleArn),
   );
 }
 
@@ -67,9 +76,13 @@ export function readKeyPolicy(
   }
   const reading: KeyPolicyReading = { missing: [], conditional: [], denied: [] };
   const covers = (s: Statement, action: string) =>
-    s.NotAction ? !list(s.NotAction).some((p) => glob(p, action)) : list(s.Action).some((p) => glob(p, action));
+    s.NotAction
+      ? !list(s.NotAction).some((p) => glob(p, action))
+      : list(s.Action).some((p) => glob(p, action));
   for (const action of actions) {
-    const relevant = statements.filter((s) => !s.NotPrincipal && namesAccount(s.Principal, account, roleArn) && covers(s, action));
+    const relevant = statements.filter(
+      (s) => !s.NotPrincipal && namesAccount(s.Principal, account, roleArn) && covers(s, action),
+    );
     const deny = relevant.filter((s) => s.Effect === 'Deny');
     if (deny.length) reading.denied.push(...deny.map((s) => s.Sid ?? '(no Sid)'));
     const allow = relevant.filter((s) => s.Effect === 'Allow');

@@ -127,7 +127,11 @@ async function checkKeyPolicy(
     );
   }
   if (reading.missing.length === 0) {
-    findings.add('info', 'kms', `${purpose} uses customer managed key ${arn}, whose policy lets account ${usedFrom.account} use it`);
+    findings.add(
+      'info',
+      'kms',
+      `${purpose} uses customer managed key ${arn}, whose policy lets account ${usedFrom.account} use it`,
+    );
     return;
   }
   const conditional = reading.conditional.length
