@@ -3,6 +3,7 @@ import {
   BOOTSTRAP_ROLE_POLICY,
   RECOVERY_ROLE_POLICY,
 } from '../../src/activities/access-stack/policies/index.js';
+import { derivedBucket } from '../../src/activities/kinds/dynamodb-table/names.js';
 import type { AccessGrants, EnvironmentRef, PlanContext } from '../../src/domain/resources.js';
 import { runActivity } from './activity.js';
 import { ensureRole, orchestratorTrustPolicy, TEST_EXTERNAL_ID } from './aws.js';
@@ -60,11 +61,17 @@ export async function accessRole(
   };
 }
 
-/** `plan` with its recovery role made and its own access role in primary. */
+/**
+ * `plan` with its recovery role made and its own access role in primary, granted (unless `grants`
+ * says otherwise) the plan's own export bucket in recovery, as preflight grants it for a table copied
+ * by export and import.
+ */
 export async function withAccessRole(
   plan: PlanContext,
   grants: Partial<AccessGrants> = {},
 ): Promise<PlanContext> {
   await ensureRecoveryRole(plan.recovery.accountId);
-  return { ...plan, primary: await accessRole(plan.planId, plan.primary, grants) };
+  const { accountId, region } = plan.recovery;
+  const exportBuckets = grants.exportBuckets ?? [derivedBucket(plan.planId, 'exp', accountId, region)];
+  return { ...plan, primary: await accessRole(plan.planId, plan.primary, { ...grants, exportBuckets }) };
 }

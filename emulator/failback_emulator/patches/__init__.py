@@ -26,6 +26,7 @@ MODULES = (
     "kms_managed",
     "policy_principals",
     "identifier_limits",
+    "autoscaling_role",
 )
 _installed = False
 

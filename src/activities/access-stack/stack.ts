@@ -9,7 +9,7 @@ import {
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { log } from '@temporalio/activity';
-import { accessStackName, clientToken } from '../../domain/naming.js';
+import { accessStackName, clientToken, planExportPrefix } from '../../domain/naming.js';
 import type { PrimaryEnvironment } from '../../domain/plan-spec.js';
 import type { AccessGrants, AccessStackResult } from '../../domain/resources.js';
 import type { NeedsPersonFailure } from '../../domain/failures.js';
@@ -48,7 +48,7 @@ export async function stackParameters(input: AccessStackInput): Promise<Record<s
     PrimaryKmsKeyArns: [...primaryKeys].join(','),
     RecoveryKmsKeyArns: [...new Set(grants?.recoveryKmsKeyArns ?? [])].join(','),
     ExportBucketArns: buckets.map((b) => `arn:aws:s3:::${b}`).join(','),
-    ExportObjectArns: buckets.map((b) => `arn:aws:s3:::${b}/*`).join(','),
+    ExportObjectArns: buckets.map((b) => `arn:aws:s3:::${b}/${planExportPrefix(planId)}/*`).join(','),
     HostedZoneId: input.hostedZoneId ?? '',
   };
 }

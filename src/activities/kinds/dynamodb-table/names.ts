@@ -2,6 +2,7 @@ import {
   artifactName,
   fit,
   phaseCode,
+  planExportPrefix,
   safeName,
   shortHash,
   testTargetName,
@@ -31,20 +32,17 @@ export function isKeptBackupName(name: string): boolean {
   return /^fb-.+-(tf|fb|cr)-keep-/.test(name);
 }
 
-/** S3 key prefix of everything the plan exports (shared buckets hold several tables and plans). */
-export function planExportPrefix(planId: string): string {
-  return `failback/${planId}`;
-}
+export { planExportPrefix };
 
 /** S3 key prefix of one resource's export in one phase. */
 export function exportPrefix(ctx: KindContext): string {
   return `${planExportPrefix(ctx.plan.planId)}/${phaseCode(ctx.input.phase)}/${safeName(ctx.resource.target)}`;
 }
 
-/** The plan's export bucket in recovery and import bucket in primary (S3 names are global: ≤ 63). */
+/** The plan's export bucket in recovery (S3 names are global: ≤ 63; `exp` kept from when primary had an import bucket). */
 export function derivedBucket(
   planId: string,
-  role: 'exp' | 'imp',
+  role: 'exp',
   accountId: string,
   region: string,
 ): string {
@@ -61,9 +59,4 @@ export function exportBucketOf(ctx: KindContext): { bucket: string; derived: boo
 /** The bucket policy statement letting primary's role read the plan's exports (cross-account). */
 export function readGrantSid(ctx: KindContext): string {
   return `failback${ctx.plan.planId.replace(/-/g, '')}PrimaryRead`;
-}
-
-export function importBucketOf(ctx: KindContext): string {
-  const { accountId, region } = ctx.plan.primary;
-  return derivedBucket(ctx.plan.planId, 'imp', accountId, region);
 }

@@ -38,8 +38,8 @@ export async function preflightTable(ctx: KindContext): Promise<PreflightResult>
     const { bucket, derived } = exportBucketOf(ctx);
     if (!derived && !(await bucketExists(ctx.recovery, bucket)))
       add('error', 'exists', `export bucket ${bucket} is not reachable in recovery`);
-    // Primary's role reads the export where it is: the access role is granted the customer's bucket.
-    if (!derived) exportBuckets.push(bucket);
+    // ImportTable reads the export where it is, as primary's access role: granted this bucket's plan prefix.
+    exportBuckets.push(bucket);
   }
 
   const target = await describeTable(ctx.primary, ctx.resource.target);
