@@ -2,8 +2,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ApiToken } from '../config/index.js';
 import type { Logger } from '../logging.js';
+import { ApiMetrics } from './plugins/api-metrics.js';
 import auth from './plugins/auth.js';
 import errors from './plugins/errors.js';
+import { frameworkErrorHandlers } from './plugins/framework-errors.js';
 import metrics from './plugins/metrics.js';
 import { childLoggerFactory } from './plugins/request-log.js';
 import swagger from './plugins/swagger.js';
@@ -20,15 +22,19 @@ export interface AppDependencies extends HealthDependencies {
   logger: Logger;
   tokens: readonly ApiToken[];
   gateway: PlanGateway;
+  /** The Prometheus registry of /metrics (a fresh one by default). */
+  metrics?: ApiMetrics;
 }
 
 /** Builds the HTTP API (not listening yet): plugins for cross-cutting concerns, then one module per route. */
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  const apiMetrics = deps.metrics ?? new ApiMetrics();
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     childLoggerFactory,
     // Plan ids and tokens never need more; a 64 KiB query string is an attack, not a request.
     routerOptions: { maxParamLength: 200 },
+    ...frameworkErrorHandlers(apiMetrics),
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   for (const schema of SHARED_SCHEMAS) {
@@ -37,7 +43,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   }
 
   await app.register(errors);
-  await app.register(metrics);
+  await app.register(metrics, { metrics: apiMetrics });
   await app.register(swagger);
   await app.register(auth, { tokens: deps.tokens });
 

@@ -101,8 +101,12 @@ describe('a whole failback through the API', () => {
     await accepted('approver', planId, 'approvals', { gate: 'test-failback', decision: 'approve' });
 
     await waitingFor(planId, 'maintenance-window');
-    await accepted('operator', planId, 'maintenance-window', { start: minutes(-1), end: minutes(60) });
+    // The failback approved before there is a window: the status says so, not only the audit.
     await accepted('approver', planId, 'approvals', { gate: 'failback', decision: 'approve', comment: 'go' });
+    const approved = await waitingFor(planId, 'maintenance-window');
+    expect(approved.failbackApproval).toMatchObject({ by: TOKENS.approver.name, comment: 'go' });
+    expect(approved.maintenanceWindow).toBeUndefined();
+    await accepted('operator', planId, 'maintenance-window', { start: minutes(-1), end: minutes(60) });
 
     await waitingFor(planId, 'dns-cutover');
     await accepted('approver', planId, 'dns-cutover', { details: 'CNAME flipped to primary' });
@@ -124,8 +128,8 @@ describe('a whole failback through the API', () => {
       `approve:primary-ready:${TOKENS.approver.name}`,
       `retry::${TOKENS.operator.name}`,
       `approve:test-failback:${TOKENS.approver.name}`,
-      `setMaintenanceWindow::${TOKENS.operator.name}`,
       `approve:failback:${TOKENS.approver.name}`,
+      `setMaintenanceWindow::${TOKENS.operator.name}`,
       `dnsCutoverComplete::${TOKENS.approver.name}`,
       `approve:primary-validated:${TOKENS.approver.name}`,
     ]);
