@@ -58,8 +58,14 @@ interface MessageKind<P> {
 const approve: MessageKind<ApprovePayload> = {
   check: checkApprove,
   apply(state, p) {
-    if (p.gate === 'failback') state.failbackApproved = { by: p.by, at: nowIso() };
-    else state.decisions.set(p.gate, { decision: 'approve', by: p.by });
+    if (p.gate === 'failback') {
+      state.failbackApproved = { by: p.by, at: nowIso() };
+      // Shown in status too: given before the window is set, it was otherwise only in the audit.
+      state.status.failbackApproval = {
+        ...state.failbackApproved,
+        ...(p.comment ? { comment: p.comment } : {}),
+      };
+    } else state.decisions.set(p.gate, { decision: 'approve', by: p.by });
     // From this approval on, recovery is concluded: an abort arriving in the same task must not win.
     if (p.gate === 'primary-validated') state.pastPointOfNoReturn = true;
     return `gate ${p.gate} approved`;

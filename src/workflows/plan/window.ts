@@ -31,6 +31,7 @@ export async function awaitOpenApprovedWindow(state: PlanState): Promise<void> {
       );
       delete state.status.maintenanceWindow;
       state.failbackApproved = undefined;
+      delete state.status.failbackApproval;
       continue;
     }
     const version = state.windowVersion;
