@@ -12,6 +12,7 @@ import path from 'node:path';
 import { BIN_DIR, DOWNLOAD_DIR, REPO_ROOT, VENV_DIR } from './paths.js';
 import { StackError, step } from './log.js';
 import { run, whichCommand } from './run.js';
+import { ensureNodeRuntime } from './node-runtime.js';
 import { MOTO, TEMPORAL_CLI, TEMPORAL_TEST_SERVER } from './versions.js';
 
 const PYTHON = process.env.PYTHON ?? 'python3';
@@ -141,6 +142,8 @@ export interface InstalledStack {
   temporalCli: string;
   testServer: string;
   python: string;
+  /** Node 22 or later: this process's own, or the pinned one in .cache/node/. */
+  node: string;
 }
 
 export async function installStack(): Promise<InstalledStack> {
@@ -148,8 +151,11 @@ export async function installStack(): Promise<InstalledStack> {
   const temporalCli = await ensureTemporalCli();
   const testServer = await ensureTestServer();
   const python = ensureEmulatorPython();
-  step(`stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (temporal: ${temporalCli})`);
-  return { temporalCli, testServer, python };
+  const node = ensureNodeRuntime();
+  step(
+    `stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (temporal: ${temporalCli}; node: ${node === process.execPath ? process.version : node})`,
+  );
+  return { temporalCli, testServer, python, node };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
