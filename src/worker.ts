@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities/index.js';
 import type { TemporalConfig } from './config/index.js';
+import { connectionOptions } from './config/temporal-connection.js';
 import { activityKeepAliveInterceptor } from './activities/keep-alive.js';
 import type { Logger } from './logging.js';
 import { activityPlanIdInterceptor } from './observability/activity-plan-id.js';
@@ -21,7 +22,8 @@ export function installRuntimeLogger(logger: Logger): void {
 }
 
 export interface CreateWorkerOptions {
-  temporal: TemporalConfig;
+  /** Where the worker's own client (for activities that signal workflows) connects: as the worker. */
+  temporal: Pick<TemporalConfig, 'address' | 'namespace' | 'taskQueue' | 'tls' | 'apiKey' | 'metadata'>;
   connection: NativeConnection;
   /** A prebuilt bundle (tests build it once); otherwise the workflows are bundled at start. */
   workflowBundle?: { codePath: string };
@@ -32,7 +34,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
   let client: Client | undefined;
   const temporalClient = () =>
     (client ??= new Client({
-      connection: Connection.lazy({ address: options.temporal.address }),
+      connection: Connection.lazy(connectionOptions(options.temporal)),
       namespace: options.temporal.namespace,
     }));
   return Worker.create({

@@ -1,6 +1,7 @@
 import { Client, Connection, type ConnectionLike } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { TemporalConfig } from '../config/index.js';
+import { connectionOptions, type TemporalConnectionSettings } from '../config/temporal-connection.js';
 import { planWorkflowId } from '../domain/contract.js';
 import type { FailbackPlanInput } from '../domain/messages.js';
 import {
@@ -15,9 +16,9 @@ import {
  * not-ready) even while Temporal is down; the connection is lazy and re-dials on its own.
  */
 export async function connectTemporal(
-  config: TemporalConfig,
+  config: Pick<TemporalConfig, keyof TemporalConnectionSettings>,
 ): Promise<{ client: Client; connection: Connection }> {
-  const connection = Connection.lazy({ address: config.address, connectTimeout: '5 seconds' });
+  const connection = Connection.lazy({ ...connectionOptions(config), connectTimeout: '5 seconds' });
   const client = new Client({ connection, namespace: config.namespace });
   return { client, connection };
 }

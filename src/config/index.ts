@@ -1,12 +1,11 @@
 import { type ApiToken, parseApiTokens } from './api-tokens.js';
+import { temporalConnectionSettings, type TemporalConnectionSettings } from './temporal-connection.js';
 
 /**
  * Runtime configuration, from the environment only (12-factor): the same variables drive npm start,
  * the tests, docker-compose and a production deployment. Documented in README.md.
  */
-export interface TemporalConfig {
-  address: string;
-  namespace: string;
+export interface TemporalConfig extends TemporalConnectionSettings {
   taskQueue: string;
 }
 
@@ -101,8 +100,8 @@ function flag(raw: string | undefined, fallback: boolean): boolean {
 export function loadConfig(env: Env = process.env): Config {
   return {
     temporal: {
-      address: env.TEMPORAL_ADDRESS || '127.0.0.1:7233',
-      namespace: env.TEMPORAL_NAMESPACE || 'default',
+      // Address, namespace, TLS, client certificates, API key: envconfig (temporal-connection.ts).
+      ...temporalConnectionSettings(env),
       // The contract's queue is `failback`; tests isolate themselves with their own queue.
       taskQueue: env.FAILBACK_TASK_QUEUE || 'failback',
     },

@@ -28,7 +28,14 @@ async function main(): Promise<void> {
     await connection.close();
   });
   const address = await app.listen({ host: config.api.host, port: config.api.port });
-  logger.info({ address, tokens: tokens.map((t) => `${t.name} (${t.roles.join(', ')})`) }, 'api listening');
+  logger.info(
+    {
+      address,
+      temporal: config.temporal.describe,
+      tokens: tokens.map((t) => `${t.name} (${t.roles.join(', ')})`),
+    },
+    'api listening',
+  );
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,6 @@
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config/index.js';
+import { connectionOptions } from '../config/temporal-connection.js';
 import { createLogger } from '../logging.js';
 import { installSdkRuntime } from '../observability/sdk-runtime.js';
 import { createWorker } from '../worker.js';
@@ -9,7 +10,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.log, 'worker');
   installSdkRuntime(logger, config.worker.metricsPort ? { metricsPort: config.worker.metricsPort } : {});
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const connection = await NativeConnection.connect(connectionOptions(config.temporal));
   try {
     const worker = await createWorker({
       temporal: config.temporal,
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
     logger.info(
       {
         taskQueue: config.temporal.taskQueue,
-        address: config.temporal.address,
+        temporal: config.temporal.describe,
         ...(config.worker.metricsPort
           ? { metrics: `http://127.0.0.1:${config.worker.metricsPort}/metrics` }
           : {}),
