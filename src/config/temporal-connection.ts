@@ -38,6 +38,7 @@ export function temporalConnectionSettings(env: Env): TemporalConnectionSettings
   } catch (error) {
     throw new Error(
       `TEMPORAL_* / the Temporal profile file cannot be used: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
     );
   }
   const { connectionOptions } = loaded;

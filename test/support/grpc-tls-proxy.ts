@@ -73,7 +73,6 @@ export async function startGrpcTlsProxy(options: GrpcTlsProxyOptions): Promise<G
     request.on('trailers', (t) => (trailers = t));
     request.on('response', (responseHeaders, flags) => {
       const head = Object.fromEntries(Object.entries(responseHeaders).filter(([n]) => !HOP_BY_HOP.has(n)));
-      // eslint-disable-next-line no-bitwise
       if (flags & http2.constants.NGHTTP2_FLAG_END_STREAM) {
         stream.respond(head, { endStream: true });
         return;
