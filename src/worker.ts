@@ -16,6 +16,17 @@ export function workflowsPath(): string {
   return existsSync(ts) ? ts : fileURLToPath(new URL('./workflows/index.js', import.meta.url));
 }
 
+/**
+ * Workflow interceptor modules, in the worker and in every workflow bundle (bundleWorkflowCode's
+ * `workflowInterceptorModules`): the Web UI's summaries and Current Details (workflows/details/).
+ */
+export function workflowInterceptorModules(): string[] {
+  const ts = fileURLToPath(new URL('./workflows/details/interceptors.ts', import.meta.url));
+  return [
+    existsSync(ts) ? ts : fileURLToPath(new URL('./workflows/details/interceptors.js', import.meta.url)),
+  ];
+}
+
 /** Routes the SDK's own logs to pino (kept for callers of the first version: see installSdkRuntime). */
 export function installRuntimeLogger(logger: Logger): void {
   installSdkRuntime(logger);
@@ -47,7 +58,11 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
       : { workflowsPath: workflowsPath() }),
     // The SDK's default of 0 would cancel in-flight activities at once on Ctrl-C.
     shutdownGraceTime: '10 seconds',
-    interceptors: { activity: [activityPlanIdInterceptor, activityKeepAliveInterceptor] },
+    interceptors: {
+      activity: [activityPlanIdInterceptor, activityKeepAliveInterceptor],
+      // A prebuilt bundle has them already (test/global-setup.ts, docs: FAILBACK_WORKFLOW_BUNDLE).
+      ...(options.workflowBundle ? {} : { workflowModules: workflowInterceptorModules() }),
+    },
     ...options.overrides,
   });
 }

@@ -45,6 +45,20 @@ export function planStartOptions(taskQueue: string, input: FailbackPlanInput) {
     workflowId: planWorkflowId(spec.planId),
     args: [input] as [FailbackPlanInput],
     workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    // What the Web UI shows as the plan's Summary and Details (its Current Details come from the workflow).
+    staticSummary:
+      `Failback of ${spec.application}: ${spec.resources?.length ?? 0} resource(s)${spec.select ? ' + selection' : ''}, ` +
+      `recovery ${spec.recovery.accountId}/${spec.recovery.region} → primary ${spec.primary.accountId}/${spec.primary.region}`,
+    staticDetails: [
+      `**Plan** \`${spec.planId}\` of application **${spec.application}**, started by ${input.startedBy}`,
+      '',
+      `- recovery: account ${spec.recovery.accountId}, region ${spec.recovery.region}`,
+      `- primary: account ${spec.primary.accountId}, region ${spec.primary.region}`,
+      `- DNS cutover: ${spec.dnsCutover.mode}`,
+      `- test failback: ${spec.options?.testFailback === false ? 'no' : 'yes'}`,
+      '',
+      'Stage, what it waits for and how to continue it: **Current Details** (User Metadata tab).',
+    ].join('\n'),
     typedSearchAttributes: [
       { key: FailbackPlanId, value: spec.planId },
       { key: FailbackApplication, value: spec.application },

@@ -182,6 +182,19 @@ describe('a whole failback through the API', () => {
     if (process.env.SHOW_REPORT) process.stdout.write(text);
   });
 
+  it('labels the plan, its phases and its resources for the Web UI (static summaries)', async () => {
+    const summary = async (workflowId: string) =>
+      (await api.client.workflow.getHandle(workflowId).describe()).staticSummary();
+    expect(await summary(`failback-${planId}`)).toMatch(/^Failback of shop: 2 resource\(s\), recovery /);
+    expect(await summary(`failback-${planId}-test-failback`)).toBe('Test failback: 2 resources');
+    expect(await summary(`failback-${planId}-failback-rds-instance-shop-db`)).toBe(
+      'Failback of rds-instance:shop-db: shop-db → shop-db',
+    );
+    expect(await summary(`failback-${planId}-conclude-recovery`)).toMatch(
+      /^Conclude recovery: .*: 2 resources$/,
+    );
+  });
+
   it('a rejected gate is 202 too: the plan compensates and ends aborted', async () => {
     const rejected = newPlanId('reject');
     const started = await api.request('operator', {

@@ -33,6 +33,8 @@ import {
   type PlanView,
   type Verdict,
 } from './decisions.js';
+import { describeCurrentDetails } from '../details/current-details.js';
+import { renderPlanDetails } from '../details/plan-details.js';
 import { nowIso, type PlanState } from './state.js';
 
 function view(state: PlanState): PlanView {
@@ -160,6 +162,8 @@ function register<P extends { by: string }>(
 
 export function registerHandlers(state: PlanState): void {
   setHandler(statusQuery, () => state.status);
+  // The Web UI's Current Details: the same status, rendered at the end of each activation.
+  describeCurrentDetails(() => renderPlanDetails(state.status));
   register(state, approve, approveSignal, approveUpdate);
   register(state, reject, rejectSignal, rejectUpdate);
   register(state, maintenanceWindow, setMaintenanceWindowSignal, setMaintenanceWindowUpdate);
