@@ -10,6 +10,7 @@ import { seedScenario, type Scenario } from '../scenario/seed.js';
 import { DEFAULT_TABLES, laterWrites, writeItems } from '../scenario/tables.js';
 import { DemoApi } from './api.js';
 import type { DemoConnection } from './connection.js';
+import { humanDuration } from '../../src/api/report/time.js';
 import { ProgressDisplay } from './display.js';
 import { stepDurations } from './eta.js';
 import { HOUR_MS, windowFrom } from '../../src/domain/window-times.js';
@@ -137,7 +138,8 @@ export async function runDemo(connection: DemoConnection, options: DemoOptions):
   say(markdown);
   say(
     `Failback complete: ${report.dataChecks.verified} of ${report.resources.length} resources verified, ` +
-      `RTO ${report.rto.toPrimaryValidatedSeconds ?? '?'} s to primary validated, RPO ${report.rpo.seconds ?? '?'} s.`,
+      `RTO ${humanDuration(report.rto.toPrimaryValidatedSeconds)} to primary validated, RPO ${humanDuration(report.rpo.seconds)} ` +
+      `(${report.environment.kind === 'emulator' ? `emulator, time scale ${report.environment.timeScale}` : 'AWS'}).`,
   );
   return 0;
 }

@@ -15,6 +15,7 @@ async function main(): Promise<void> {
     client,
     taskQueue: config.temporal.taskQueue,
     ...(config.plans.timeScale ? { tuning: { timeScale: config.plans.timeScale } } : {}),
+    ...(config.aws.endpointUrl ? { awsEndpoint: config.aws.endpointUrl } : {}),
   });
   const app = await buildApp({
     logger,

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { PlanDetail } from '../../src/api/schemas/plans.js';
 import type { PlanReport } from '../../src/api/schemas/report.js';
 import type { PlanStatus } from '../../src/domain/status.js';
@@ -172,7 +172,11 @@ describe('a whole failback through the API', () => {
     expect(text).toMatch(/- Outcome: \*\*completed\*\* at /);
     expect(text).toMatch(/\| RTO to DNS cutover \| \S+Z \| \S+Z \| [\d.]+ s \|/);
     expect(text).toMatch(/\| RTO to primary validated \| \S+Z \| \S+Z \| [\d.]+ s \|/);
-    expect(text).toMatch(/\| RPO \(worst resource\) \| \S+Z \| \S+Z \| [\d.]+ s \|/);
+    expect(text).toMatch(/\| RPO \(worst resource: `\S+`\) \| \S+Z \| \S+Z \| [\d.]+ s \|/);
+    expect(text).toContain(
+      `- Environment: Ran against an AWS emulator (${inject('awsEndpoint')}) at time scale 0.001`,
+    );
+    expect(text).toMatch(/\| failback \| quiesceSource \| \S+Z \| \S+Z \| [\d.]+ s \|/);
     expect(text).toContain('2 verified, 0 failed, 0 not verified.');
     expect(text).toContain('| `rds-instance:shop-db` | items | 1 | 1 | ok |');
     expect(text).toMatch(
