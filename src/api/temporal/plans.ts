@@ -205,7 +205,7 @@ export class PlanGateway {
    * history) and this deployment's AWS endpoint.
    */
   private async environment(described: Described): Promise<RunEnvironment> {
-    let timeScale = 1;
+    let timeScale: number;
     try {
       const response = await this.serverCall(() =>
         this.client.workflowService.getWorkflowExecutionHistory({
