@@ -47,3 +47,20 @@ export const NODE_RUNTIME = {
   /** The oldest major the product supports (package.json `engines`). */
   minimumMajor: 22,
 } as const;
+
+/** The API fuzzer of `npm run test:fuzz` and its bounded run in `npm test` (PyPI). */
+export const SCHEMATHESIS = {
+  name: 'schemathesis',
+  requirement: 'schemathesis==4.32.5',
+  script: 'st',
+} as const;
+
+/** Helm, to lint and render the chart (deploy/helm/), built from the Go module proxy. */
+export const HELM = { name: 'helm', module: 'helm.sh/helm/v3/cmd/helm', version: 'v3.22.0' } as const;
+
+/** Kubernetes' own JSON schemas, to validate the rendered manifests strictly (PyPI). */
+export const KUBERNETES_VALIDATE = {
+  name: 'kubernetes-validate',
+  requirement: 'kubernetes-validate==1.37.0',
+  script: 'kubernetes-validate',
+} as const;
