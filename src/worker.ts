@@ -9,6 +9,8 @@ import { activityKeepAliveInterceptor } from './activities/keep-alive.js';
 import type { Logger } from './logging.js';
 import { activityPlanIdInterceptor } from './observability/activity-plan-id.js';
 import { installSdkRuntime } from './observability/sdk-runtime.js';
+import type { Tracing } from './observability/tracing.js';
+import { tracingWorkerOptions } from './observability/worker-tracing.js';
 
 /** The workflow code: the TypeScript source under tsx/vitest, the compiled file in dist/. */
 export function workflowsPath(): string {
@@ -39,6 +41,8 @@ export interface CreateWorkerOptions {
   /** A prebuilt bundle (tests build it once); otherwise the workflows are bundled at start. */
   workflowBundle?: { codePath: string };
   overrides?: Partial<WorkerOptions>;
+  /** OpenTelemetry, when the environment asks for traces (observability/tracing.ts). */
+  tracing?: Tracing;
 }
 
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
@@ -48,6 +52,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
       connection: Connection.lazy(connectionOptions(options.temporal)),
       namespace: options.temporal.namespace,
     }));
+  const traced = options.tracing ? tracingWorkerOptions(options.tracing) : undefined;
   return Worker.create({
     connection: options.connection,
     namespace: options.temporal.namespace,
@@ -59,10 +64,13 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     // The SDK's default of 0 would cancel in-flight activities at once on Ctrl-C.
     shutdownGraceTime: '10 seconds',
     interceptors: {
-      activity: [activityPlanIdInterceptor, activityKeepAliveInterceptor],
+      activity: [activityPlanIdInterceptor, activityKeepAliveInterceptor, ...(traced?.activity ?? [])],
       // A prebuilt bundle has them already (test/global-setup.ts, docs: FAILBACK_WORKFLOW_BUNDLE).
-      ...(options.workflowBundle ? {} : { workflowModules: workflowInterceptorModules() }),
+      ...(options.workflowBundle
+        ? {}
+        : { workflowModules: [...workflowInterceptorModules(), ...(traced?.workflowModules ?? [])] }),
     },
+    ...(traced ? { sinks: traced.sinks } : {}),
     ...options.overrides,
   });
 }

@@ -1,5 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Tracer } from '@opentelemetry/api';
 import type { ApiToken } from '../config/index.js';
 import type { Logger } from '../logging.js';
 import { ApiMetrics } from './plugins/api-metrics.js';
@@ -8,6 +9,7 @@ import errors from './plugins/errors.js';
 import { frameworkErrorHandlers } from './plugins/framework-errors.js';
 import metrics from './plugins/metrics.js';
 import { childLoggerFactory } from './plugins/request-log.js';
+import tracing from './plugins/tracing.js';
 import swagger from './plugins/swagger.js';
 import { addSharedSchema, validatorCompiler } from './plugins/validation.js';
 import { healthRoutes, type HealthDependencies } from './routes/health/index.js';
@@ -24,6 +26,8 @@ export interface AppDependencies extends HealthDependencies {
   gateway: PlanGateway;
   /** The Prometheus registry of /metrics (a fresh one by default). */
   metrics?: ApiMetrics;
+  /** OpenTelemetry: a span per request when given (OTEL_* variables, observability/tracing.ts). */
+  tracer?: Tracer;
 }
 
 /** Builds the HTTP API (not listening yet): plugins for cross-cutting concerns, then one module per route. */
@@ -42,6 +46,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     addSharedSchema(schema);
   }
 
+  if (deps.tracer) await app.register(tracing, { tracer: deps.tracer });
   await app.register(errors);
   await app.register(metrics, { metrics: apiMetrics });
   await app.register(swagger);

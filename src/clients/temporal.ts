@@ -1,5 +1,6 @@
 import { Client, Connection, type ConnectionLike } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import type { TemporalConfig } from '../config/index.js';
 import { connectionOptions, type TemporalConnectionSettings } from '../config/temporal-connection.js';
 import { planWorkflowId } from '../domain/contract.js';
@@ -17,9 +18,15 @@ import {
  */
 export async function connectTemporal(
   config: Pick<TemporalConfig, keyof TemporalConnectionSettings>,
+  options: { traced?: boolean } = {},
 ): Promise<{ client: Client; connection: Connection }> {
   const connection = Connection.lazy({ ...connectionOptions(config), connectTimeout: '5 seconds' });
-  const client = new Client({ connection, namespace: config.namespace });
+  const client = new Client({
+    connection,
+    namespace: config.namespace,
+    // With traces on, every start, signal, Update and query carries the caller's trace context.
+    ...(options.traced ? { interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } } : {}),
+  });
   return { client, connection };
 }
 

@@ -4,13 +4,15 @@ import { PlanGateway } from '../api/temporal/plans.js';
 import { connectTemporal, isTemporalReachable } from '../clients/temporal.js';
 import { loadConfig, requireApiTokens } from '../config/index.js';
 import { createLogger } from '../logging.js';
+import { startTracing } from '../observability/tracing.js';
 
 /** `node dist/src/main/api.js`: the HTTP API. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const tokens = requireApiTokens(config);
   const logger = createLogger(config.log, 'api');
-  const { client, connection } = await connectTemporal(config.temporal);
+  const tracing = startTracing('failback-api');
+  const { client, connection } = await connectTemporal(config.temporal, { traced: tracing !== undefined });
   const gateway = new PlanGateway({
     client,
     taskQueue: config.temporal.taskQueue,
@@ -22,11 +24,13 @@ async function main(): Promise<void> {
     tokens,
     gateway,
     temporalReachable: () => isTemporalReachable(connection),
+    ...(tracing ? { tracer: tracing.tracer } : {}),
   });
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {
     if (err) logger.error({ err }, 'shutting down after an error');
     await app.close();
     await connection.close();
+    await tracing?.shutdown();
   });
   const address = await app.listen({ host: config.api.host, port: config.api.port });
   logger.info(

@@ -3,6 +3,7 @@ import { loadConfig } from '../config/index.js';
 import { connectionOptions } from '../config/temporal-connection.js';
 import { createLogger } from '../logging.js';
 import { installSdkRuntime } from '../observability/sdk-runtime.js';
+import { startTracing } from '../observability/tracing.js';
 import { createWorker } from '../worker.js';
 
 /** `node dist/src/main/worker.js`: one worker process on the configured task queue. */
@@ -10,6 +11,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.log, 'worker');
   installSdkRuntime(logger, config.worker.metricsPort ? { metricsPort: config.worker.metricsPort } : {});
+  const tracing = startTracing('failback-worker');
   const connection = await NativeConnection.connect(connectionOptions(config.temporal));
   try {
     const worker = await createWorker({
@@ -19,11 +21,13 @@ async function main(): Promise<void> {
         ? { workflowBundle: { codePath: config.worker.workflowBundlePath } }
         : {}),
       overrides: { maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities },
+      ...(tracing ? { tracing } : {}),
     });
     logger.info(
       {
         taskQueue: config.temporal.taskQueue,
         temporal: config.temporal.describe,
+        traces: tracing ? 'on' : 'off',
         ...(config.worker.metricsPort
           ? { metrics: `http://127.0.0.1:${config.worker.metricsPort}/metrics` }
           : {}),
@@ -35,6 +39,7 @@ async function main(): Promise<void> {
     logger.info('worker stopped');
   } finally {
     await connection.close();
+    await tracing?.shutdown();
   }
 }
 
