@@ -49,6 +49,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   if (deps.tracer) await app.register(tracing, { tracer: deps.tracer });
   await app.register(errors);
   await app.register(metrics, { metrics: apiMetrics });
+  // The plans' gauges (stage, waiting since, window) for the alert rules: read at scrape time.
+  deps.gateway.registerPlanMetrics(apiMetrics.registry);
   await app.register(swagger);
   await app.register(auth, { tokens: deps.tokens });
 

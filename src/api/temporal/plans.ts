@@ -24,7 +24,9 @@ import { problems, ProblemError } from '../plugins/problems.js';
 import type { RunEnvironment } from '../report/compute.js';
 import type { PlanDetail, PlanListQuery, PlanSummary, WorkflowStatusName } from '../schemas/plans.js';
 import { isTemporalReachable, planStartOptions } from '../../clients/temporal.js';
+import type { Registry } from 'prom-client';
 import { temporalProblem } from './errors.js';
+import { PlanMetrics } from './plan-metrics.js';
 import { decodePageToken, encodePageToken, listQuery, planSummary } from './visibility.js';
 
 export const PREFLIGHT_WORKFLOW_TYPE = 'planPreflight';
@@ -74,6 +76,11 @@ export class PlanGateway {
     this.preflightTimeoutMs = options.preflightTimeoutMs ?? 30_000;
     this.tuning = options.tuning;
     this.awsEndpoint = options.awsEndpoint;
+  }
+
+  /** The plans' Prometheus gauges in `registry` (deploy/monitoring/ alerts on them). */
+  registerPlanMetrics(registry: Registry): PlanMetrics {
+    return new PlanMetrics(this.client, registry);
   }
 
   private withTimeout<T>(fn: () => Promise<T>, ms = this.rpcTimeoutMs): Promise<T> {
