@@ -66,6 +66,8 @@ export async function runSchemathesis(run: FuzzRun): Promise<FuzzResult> {
     `${run.reportDir}/${run.label}.junit.xml`,
   ];
   const child = spawn(st, args, {
+    // Its example database and crash cache go beside the reports, not into the repository.
+    cwd: run.reportDir,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, SCHEMATHESIS_TELEMETRY: 'false', NO_COLOR: '1' },
   });
