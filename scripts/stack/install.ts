@@ -13,7 +13,15 @@ import { BIN_DIR, DOWNLOAD_DIR, REPO_ROOT, VENV_DIR } from './paths.js';
 import { StackError, step } from './log.js';
 import { run, whichCommand } from './run.js';
 import { ensureNodeRuntime } from './node-runtime.js';
-import { MOTO, TEMPORAL_CLI, TEMPORAL_TEST_SERVER } from './versions.js';
+import { ensureGoTool, ensurePythonTool } from './tools.js';
+import {
+  HELM,
+  KUBERNETES_VALIDATE,
+  MOTO,
+  SCHEMATHESIS,
+  TEMPORAL_CLI,
+  TEMPORAL_TEST_SERVER,
+} from './versions.js';
 
 const PYTHON = process.env.PYTHON ?? 'python3';
 
@@ -152,6 +160,10 @@ export async function installStack(): Promise<InstalledStack> {
   const testServer = await ensureTestServer();
   const python = ensureEmulatorPython();
   const node = ensureNodeRuntime();
+  // The tests' own tools: the API fuzzer, the chart's linter and the manifests' validator.
+  ensurePythonTool(SCHEMATHESIS);
+  ensurePythonTool(KUBERNETES_VALIDATE);
+  ensureGoTool(HELM);
   step(
     `stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (temporal: ${temporalCli}; node: ${node === process.execPath ? process.version : node})`,
   );

@@ -19,6 +19,8 @@ export interface ApiConfig {
 export interface WorkerConfig {
   /** The SDK's Prometheus endpoint on 127.0.0.1 (FAILBACK_WORKER_METRICS_PORT; 0 turns it off). */
   metricsPort: number | undefined;
+  /** FAILBACK_WORKER_METRICS_HOST: where that endpoint listens (127.0.0.1; 0.0.0.0 in a pod). */
+  metricsHost: string;
   /**
    * FAILBACK_WORKFLOW_BUNDLE: a workflow bundle built beforehand (bundleWorkflowCode's code, as a
    * file), so a worker starts without bundling; undefined: the workflows are bundled at start.
@@ -112,6 +114,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     worker: {
       metricsPort: port(env, 'FAILBACK_WORKER_METRICS_PORT', 9464) || undefined,
+      metricsHost: env.FAILBACK_WORKER_METRICS_HOST || '127.0.0.1',
       workflowBundlePath: env.FAILBACK_WORKFLOW_BUNDLE || undefined,
       maxConcurrentActivities: positiveInteger(env, 'FAILBACK_WORKER_MAX_ACTIVITIES', 1000),
     },

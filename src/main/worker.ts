@@ -10,7 +10,12 @@ import { createWorker } from '../worker.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.log, 'worker');
-  installSdkRuntime(logger, config.worker.metricsPort ? { metricsPort: config.worker.metricsPort } : {});
+  installSdkRuntime(
+    logger,
+    config.worker.metricsPort
+      ? { metricsPort: config.worker.metricsPort, metricsHost: config.worker.metricsHost }
+      : {},
+  );
   const tracing = startTracing('failback-worker');
   const connection = await NativeConnection.connect(connectionOptions(config.temporal));
   try {
@@ -29,7 +34,7 @@ async function main(): Promise<void> {
         temporal: config.temporal.describe,
         traces: tracing ? 'on' : 'off',
         ...(config.worker.metricsPort
-          ? { metrics: `http://127.0.0.1:${config.worker.metricsPort}/metrics` }
+          ? { metrics: `http://${config.worker.metricsHost}:${config.worker.metricsPort}/metrics` }
           : {}),
       },
       'worker started',
