@@ -51,8 +51,10 @@ export async function runSchemathesis(run: FuzzRun): Promise<FuzzResult> {
     String(run.maxTimeSeconds),
     '--max-examples',
     String(run.maxExamples),
+    // One worker: hypothesis' lambda-source cache is not thread-safe ("AST constructor recursion
+    // depth mismatch" once under load with two).
     '--workers',
-    '2',
+    '1',
     '--request-timeout',
     '30',
     '--seed',
