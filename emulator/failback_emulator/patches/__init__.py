@@ -14,6 +14,7 @@ MODULES = (
     "rds_snapshots",
     "rds_instances",
     "rds_clusters",
+    "rds_account",
     "dynamodb_items",
     "dynamodb_scan",
     "dynamodb_tables",
