@@ -28,18 +28,19 @@ export function customerBucketPolicy(bucket: string): PolicyDocument {
       {
         Sid: 'CustomerExportBucket',
         Effect: 'Allow',
-        Action: [
-          's3:DeleteBucketPolicy',
-          's3:GetBucketPolicy',
-          's3:ListBucket',
-          's3:PutBucketPolicy',
-        ],
+        Action: ['s3:DeleteBucketPolicy', 's3:GetBucketPolicy', 's3:ListBucket', 's3:PutBucketPolicy'],
         Resource: `arn:aws:s3:::${bucket}`,
       },
       {
         Sid: 'CustomerExportObjects',
         Effect: 'Allow',
-        Action: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject', 's3:PutObjectAcl'],
+        Action: [
+          's3:AbortMultipartUpload',
+          's3:DeleteObject',
+          's3:GetObject',
+          's3:PutObject',
+          's3:PutObjectAcl',
+        ],
         Resource: `arn:aws:s3:::${bucket}/failback/*`,
       },
     ],

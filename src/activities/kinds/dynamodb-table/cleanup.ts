@@ -3,13 +3,7 @@ import { testTargetName } from '../../../domain/naming.js';
 import { needsPersonFailure } from '../../aws/errors.js';
 import type { KindContext } from '../resource-kind.js';
 import { deleteBackupNamed, ensureBackup, findBackup } from './backups.js';
-import {
-  backupName,
-  exportBucketOf,
-  exportPrefix,
-  planExportPrefix,
-  readGrantSid,
-} from './names.js';
+import { backupName, exportBucketOf, exportPrefix, planExportPrefix, readGrantSid } from './names.js';
 import { deletePlanBucketIfEmpty, deletePrefix, listObjects, revokeRead } from './s3.js';
 import { deleteTable, describeTable, ownedByPlan } from './tables.js';
 

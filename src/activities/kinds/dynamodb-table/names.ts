@@ -40,12 +40,7 @@ export function exportPrefix(ctx: KindContext): string {
 }
 
 /** The plan's export bucket in recovery (S3 names are global: ≤ 63; `exp` kept from when primary had an import bucket). */
-export function derivedBucket(
-  planId: string,
-  role: 'exp',
-  accountId: string,
-  region: string,
-): string {
+export function derivedBucket(planId: string, role: 'exp', accountId: string, region: string): string {
   return fit(`fb-${planId}-${role}-${accountId}-${shortHash(region)}`, 63);
 }
 
