@@ -382,11 +382,18 @@ describe('authorization admin API (own emulator)', () => {
     await role.ec2.send(new DescribeInstancesCommand({}));
     await failure(role.rds.send(new DescribeDBInstancesCommand({})));
     const admin = emulator.admin;
-    expect(await admin.authorization()).toMatchObject({ mode: 'enforce', denied: 1 });
+    // Denied: the pathless AssumeRole (no such role: the trust side refuses) and the RDS read.
+    expect(await admin.authorization()).toMatchObject({ mode: 'enforce', denied: 2 });
     expect((await admin.authorizationAllowed({ principal: arn })).allowed).toEqual({
       [arn]: { 'ec2:DescribeInstances': 1 },
     });
     expect((await admin.authorizationDenied()).denied).toMatchObject([
+      {
+        principal: `arn:aws:iam::${account}:root`,
+        action: 'sts:AssumeRole',
+        resource: `arn:aws:iam::${account}:role/reader`,
+        reason: 'resource-policy',
+      },
       { principal: arn, action: 'rds:DescribeDBInstances', reason: 'no-statement', account },
     ]);
 

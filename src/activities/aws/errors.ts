@@ -148,6 +148,15 @@ export function classifyAwsError(error: unknown, ctx: ClassifyContext): Error {
   return aws;
 }
 
+/**
+ * For read-only checks that turn failures into findings: a transient failure (throttling, a 5xx, not
+ * ready) says nothing about what is checked, so it is thrown (classified) for the activity's retry.
+ */
+export function throwIfTransient(error: unknown, what: string): void {
+  const classified = classifyAwsError(error, { what });
+  if (classified instanceof ApplicationFailure && !classified.nonRetryable) throw classified;
+}
+
 /** Runs one AWS call and classifies its failure. */
 export async function aws<T>(ctx: ClassifyContext, call: () => Promise<T>): Promise<T> {
   try {

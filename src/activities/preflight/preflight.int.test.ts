@@ -1,6 +1,8 @@
 import { ListBackupsCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { CreateKeyCommand, DisableKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { ApplicationFailure } from '@temporalio/common';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { EmulatorAdmin } from '../../../emulator/client.js';
 import type { PlanSpec } from '../../domain/plan-spec.js';
 import { testTargetName } from '../../domain/naming.js';
 import {
@@ -154,6 +156,37 @@ describe('preflightPlan', () => {
         expect.objectContaining({ check: 'access', message: expect.stringContaining(`nobody-${run}`) }),
         expect.objectContaining({ check: 'name-conflict', resource: `dynamodb-table:${names.profiles}` }),
       ]),
+    );
+  });
+
+  it('a transient failure of a probe fails the preflight for a retry; it is not a finding', async () => {
+    const admin = new EmulatorAdmin(inject('awsEndpoint'));
+    // More 503s than the SDK's own attempts: some probe of primary's tables cannot get an answer.
+    const fault = await admin.addFault({
+      type: 'error',
+      status: 503,
+      service: 'dynamodb',
+      operation: 'DescribeTable',
+      account: PRIMARY_ACCOUNT,
+      region: primaryRegion,
+      count: 40,
+    });
+    try {
+      const failure = await runActivity(preflightPlan, [{ spec, now: Date.now() }]).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(ApplicationFailure);
+      expect((failure as ApplicationFailure).nonRetryable).toBe(false);
+      expect((failure as ApplicationFailure).type).toBe('AwsServerError');
+    } finally {
+      await admin.removeFault(fault.id);
+    }
+    // Retried once AWS answers: the same findings as ever, none about the 503s.
+    const report = await runActivity(preflightPlan, [{ spec, now: Date.now() }]);
+    expect(report.findings.filter((f) => /ServiceUnavailable|503/.test(f.message))).toEqual([]);
+    expect(report.resources.map((r) => r.source)).toEqual(
+      expect.arrayContaining([names.orders, names.users, names.carts]),
     );
   });
 });

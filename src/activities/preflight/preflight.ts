@@ -11,7 +11,7 @@ import type {
 } from '../../domain/resources.js';
 import { boundedAll } from '../../workflows/bounded.js';
 import { awsEnvironment } from '../aws/clients.js';
-import { awsErrorCode } from '../aws/errors.js';
+import { awsErrorCode, throwIfTransient } from '../aws/errors.js';
 import { heartbeat } from '../aws/heartbeat.js';
 import { kindContext } from '../kinds/context.js';
 import { kindModule } from '../kinds/index.js';
@@ -145,6 +145,7 @@ async function preflightResource(
       ...(result.grants ? { grants: result.grants } : {}),
     };
   } catch (error) {
+    throwIfTransient(error, 'preflight');
     const finding: PreflightFinding = {
       resource: resource.key,
       severity: 'error',

@@ -20,12 +20,15 @@ export class Findings {
 
   /**
    * Runs a read-only probe; a failure becomes an `error` finding (AccessDenied under `access`, the
-   * rest under `check`) instead of failing the preflight, so one run lists every problem.
+   * rest under `check`) instead of failing the preflight, so one run lists every problem. A transient
+   * failure (throttling, a 5xx) says nothing about the resource: it fails the preflight activity,
+   * which Temporal retries, rather than reporting a problem that is not there.
    */
   async probe<T>(check: Check, what: string, run: () => Promise<T>): Promise<T | undefined> {
     try {
       return await run();
     } catch (error) {
+      if (error instanceof ApplicationFailure && !error.nonRetryable) throw error;
       const type = error instanceof ApplicationFailure ? error.type : undefined;
       const message = error instanceof Error ? error.message : String(error);
       this.add('error', type === 'AccessDenied' ? 'access' : check, `${what}: ${message}`);
