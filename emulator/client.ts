@@ -107,6 +107,31 @@ export interface CallCounts {
   byAccount: Record<string, Record<string, number>>;
 }
 
+/** GET /_emulator/authorization: whether IAM and KMS are evaluated, and how often they said yes or no. */
+export interface AuthorizationSummary {
+  mode: 'enforce' | 'off';
+  allowed: number;
+  denied: number;
+  /** Operations the authorization model knows (any other is refused). */
+  operations: number;
+}
+
+/** One refused request: who, what, on which resource, and why. */
+export interface AuthorizationDenial {
+  principal: string;
+  action: string;
+  resource: string;
+  /** no-statement | explicit-deny | resource-policy | key-policy | boundary | session | key-state | model */
+  reason: string;
+  detail: string;
+  service: string;
+  operation: string;
+  account: string;
+  region: string;
+  time: number;
+  seq: number;
+}
+
 function query(params: Record<string, string | number | undefined>): string {
   const entries = Object.entries(params).filter(([, v]) => v !== undefined) as [string, string][];
   return entries.length ? `?${new URLSearchParams(entries).toString()}` : '';
@@ -172,6 +197,24 @@ export class EmulatorAdmin {
   }
   clearCalls(accountId?: string): Promise<unknown> {
     return this.call('DELETE', `/calls${query({ account: accountId })}`);
+  }
+  authorization(): Promise<AuthorizationSummary> {
+    return this.call('GET', '/authorization');
+  }
+  /** `off` evaluates trust policies only (tests that need it say why). */
+  setAuthorization(mode: 'enforce' | 'off'): Promise<AuthorizationSummary> {
+    return this.call('PUT', '/authorization', { mode });
+  }
+  authorizationDenied(
+    filter: { account?: string; since?: number } = {},
+  ): Promise<{ denied: AuthorizationDenial[] }> {
+    return this.call('GET', `/authorization/denied${query(filter)}`);
+  }
+  /** The actions each principal was allowed, with counts: what a least-privilege review reads. */
+  authorizationAllowed(
+    filter: { principal?: string; account?: string } = {},
+  ): Promise<{ allowed: Record<string, Record<string, number>> }> {
+    return this.call('GET', `/authorization/allowed${query(filter)}`);
   }
   /** Without an account: everything (moto's resources too). With one: that account's settings,
    * fault rules, events and call counts only. */

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
-import { workflowsPath } from '../src/worker.js';
+import { workflowInterceptorModules, workflowsPath } from '../src/worker.js';
 import { ensureChromium } from '../scripts/stack/chromium.js';
 import { startEmulator } from '../scripts/stack/emulator.js';
 import { installStack } from '../scripts/stack/install.js';
@@ -38,7 +38,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const [temporal, emulator, bundle] = await Promise.all([
     startTemporalDevServer({ dbFile: ':memory:', logFile: path.join(runDir, 'temporal.log') }),
     startEmulator({ profile: 'fast', logFile: path.join(runDir, 'emulator.log') }),
-    bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quietLogger }),
+    bundleWorkflowCode({
+      workflowsPath: workflowsPath(),
+      workflowInterceptorModules: workflowInterceptorModules(),
+      logger: quietLogger,
+    }),
   ]);
   const workflowBundlePath = path.join(runDir, 'workflow-bundle.js');
   writeFileSync(workflowBundlePath, bundle.code);

@@ -89,4 +89,53 @@ describe('the Temporal Web UI in a real browser', () => {
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, `plan-${planId}.png`), fullPage: true });
     await page.close();
   });
+
+  it('tells the plan on its page: summary, current details, the activities’ summaries', async () => {
+    // The plan meets no such resources in the emulator: it parks in needs-attention after preflight.
+    await eventually(async () => expect(await visibleStage()).toBe('needs-attention'), 60_000);
+    const detail = await api.request('viewer', { method: 'GET', url: `/v1/plans/${planId}` });
+    const { runId } = detail.json<{ runId: string }>();
+    const page = await browser.newPage();
+    const base = `${inject('temporalUiUrl')}/namespaces/${inject('temporalNamespace')}/workflows/failback-${planId}/${runId}`;
+
+    // The event history: the activity's summary says what it does against AWS.
+    await page.goto(`${base}/history`);
+    await expect
+      .poll(() => page.innerText('main'), { timeout: 30_000 })
+      .toContain('Preflight: resolve resources, check access and conflicts (read-only)');
+
+    // User Metadata: the static summary of the start, and the workflow's Markdown current details.
+    // On a busy machine the UI can render the tab before its data arrives: open it again until it has.
+    const detailsText = async () => {
+      const texts = [await page.innerText('main')];
+      for (const frame of page.frames()) texts.push(await frame.innerText('body').catch(() => ''));
+      return texts.join('\n');
+    };
+    await expect
+      .poll(
+        async () => {
+          await page.goto(`${base}/history`);
+          await page.getByRole('tab', { name: 'User Metadata' }).click();
+          await page
+            .locator('main')
+            .getByText('Failback of webshop')
+            .first()
+            .waitFor({ timeout: 15_000 })
+            .catch(() => undefined);
+          return detailsText();
+        },
+        { timeout: 120_000, interval: 1_000 },
+      )
+      .toMatch(/Failback of webshop: 2 resource\(s\)[\s\S]*Failback plan webui/);
+    const text = await detailsText();
+    expect(text).toMatch(/Stage:\s*needs-attention/);
+    expect(text).toMatch(/Needs attention:\s*preflight failed/);
+    expect(text).toContain(`temporal workflow signal --workflow-id failback-${planId} --name retry`);
+    expect(text).toContain(`$API/v1/plans/${planId}/retry`);
+    expect(text).toContain('Latest errors');
+
+    mkdirSync(ARTIFACTS_DIR, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS_DIR, `plan-${planId}-details.png`), fullPage: true });
+    await page.close();
+  });
 });

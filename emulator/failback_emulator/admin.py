@@ -155,6 +155,9 @@ def reset(body: dict[str, Any], query: dict[str, str], _m: re.Match[str]) -> tup
         settings.clear_account(account)
         faults.remove(account=account)
         journal.clear(account)
+        from .authz import state as authorization
+
+        authorization.reset(account)
         return 200, {"reset": "account", "account": account}
     from moto.moto_api._internal.models import moto_api_backend
 

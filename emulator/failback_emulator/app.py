@@ -11,10 +11,11 @@ from .middleware import EmulatorMiddleware
 def build_app() -> EmulatorMiddleware:
     from moto.server import DomainDispatcherApplication, create_backend_app
 
-    from . import accounts, patches
+    from . import accounts, authz, patches
 
     accounts.install()
     patches.install_all()
+    authz.install()
     return EmulatorMiddleware(DomainDispatcherApplication(create_backend_app))
 
 

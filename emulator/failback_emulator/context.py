@@ -13,6 +13,7 @@ from .requests import ApiRequest
 _local = threading.local()
 Guard = Callable[[ApiRequest], AwsError | None]
 _guards: dict[str, list[Guard]] = {}
+_early_guards: dict[str, list[Guard]] = {}
 _reset_hooks: list[Callable[[], None]] = []
 
 
@@ -35,8 +36,18 @@ def current_operation() -> str:
     return req.operation if req else "unknown"
 
 
-def add_guard(service: str, guard: Guard) -> None:
-    _guards.setdefault(service, []).append(guard)
+def add_guard(service: str, guard: Guard, early: bool = False) -> None:
+    """A precondition of `service`'s requests. Early guards run before authorization (where AWS
+    answers before it authorizes: an S3 bucket in another region), the others after it."""
+    (_early_guards if early else _guards).setdefault(service, []).append(guard)
+
+
+def check_early_guards(req: ApiRequest) -> AwsError | None:
+    for guard in _early_guards.get(req.service, []):
+        error = guard(req)
+        if error is not None:
+            return error
+    return None
 
 
 def check_guards(req: ApiRequest) -> AwsError | None:

@@ -27,6 +27,7 @@ class AwsError:
     status: int
     code: str
     message: str
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 def throttling(req: ApiRequest) -> AwsError:
@@ -68,7 +69,7 @@ def render(req: ApiRequest, error: AwsError) -> tuple[str, list[tuple[str, str]]
     """(status line, headers, body) of `error` as `req`'s service would send it."""
     request_id = str(uuid.uuid4())
     code, message = escape(error.code), escape(error.message)
-    headers = [("x-amzn-RequestId", request_id)]
+    headers = [("x-amzn-RequestId", request_id), *error.headers]
     if req.protocol == "json" or req.protocol == "rest-json":
         type_ = f"{DYNAMODB_PREFIX}{error.code}" if req.service == "dynamodb" else error.code
         body = json.dumps({"__type": type_, "message": error.message}).encode()
@@ -100,4 +101,10 @@ def render(req: ApiRequest, error: AwsError) -> tuple[str, list[tuple[str, str]]
     return f"{error.status} {_REASONS.get(error.status, 'Error')}", headers, body
 
 
-_REASONS = {400: "Bad Request", 403: "Forbidden", 500: "Internal Server Error", 503: "Service Unavailable"}
+_REASONS = {
+    301: "Moved Permanently",
+    400: "Bad Request",
+    403: "Forbidden",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from . import admin, context, errors, requests
+from . import admin, authz, context, errors, requests
 from .faults import faults
 from .journal import journal
 from .profile import settings
@@ -42,7 +42,12 @@ class EmulatorMiddleware:
         if latency_ms > 0:
             time.sleep(latency_ms / 1000.0)
         with _MOTO:
-            error = decision.error or context.check_guards(req)
+            error = (
+                decision.error
+                or context.check_early_guards(req)
+                or authz.authorize(req)
+                or context.check_guards(req)
+            )
             if error is not None:
                 status, headers, body = errors.render(req, error)
                 start_response(status, headers)

@@ -7,7 +7,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote
 
 from .accounts import access_key_from_authorization, account_of
 
@@ -49,6 +49,9 @@ class ApiRequest:
     account: str
     protocol: str  # ec2 | query | json | rest-xml | rest-json
     params: dict[str, Any] = field(default_factory=dict)
+    # Set by authorization when an AWS service accepts the request but cannot use a KMS key as the
+    # caller: the resource fails later, as in EBS (see authz).
+    kms_failure: str | None = None
 
 
 def read_body(environ: dict[str, Any]) -> bytes:
@@ -103,5 +106,75 @@ def parse(environ: dict[str, Any]) -> ApiRequest | None:
         protocol = "ec2" if service in _EC2 else "query"
     else:
         protocol = "rest-xml" if service in _REST_XML else "rest-json"
-        operation = _rest_operation(service, method, path)
+        query = environ.get("QUERY_STRING", "")
+        if service == "s3":
+            operation = s3_operation(method, path, query, environ.get("HTTP_X_AMZ_COPY_SOURCE"))
+            params = _s3_params(environ, operation, path, query)
+        else:
+            operation = _rest_operation(service, method, path)
+            params = {"_path": path, "_query": query}
     return ApiRequest(service, operation, region, access_key, account_of(access_key), protocol, params)
+
+
+_S3_BUCKET_OPS = {
+    ("GET", "tagging"): "GetBucketTagging", ("PUT", "tagging"): "PutBucketTagging",
+    ("DELETE", "tagging"): "DeleteBucketTagging", ("GET", "policy"): "GetBucketPolicy",
+    ("PUT", "policy"): "PutBucketPolicy", ("DELETE", "policy"): "DeleteBucketPolicy",
+    ("GET", "location"): "GetBucketLocation", ("POST", "delete"): "DeleteObjects",
+    ("GET", "uploads"): "ListMultipartUploads", ("GET", "versioning"): "GetBucketVersioning",
+}  # fmt: skip
+
+
+def split_s3_path(path: str) -> tuple[str, str]:
+    """Path-style `/bucket/key…` -> (bucket, key)."""
+    parts = path.lstrip("/").split("/", 1)
+    return unquote(parts[0]), unquote(parts[1]) if len(parts) > 1 else ""
+
+
+def s3_operation(method: str, path: str, query: str, copy_source: str | None) -> str:
+    """The S3 API operation of a path-style REST request (the names of the S3 API Reference)."""
+    q = parse_qs(query, keep_blank_values=True)
+    bucket, key = split_s3_path(path)
+    if not bucket:
+        return "ListBuckets"
+    if not key:
+        for (verb, sub), name in _S3_BUCKET_OPS.items():
+            if method == verb and sub in q:
+                return name
+        if method == "GET":
+            return "ListObjectsV2" if q.get("list-type") == ["2"] else "ListObjects"
+        return _S3.get((method, False), f"{method} bucket")
+    if method == "PUT" and "uploadId" in q:
+        return "UploadPartCopy" if copy_source else "UploadPart"
+    if method == "POST" and "uploads" in q:
+        return "CreateMultipartUpload"
+    if method == "POST" and "uploadId" in q:
+        return "CompleteMultipartUpload"
+    if method == "DELETE" and "uploadId" in q:
+        return "AbortMultipartUpload"
+    if method == "PUT":
+        return "CopyObject" if copy_source else ("PutObjectTagging" if "tagging" in q else "PutObject")
+    return _S3.get((method, True), f"{method} object")
+
+
+_XML_KEY = re.compile(r"<Key>([^<]*)</Key>")
+_XML_TAG = re.compile(r"<Tag>\s*<Key>([^<]*)</Key>\s*<Value>([^<]*)</Value>\s*</Tag>")
+
+
+def _s3_params(environ: dict[str, Any], operation: str, path: str, query: str) -> dict[str, Any]:
+    from xml.sax.saxutils import unescape
+
+    params: dict[str, Any] = {"_path": path, "_query": query}
+    if environ.get("HTTP_X_AMZ_COPY_SOURCE"):
+        params["_copy_source"] = environ["HTTP_X_AMZ_COPY_SOURCE"]
+    if operation == "DeleteObjects":
+        body = read_body(environ).decode("utf-8", "replace")
+        params["_keys"] = [unescape(k) for k in _XML_KEY.findall(body)]
+    elif operation == "PutBucketTagging":
+        body = read_body(environ).decode("utf-8", "replace")
+        params["_tags"] = {unescape(k): unescape(v) for k, v in _XML_TAG.findall(body)}
+    elif operation == "CreateBucket":
+        body = read_body(environ).decode("utf-8", "replace")
+        constraint = re.search(r"<LocationConstraint>([^<]*)</LocationConstraint>", body)
+        params["_location"] = constraint.group(1) if constraint else "us-east-1"
+    return params

@@ -248,17 +248,26 @@ describe('cross-account sharing', () => {
         ValuesToAdd: [primary],
       }),
     );
+    // An unencrypted cluster snapshot cannot be encrypted by its copy (RDS API Reference, KmsKeyId).
     const key = await primaryKey();
+    const encrypting = target.rds.send(
+      new CopyDBClusterSnapshotCommand({
+        SourceDBClusterSnapshotIdentifier: snapshot.DBClusterSnapshotArn!,
+        TargetDBClusterSnapshotIdentifier: 'shop-aurora-fb-copy',
+        KmsKeyId: key,
+      }),
+    );
+    expect((await failure(encrypting)).name).toBe('InvalidParameterCombination');
     const copied = (
       await target.rds.send(
         new CopyDBClusterSnapshotCommand({
           SourceDBClusterSnapshotIdentifier: snapshot.DBClusterSnapshotArn!,
           TargetDBClusterSnapshotIdentifier: 'shop-aurora-fb-copy',
-          KmsKeyId: key,
         }),
       )
     ).DBClusterSnapshot!;
-    expect(copied).toMatchObject({ Status: 'copying', KmsKeyId: key });
+    expect(copied).toMatchObject({ Status: 'copying' });
+    expect(copied.KmsKeyId).toBeUndefined();
     await eventually('cluster copy available', async () => {
       const found = await target.rds.send(
         new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: 'shop-aurora-fb-copy' }),
@@ -272,7 +281,7 @@ describe('cross-account sharing', () => {
         Engine: 'aurora-postgresql',
       }),
     );
-    expect(restored.DBCluster).toMatchObject({ Status: 'creating', KmsKeyId: key });
+    expect(restored.DBCluster).toMatchObject({ Status: 'creating' });
     // Shared in its own region, the recovery snapshot's ARN restores directly too; unshared, not.
     const direct = aws(primary, recoveryRegion).rds;
     const fromShared = await direct.send(

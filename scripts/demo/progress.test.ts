@@ -58,8 +58,14 @@ describe('demo progress', () => {
       detail('failback', [{ key: 'dynamodb-table:orders', state: 'running', step: 'copyRecoveryPoint' }]),
     );
     expect(rows).toEqual([
-      { key: 'ec2-instance:web', phase: 'test-failback', state: 'succeeded', step: '' },
-      { key: 'dynamodb-table:orders', phase: 'failback', state: 'running', step: 'copyRecoveryPoint' },
+      { key: 'ec2-instance:web', kind: 'ec2-instance', phase: 'test-failback', state: 'succeeded', step: '' },
+      {
+        key: 'dynamodb-table:orders',
+        kind: 'dynamodb-table',
+        phase: 'failback',
+        state: 'running',
+        step: 'copyRecoveryPoint',
+      },
     ]);
   });
 
@@ -86,6 +92,44 @@ describe('demo progress', () => {
         first,
         detail('failback', [{ key: 'dynamodb-table:orders', state: 'running', step: 'takeRecoveryPoint' }]),
       ),
-    ).toEqual(['stage failback', '  dynamodb-table:orders: failback running (takeRecoveryPoint)']);
+    ).toEqual([
+      'stage failback',
+      '  dynamodb-table:orders: failback running (takeRecoveryPoint: CreateBackup or ExportTableToPointInTime → available)',
+    ]);
+  });
+
+  it('marks nothing done before it is, and says what a finished plan waits for: nothing any more', () => {
+    const first = renderProgress(detail('preflight'), 0);
+    expect(first[1]).toMatch(/^ {2}▶ preflight/);
+    expect(first[1]).not.toContain('✔');
+    const done = detail('completed');
+    done.status!.outcome = { result: 'completed', at: '2026-11-25T11:00:00.000Z' };
+    const lines = renderProgress(done, 60);
+    expect(lines[1]).not.toContain('▶');
+    expect(lines[1]).toContain('✔ done');
+    expect(lines[2]).toBe('  waiting for: nothing any more: the plan ended completed');
+  });
+
+  it('never shows the last copy step beside a later phase', () => {
+    const later = detail('test-failback');
+    later.status!.resources[0] = {
+      ...later.status!.resources[0]!,
+      phase: 'test-cleanup',
+      state: 'removed',
+      step: 'restoreAndVerify',
+    };
+    expect(resourceRows(later)[0]).toMatchObject({ phase: 'test-cleanup', state: 'removed', step: '' });
+  });
+
+  it('shows time in step, the AWS operation waited on and an ETA from the expected durations', () => {
+    const live = detail('failback', [
+      { key: 'dynamodb-table:orders', state: 'running', step: 'takeRecoveryPoint' },
+    ]);
+    const durations = (_kind: string, _key: string, step: string) =>
+      ({ takeRecoveryPoint: 10, copyRecoveryPoint: 0, restoreAndVerify: 30 })[step];
+    const lines = renderProgress(live, 5, { inStep: new Map([['dynamodb-table:orders', 4]]), durations });
+    const row = lines.find((l) => l.includes('dynamodb-table:orders'))!;
+    expect(row).toMatch(/takeRecoveryPoint +4 s +~36 s +CreateBackup or ExportTableToPointInTime/);
+    expect(lines[0]).toContain('ETA of the phase ~36 s');
   });
 });

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EmulatorAdmin, type TimingModel } from '../../emulator/client.js';
 import type { PlanDetail } from '../../src/api/schemas/plans.js';
 import type { PlanReport } from '../../src/api/schemas/report.js';
 import type { PreflightReport } from '../../src/domain/resources.js';
@@ -9,7 +10,9 @@ import { seedScenario, type Scenario } from '../scenario/seed.js';
 import { DEFAULT_TABLES, laterWrites, writeItems } from '../scenario/tables.js';
 import { DemoApi } from './api.js';
 import type { DemoConnection } from './connection.js';
-import { ProgressDisplay } from './progress.js';
+import { humanDuration } from '../../src/api/report/time.js';
+import { ProgressDisplay } from './display.js';
+import { stepDurations } from './eta.js';
 import { HOUR_MS, windowFrom } from '../../src/domain/window-times.js';
 
 export interface DemoOptions {
@@ -85,6 +88,11 @@ export async function runDemo(connection: DemoConnection, options: DemoOptions):
     ? undefined
     : createInterface({ input: options.input, output: out, terminal: false });
   const display = new ProgressDisplay(out);
+  // The ETA: the test failback's recorded step durations, else the emulator's timing profile.
+  const model: TimingModel | undefined = await new EmulatorAdmin(connection.awsEndpoint)
+    .profile()
+    .catch(() => undefined);
+  const note = (line = '') => display.message(line);
   const ask = async (question: string, choices: string): Promise<string> => {
     display.release();
     if (!rl) {
@@ -100,10 +108,13 @@ export async function runDemo(connection: DemoConnection, options: DemoOptions):
     for (;;) {
       const detail = await api.call<PlanDetail>('viewer', 'GET', plan);
       const status = detail.status as PlanStatus | null;
-      if (status) display.update(detail);
+      if (status) {
+        display.durations = stepDurations(status, model);
+        display.update(detail);
+      }
       if (status?.stage === 'completed') break;
       if (status && ['aborted', 'failed'].includes(status.stage)) {
-        say(`The plan ended ${status.stage}: ${status.outcome?.reason ?? ''}`);
+        note(`The plan ended ${status.stage}: ${status.outcome?.reason ?? ''}`);
         return 1;
       }
       const waiting = status?.waitingFor;
@@ -112,7 +123,7 @@ export async function runDemo(connection: DemoConnection, options: DemoOptions):
         : '';
       if (waiting && !handled.has(key)) {
         handled.add(key);
-        const go = await act(waiting, status, scenario, tables, options, api, plan, ask, say);
+        const go = await act(waiting, status, scenario, tables, options, api, plan, ask, note);
         if (go !== undefined) return go;
       }
       await new Promise((r) => setTimeout(r, options.pollMs));
@@ -127,7 +138,8 @@ export async function runDemo(connection: DemoConnection, options: DemoOptions):
   say(markdown);
   say(
     `Failback complete: ${report.dataChecks.verified} of ${report.resources.length} resources verified, ` +
-      `RTO ${report.rto.toPrimaryValidatedSeconds ?? '?'} s to primary validated, RPO ${report.rpo.seconds ?? '?'} s.`,
+      `RTO ${humanDuration(report.rto.toPrimaryValidatedSeconds)} to primary validated, RPO ${humanDuration(report.rpo.seconds)} ` +
+      `(${report.environment.kind === 'emulator' ? `emulator, time scale ${report.environment.timeScale}` : 'AWS'}).`,
   );
   return 0;
 }

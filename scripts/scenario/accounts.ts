@@ -3,6 +3,7 @@ import {
   CreateRoleCommand,
   EntityAlreadyExistsException,
   IAMClient,
+  PutRolePolicyCommand,
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import { ORCHESTRATOR_ARN, seedingCredentials } from '../../emulator/client.js';
@@ -27,14 +28,17 @@ export function seedingClientConfig(accountId: string, region: string) {
   };
 }
 
-/** A trust policy letting the orchestrator (the tests' and `npm start`'s default keys) assume a role. */
-export function orchestratorTrustPolicy(externalId?: string): string {
+/**
+ * A trust policy letting the orchestrator assume a role: the tests' and `npm start`'s default keys
+ * (the emulator's orchestrator user), or `principal` (a worker running as a role of its own).
+ */
+export function orchestratorTrustPolicy(externalId?: string, principal: string = ORCHESTRATOR_ARN): string {
   return JSON.stringify({
     Version: '2012-10-17',
     Statement: [
       {
         Effect: 'Allow',
-        Principal: { AWS: ORCHESTRATOR_ARN },
+        Principal: { AWS: principal },
         Action: 'sts:AssumeRole',
         ...(externalId ? { Condition: { StringEquals: { 'sts:ExternalId': externalId } } } : {}),
       },
@@ -42,18 +46,40 @@ export function orchestratorTrustPolicy(externalId?: string): string {
   });
 }
 
-/** Creates the role in `accountId` (or updates its trust policy), acting as the account. */
-export async function ensureRole(accountId: string, roleName: string, trustPolicy: string): Promise<string> {
+/**
+ * Creates the role in `accountId` (or updates its trust policy), acting as the account, with
+ * `policy` as its one inline policy (`failback`) when given: the emulator evaluates it (IAM policies
+ * are enforced), so a role without one may do nothing but be assumed.
+ */
+export async function ensureRole(
+  accountId: string,
+  roleName: string,
+  trustPolicy: string,
+  policy?: object,
+  path = '/',
+): Promise<string> {
   const iam = new IAMClient(seedingClientConfig(accountId, 'us-east-1'));
   try {
-    await iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: trustPolicy }));
+    await iam.send(
+      new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: trustPolicy, Path: path }),
+    );
   } catch (error) {
     if (!(error instanceof EntityAlreadyExistsException)) throw error;
     await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: trustPolicy }));
+  }
+  try {
+    if (policy)
+      await iam.send(
+        new PutRolePolicyCommand({
+          RoleName: roleName,
+          PolicyName: 'failback',
+          PolicyDocument: JSON.stringify(policy),
+        }),
+      );
   } finally {
     iam.destroy();
   }
-  return `arn:aws:iam::${accountId}:role/${roleName}`;
+  return `arn:aws:iam::${accountId}:role${path}${roleName}`;
 }
 
 /** Polls `check` until it returns a value other than undefined (the emulator times transitions). */

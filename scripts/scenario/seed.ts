@@ -8,7 +8,12 @@ import {
 } from '@aws-sdk/client-route-53';
 import type { PlanSpec, ResourceSpec } from '../../src/domain/plan-spec.js';
 import { boundedAll } from '../../src/workflows/bounded.js';
+import {
+  BOOTSTRAP_ROLE_POLICY,
+  RECOVERY_ROLE_POLICY,
+} from '../../src/activities/access-stack/policies/index.js';
 import { ensureRole, orchestratorTrustPolicy, seedingClientConfig } from './accounts.js';
+import { seedKeys, type ScenarioKeys } from './keys.js';
 import { DEFAULT_TABLES, seedTable, type Revision, type TableSeed } from './tables.js';
 import { waitForDatabases, waitForInstances } from './wait.js';
 
@@ -36,11 +41,23 @@ export interface ScenarioOptions {
   dns?: 'manual' | 'route53';
   /** Create calls in flight at once (default 1): the benchmark seeds hundreds of resources. */
   parallel?: number;
+  /**
+   * Encrypt volumes and databases with a customer managed key of each environment (default true), the
+   * recovery key's policy letting the primary account use it unless `shareKeyWithPrimary` is false.
+   */
+  encryption?: boolean;
+  shareKeyWithPrimary?: boolean;
+  /** Also an unencrypted Aurora cluster, `<app>-aurora-plain`, beside the encrypted one(s). */
+  unencryptedAurora?: boolean;
+  /** Whom the plan's roles trust: the worker's identity (default: the emulator's orchestrator user). */
+  orchestratorPrincipal?: string;
   log?: (message: string) => void;
 }
 
 export interface Scenario {
   spec: PlanSpec;
+  /** The customer managed keys, when the scenario encrypts. */
+  keys?: ScenarioKeys;
   /** The application's zone in primary, its record pointing at recovery (whatever the DNS mode). */
   hostedZoneId: string;
   dnsRecord: { name: string; recoveryValue: string; primaryValue: string };
@@ -68,36 +85,68 @@ export async function seedScenario(options: ScenarioOptions): Promise<Scenario> 
   const webs = names(`${app}-web`, ec2Count);
   const dbs = names(`${app}-db`, rdsCount);
   const auroras = names(`${app}-aurora`, auroraCount);
+  const plainAuroras = options.unencryptedAurora ? [`${app}-aurora-plain`] : [];
 
   log('roles');
   const recoveryRoleArn = await ensureRole(
     options.recovery.accountId,
     'dr-recovery',
-    orchestratorTrustPolicy(),
+    orchestratorTrustPolicy(undefined, options.orchestratorPrincipal),
+    RECOVERY_ROLE_POLICY,
   );
   const bootstrapRoleArn = await ensureRole(
     options.primary.accountId,
     'dr-standing',
-    orchestratorTrustPolicy(externalId),
+    orchestratorTrustPolicy(externalId, options.orchestratorPrincipal),
+    BOOTSTRAP_ROLE_POLICY,
   );
+  const keys =
+    options.encryption === false
+      ? undefined
+      : await seedKeys({
+          app,
+          planId: options.planId,
+          primary: options.primary,
+          recovery: options.recovery,
+          ...(options.shareKeyWithPrimary === undefined
+            ? {}
+            : { shareWithPrimary: options.shareKeyWithPrimary }),
+        });
 
   log(
     `recovery: ${ec2Count} instances, ${rdsCount} RDS, ${auroraCount} Aurora (writer + ${readers} readers), ${tables.length} tables${stale ? '; primary: their stale pre-incident versions' : ''}`,
   );
-  const common = { app, webs, dbs, auroras, readers, tables, parallel: options.parallel ?? 1, log };
+  const common = {
+    app,
+    webs,
+    dbs,
+    auroras,
+    plainAuroras,
+    readers,
+    tables,
+    parallel: options.parallel ?? 1,
+    log,
+  };
   const [recoveryIds] = await Promise.all([
-    seedSide(options.recovery, { ...common, revision: 2 }),
-    stale ? seedSide(options.primary, { ...common, revision: 1 }) : Promise.resolve([]),
+    seedSide(options.recovery, { ...common, revision: 2, kmsKeyId: keys?.recovery }),
+    stale
+      ? seedSide(options.primary, { ...common, revision: 1, kmsKeyId: keys?.primary })
+      : Promise.resolve([]),
   ]);
   const dns = await seedDns(options.primary, app, options.planId);
 
   const resources: ResourceSpec[] = [
     ...webs.map((target, i): ResourceSpec => ({ kind: 'ec2-instance', source: recoveryIds[i]!, target })),
     ...dbs.map((id): ResourceSpec => ({ kind: 'rds-instance', source: id, target: id })),
-    ...auroras.map((id): ResourceSpec => ({ kind: 'aurora-cluster', source: id, target: id })),
+    ...[...auroras, ...plainAuroras].map((id): ResourceSpec => ({
+      kind: 'aurora-cluster',
+      source: id,
+      target: id,
+    })),
     ...tables.map((t): ResourceSpec => ({ kind: 'dynamodb-table', source: t.name, target: t.name })),
   ];
   const scenario: Scenario = {
+    ...(keys ? { keys } : {}),
     tables,
     hostedZoneId: dns.hostedZoneId,
     dnsRecord: dns.record,
@@ -109,6 +158,7 @@ export async function seedScenario(options: ScenarioOptions): Promise<Scenario> 
         roleArn: `arn:aws:iam::${options.primary.accountId}:role/failback-access-${options.planId}`,
         externalId,
         bootstrapRoleArn,
+        ...(keys ? { kmsKeyId: keys.primary } : {}),
       },
       recovery: { ...options.recovery, roleArn: recoveryRoleArn },
       resources,
@@ -132,7 +182,11 @@ interface SideSeed {
   webs: string[];
   dbs: string[];
   auroras: string[];
+  /** Aurora clusters left unencrypted whatever the key. */
+  plainAuroras: string[];
   readers: number;
+  /** The environment's customer managed key: volumes and databases are encrypted with it. */
+  kmsKeyId: string | undefined;
   tables: TableSeed[];
   revision: Revision;
   /** Create calls in flight at once per side. */
@@ -159,6 +213,21 @@ async function seedSide(side: Side, seed: SideSeed): Promise<string[]> {
           InstanceType: 't3.micro',
           MinCount: 1,
           MaxCount: 1,
+          // A root and a data volume: both travel, encrypted, through the AMI.
+          ...(seed.kmsKeyId
+            ? {
+                BlockDeviceMappings: [
+                  {
+                    DeviceName: '/dev/sda1',
+                    Ebs: { VolumeSize: 20, VolumeType: 'gp3', Encrypted: true, KmsKeyId: seed.kmsKeyId },
+                  },
+                  {
+                    DeviceName: '/dev/sdf',
+                    Ebs: { VolumeSize: 100, VolumeType: 'gp3', Encrypted: true, KmsKeyId: seed.kmsKeyId },
+                  },
+                ],
+              }
+            : {}),
           TagSpecifications: [{ ResourceType: 'instance', Tags: tags(name) }],
         }),
       );
@@ -173,17 +242,20 @@ async function seedSide(side: Side, seed: SideSeed): Promise<string[]> {
           AllocatedStorage: 20,
           MasterUsername: 'app',
           MasterUserPassword: 'not-a-secret-1',
+          ...(seed.kmsKeyId ? { StorageEncrypted: true, KmsKeyId: seed.kmsKeyId } : {}),
           Tags: tags(id),
         }),
       ),
     );
-    await each(seed.auroras, async (id) => {
+    await each([...seed.auroras, ...seed.plainAuroras], async (id) => {
+      const encrypt = seed.kmsKeyId && !seed.plainAuroras.includes(id);
       await rds.send(
         new CreateDBClusterCommand({
           DBClusterIdentifier: id,
           Engine: 'aurora-postgresql',
           MasterUsername: 'app',
           MasterUserPassword: 'not-a-secret-1',
+          ...(encrypt ? { StorageEncrypted: true, KmsKeyId: seed.kmsKeyId } : {}),
           Tags: tags(id),
         }),
       );
@@ -205,7 +277,7 @@ async function seedSide(side: Side, seed: SideSeed): Promise<string[]> {
     });
     await each(seed.tables, (table) => seedTable(dynamodb, table, seed.revision, seed.app));
     await waitForInstances(ec2, instanceIds, 'running');
-    await waitForDatabases(rds, seed.dbs, seed.auroras);
+    await waitForDatabases(rds, seed.dbs, [...seed.auroras, ...seed.plainAuroras]);
     return instanceIds;
   } finally {
     ec2.destroy();

@@ -2,10 +2,17 @@ import {
   BatchWriteItemCommand,
   CreateTableCommand,
   UpdateContinuousBackupsCommand,
+  UpdateTimeToLiveCommand,
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import {
+  ApplicationAutoScalingClient,
+  PutScalingPolicyCommand,
+  RegisterScalableTargetCommand,
+} from '@aws-sdk/client-application-auto-scaling';
 import { encodeItem, type Item } from '../../src/activities/kinds/dynamodb-table/content-hash.js';
+import { defaultClientSettings } from '../../src/activities/aws/clients.js';
 import { waitForTableActive } from './accounts.js';
 import { auditItem, customerItem, orderItem } from './items.js';
 
@@ -19,6 +26,12 @@ export interface TableSeed {
    * ImportTable; without it, by a parallel scan copy. The default scenario has one of each.
    */
   pitr?: boolean;
+  /** Provisioned capacity with Application Auto Scaling on its reads (a target-tracking policy). */
+  autoscaling?: boolean;
+  /** Time to live on this attribute. */
+  ttlAttribute?: string;
+  /** A stream of new and old images. */
+  stream?: boolean;
 }
 
 export const DEFAULT_TABLES: TableSeed[] = [
@@ -92,7 +105,12 @@ export async function seedTable(
   await dynamodb.send(
     new CreateTableCommand({
       TableName: table.name,
-      BillingMode: 'PAY_PER_REQUEST',
+      ...(table.autoscaling
+        ? {
+            BillingMode: 'PROVISIONED',
+            ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
+          }
+        : { BillingMode: 'PAY_PER_REQUEST' }),
       KeySchema: [
         { AttributeName: keys.hash[0], KeyType: 'HASH' },
         ...('range' in keys ? [{ AttributeName: keys.range[0], KeyType: 'RANGE' as const }] : []),
@@ -112,10 +130,21 @@ export async function seedTable(
             ],
           }
         : {}),
+      ...(table.stream
+        ? { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } }
+        : {}),
       Tags: [{ Key: 'app', Value: app }],
     }),
   );
   await waitForTableActive(dynamodb, table.name);
+  if (table.ttlAttribute) {
+    await dynamodb.send(
+      new UpdateTimeToLiveCommand({
+        TableName: table.name,
+        TimeToLiveSpecification: { AttributeName: table.ttlAttribute, Enabled: true },
+      }),
+    );
+  }
   if (table.pitr) {
     await dynamodb.send(
       new UpdateContinuousBackupsCommand({
@@ -124,7 +153,41 @@ export async function seedTable(
       }),
     );
   }
+  if (table.autoscaling) await scaleReads(dynamodb, table.name);
   await writeItems(dynamodb, table.name, seededItems(table, revision));
+}
+
+/** Reads of the table scale between 5 and 50 units at 70 % utilisation (as the account's root). */
+async function scaleReads(dynamodb: DynamoDBClient, tableName: string): Promise<void> {
+  const region = await dynamodb.config.region();
+  const credentials = await dynamodb.config.credentials();
+  const { endpoint } = defaultClientSettings();
+  const scaling = new ApplicationAutoScalingClient({
+    region,
+    credentials,
+    ...(endpoint ? { endpoint } : {}),
+  });
+  const target = {
+    ServiceNamespace: 'dynamodb' as const,
+    ResourceId: `table/${tableName}`,
+    ScalableDimension: 'dynamodb:table:ReadCapacityUnits' as const,
+  };
+  try {
+    await scaling.send(new RegisterScalableTargetCommand({ ...target, MinCapacity: 5, MaxCapacity: 50 }));
+    await scaling.send(
+      new PutScalingPolicyCommand({
+        ...target,
+        PolicyName: `${tableName}-reads`,
+        PolicyType: 'TargetTrackingScaling',
+        TargetTrackingScalingPolicyConfiguration: {
+          TargetValue: 70,
+          PredefinedMetricSpecification: { PredefinedMetricType: 'DynamoDBReadCapacityUtilization' },
+        },
+      }),
+    );
+  } finally {
+    scaling.destroy();
+  }
 }
 
 /** BatchWriteItem in chunks of 25, a few batches in flight, retrying unprocessed items. */

@@ -12,7 +12,16 @@ import path from 'node:path';
 import { BIN_DIR, DOWNLOAD_DIR, REPO_ROOT, VENV_DIR } from './paths.js';
 import { StackError, step } from './log.js';
 import { run, whichCommand } from './run.js';
-import { MOTO, TEMPORAL_CLI, TEMPORAL_TEST_SERVER } from './versions.js';
+import { ensureNodeRuntime } from './node-runtime.js';
+import { ensureGoTool, ensurePythonTool } from './tools.js';
+import {
+  HELM,
+  KUBERNETES_VALIDATE,
+  MOTO,
+  SCHEMATHESIS,
+  TEMPORAL_CLI,
+  TEMPORAL_TEST_SERVER,
+} from './versions.js';
 
 const PYTHON = process.env.PYTHON ?? 'python3';
 
@@ -141,6 +150,8 @@ export interface InstalledStack {
   temporalCli: string;
   testServer: string;
   python: string;
+  /** Node 22 or later: this process's own, or the pinned one in .cache/node/. */
+  node: string;
 }
 
 export async function installStack(): Promise<InstalledStack> {
@@ -148,8 +159,15 @@ export async function installStack(): Promise<InstalledStack> {
   const temporalCli = await ensureTemporalCli();
   const testServer = await ensureTestServer();
   const python = ensureEmulatorPython();
-  step(`stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (temporal: ${temporalCli})`);
-  return { temporalCli, testServer, python };
+  const node = ensureNodeRuntime();
+  // The tests' own tools: the API fuzzer, the chart's linter and the manifests' validator.
+  ensurePythonTool(SCHEMATHESIS);
+  ensurePythonTool(KUBERNETES_VALIDATE);
+  ensureGoTool(HELM);
+  step(
+    `stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (temporal: ${temporalCli}; node: ${node === process.execPath ? process.version : node})`,
+  );
+  return { temporalCli, testServer, python, node };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

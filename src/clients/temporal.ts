@@ -1,6 +1,8 @@
 import { Client, Connection, type ConnectionLike } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import type { TemporalConfig } from '../config/index.js';
+import { connectionOptions, type TemporalConnectionSettings } from '../config/temporal-connection.js';
 import { planWorkflowId } from '../domain/contract.js';
 import type { FailbackPlanInput } from '../domain/messages.js';
 import {
@@ -15,10 +17,16 @@ import {
  * not-ready) even while Temporal is down; the connection is lazy and re-dials on its own.
  */
 export async function connectTemporal(
-  config: TemporalConfig,
+  config: Pick<TemporalConfig, keyof TemporalConnectionSettings>,
+  options: { traced?: boolean } = {},
 ): Promise<{ client: Client; connection: Connection }> {
-  const connection = Connection.lazy({ address: config.address, connectTimeout: '5 seconds' });
-  const client = new Client({ connection, namespace: config.namespace });
+  const connection = Connection.lazy({ ...connectionOptions(config), connectTimeout: '5 seconds' });
+  const client = new Client({
+    connection,
+    namespace: config.namespace,
+    // With traces on, every start, signal, Update and query carries the caller's trace context.
+    ...(options.traced ? { interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } } : {}),
+  });
   return { client, connection };
 }
 
@@ -44,6 +52,20 @@ export function planStartOptions(taskQueue: string, input: FailbackPlanInput) {
     workflowId: planWorkflowId(spec.planId),
     args: [input] as [FailbackPlanInput],
     workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    // What the Web UI shows as the plan's Summary and Details (its Current Details come from the workflow).
+    staticSummary:
+      `Failback of ${spec.application}: ${spec.resources?.length ?? 0} resource(s)${spec.select ? ' + selection' : ''}, ` +
+      `recovery ${spec.recovery.accountId}/${spec.recovery.region} → primary ${spec.primary.accountId}/${spec.primary.region}`,
+    staticDetails: [
+      `**Plan** \`${spec.planId}\` of application **${spec.application}**, started by ${input.startedBy}`,
+      '',
+      `- recovery: account ${spec.recovery.accountId}, region ${spec.recovery.region}`,
+      `- primary: account ${spec.primary.accountId}, region ${spec.primary.region}`,
+      `- DNS cutover: ${spec.dnsCutover.mode}`,
+      `- test failback: ${spec.options?.testFailback === false ? 'no' : 'yes'}`,
+      '',
+      'Stage, what it waits for and how to continue it: **Current Details** (User Metadata tab).',
+    ].join('\n'),
     typedSearchAttributes: [
       { key: FailbackPlanId, value: spec.planId },
       { key: FailbackApplication, value: spec.application },

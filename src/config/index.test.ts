@@ -8,6 +8,7 @@ describe('loadConfig', () => {
       address: '127.0.0.1:7233',
       namespace: 'default',
       taskQueue: 'failback',
+      describe: '127.0.0.1:7233 (plaintext; profile default)',
     });
     expect(config.api).toEqual({ host: '127.0.0.1', port: 8080, tokens: undefined });
     expect(config.worker.metricsPort).toBe(9464);

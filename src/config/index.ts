@@ -1,12 +1,11 @@
 import { type ApiToken, parseApiTokens } from './api-tokens.js';
+import { temporalConnectionSettings, type TemporalConnectionSettings } from './temporal-connection.js';
 
 /**
  * Runtime configuration, from the environment only (12-factor): the same variables drive npm start,
  * the tests, docker-compose and a production deployment. Documented in README.md.
  */
-export interface TemporalConfig {
-  address: string;
-  namespace: string;
+export interface TemporalConfig extends TemporalConnectionSettings {
   taskQueue: string;
 }
 
@@ -20,6 +19,8 @@ export interface ApiConfig {
 export interface WorkerConfig {
   /** The SDK's Prometheus endpoint on 127.0.0.1 (FAILBACK_WORKER_METRICS_PORT; 0 turns it off). */
   metricsPort: number | undefined;
+  /** FAILBACK_WORKER_METRICS_HOST: where that endpoint listens (127.0.0.1; 0.0.0.0 in a pod). */
+  metricsHost: string;
   /**
    * FAILBACK_WORKFLOW_BUNDLE: a workflow bundle built beforehand (bundleWorkflowCode's code, as a
    * file), so a worker starts without bundling; undefined: the workflows are bundled at start.
@@ -101,8 +102,8 @@ function flag(raw: string | undefined, fallback: boolean): boolean {
 export function loadConfig(env: Env = process.env): Config {
   return {
     temporal: {
-      address: env.TEMPORAL_ADDRESS || '127.0.0.1:7233',
-      namespace: env.TEMPORAL_NAMESPACE || 'default',
+      // Address, namespace, TLS, client certificates, API key: envconfig (temporal-connection.ts).
+      ...temporalConnectionSettings(env),
       // The contract's queue is `failback`; tests isolate themselves with their own queue.
       taskQueue: env.FAILBACK_TASK_QUEUE || 'failback',
     },
@@ -113,6 +114,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     worker: {
       metricsPort: port(env, 'FAILBACK_WORKER_METRICS_PORT', 9464) || undefined,
+      metricsHost: env.FAILBACK_WORKER_METRICS_HOST || '127.0.0.1',
       workflowBundlePath: env.FAILBACK_WORKFLOW_BUNDLE || undefined,
       maxConcurrentActivities: positiveInteger(env, 'FAILBACK_WORKER_MAX_ACTIVITIES', 1000),
     },

@@ -94,3 +94,11 @@ export function resourceWorkflowId(
 export function accessStackName(planId: string): string {
   return fit(`failback-access-${planId}`, 128);
 }
+
+/**
+ * S3 key prefix of everything a plan exports (shared buckets hold several tables and plans); the
+ * access role reads only under it (access-stack template, S3ReadExportObjects).
+ */
+export function planExportPrefix(planId: string): string {
+  return `failback/${planId}`;
+}

@@ -146,11 +146,26 @@ export interface PreflightFinding {
   message: string;
 }
 
+/**
+ * What the plan's access role must be granted beyond its fixed policy, found by preflight: the access
+ * stack's template takes them as parameters (least privilege: only these keys and buckets).
+ */
+export interface AccessGrants {
+  /** Customer managed keys services use in primary: the copies' key, the old primaries' volumes. */
+  primaryKmsKeyArns: string[];
+  /** Customer managed keys of the recovery points copied from recovery (cross-account). */
+  recoveryKmsKeyArns: string[];
+  /** A customer's own DynamoDB export buckets (the plan's own fb-<plan>-… buckets need none). */
+  exportBuckets: string[];
+}
+
 /** The dry run of a plan (POST /v1/preflight, and the plan's first stage). */
 export interface PreflightReport {
   ok: boolean;
   resources: ResolvedResource[];
   findings: PreflightFinding[];
+  /** Keys and buckets the access role is granted (optional: reports recorded before it lack it). */
+  access?: AccessGrants;
   /** Human-readable lists: what the plan would create in primary, retire there, and copy. */
   wouldCreate: string[];
   wouldRetire: string[];

@@ -104,6 +104,11 @@ export interface PlanStatus {
   interruptedStage?: Stage;
   waitingFor: WaitingFor | null;
   maintenanceWindow?: { start: string; end: string; setBy: string; setAt: string };
+  /**
+   * The failback gate's approval, once given: it may come before the window is set, and holds for
+   * the window until that window is missed (then it is cleared with it).
+   */
+  failbackApproval?: { by: string; at: string; comment?: string };
   /** The phase child running now: query it (same `status`-style query `phaseStatus`) for live detail. */
   activePhase?: { phase: string; workflowId: string };
   resources: ResourceStatus[];

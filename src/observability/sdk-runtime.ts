@@ -3,8 +3,10 @@ import type { Logger } from '../logging.js';
 import { planBindingsFromMeta } from './plan-bindings.js';
 
 export interface SdkRuntimeOptions {
-  /** Serve the SDK's Prometheus metrics on 127.0.0.1:<port>/metrics (workers, tasks, activities). */
+  /** Serve the SDK's Prometheus metrics on <metricsHost>:<port>/metrics (workers, tasks, activities). */
   metricsPort?: number;
+  /** 127.0.0.1 by default; 0.0.0.0 where a Prometheus on another host scrapes it (a Kubernetes pod). */
+  metricsHost?: string;
 }
 
 let installed = false;
@@ -41,7 +43,13 @@ export function installSdkRuntime(logger: Logger, options: SdkRuntimeOptions = {
   Runtime.install({
     logger: new DefaultLogger(sdkLevel(logger.level), sdkLogFunction(logger)),
     ...(options.metricsPort
-      ? { telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${options.metricsPort}` } } } }
+      ? {
+          telemetryOptions: {
+            metrics: {
+              prometheus: { bindAddress: `${options.metricsHost ?? '127.0.0.1'}:${options.metricsPort}` },
+            },
+          },
+        }
       : {}),
   });
 }

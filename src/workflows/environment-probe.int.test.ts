@@ -23,8 +23,12 @@ describe('environmentProbe (wiring: Temporal → activity → STS → DynamoDB)'
   const externalId = TEST_EXTERNAL_ID;
 
   beforeAll(async () => {
-    // The emulator checks AssumeRole like AWS: the role must exist and trust the orchestrator.
-    await ensureRole(PRIMARY_ACCOUNT, 'failback-access', orchestratorTrustPolicy(externalId));
+    // The emulator checks AssumeRole like AWS (the role must exist and trust the orchestrator) and the
+    // role's policies: this probe role may describe the account's tables, nothing else.
+    await ensureRole(PRIMARY_ACCOUNT, 'probe-access', orchestratorTrustPolicy(externalId), {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'dynamodb:DescribeTable', Resource: '*' }],
+    });
     const seeder = asAccount(PRIMARY_ACCOUNT, region);
     await seeder.dynamodb.send(
       new CreateTableCommand({
@@ -54,7 +58,7 @@ describe('environmentProbe (wiring: Temporal → activity → STS → DynamoDB)'
           access: {
             accountId: PRIMARY_ACCOUNT,
             region,
-            roleArn: `arn:aws:iam::${PRIMARY_ACCOUNT}:role/failback-access`,
+            roleArn: `arn:aws:iam::${PRIMARY_ACCOUNT}:role/probe-access`,
             externalId,
           },
           tableName,
@@ -62,7 +66,7 @@ describe('environmentProbe (wiring: Temporal → activity → STS → DynamoDB)'
       ],
     });
     expect(result.accountId).toBe(PRIMARY_ACCOUNT);
-    expect(result.arn).toContain('failback-access');
+    expect(result.arn).toContain('probe-access');
     expect(result.table).toEqual({ name: tableName, status: 'ACTIVE', itemCount: expect.any(Number) });
   });
 
@@ -75,7 +79,7 @@ describe('environmentProbe (wiring: Temporal → activity → STS → DynamoDB)'
           access: {
             accountId: PRIMARY_ACCOUNT,
             region: 'us-east-1',
-            roleArn: `arn:aws:iam::${PRIMARY_ACCOUNT}:role/failback-access`,
+            roleArn: `arn:aws:iam::${PRIMARY_ACCOUNT}:role/probe-access`,
             externalId,
           },
           tableName,

@@ -1,10 +1,14 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
-import { Worker } from '@temporalio/worker';
+import { Resource } from '@opentelemetry/resources';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { makeWorkflowExporter } from '@temporalio/interceptors-opentelemetry';
+import { type InjectedSinks, type ReplayWorkerOptions, Worker } from '@temporalio/worker';
+import { otelWorkflowInterceptorsModule } from '../observability/worker-tracing.js';
 import { describe, expect, it } from 'vitest';
 import { HISTORY_DIR } from '../../test/support/record-history.js';
-import { workflowsPath } from '../worker.js';
+import { workflowInterceptorModules, workflowsPath } from '../worker.js';
 
 // Determinism guard: every history recorded by the integration tests (test/histories/, see
 // test/support/record-history.ts) must replay on today's workflow code. A change to workflow logic
@@ -37,10 +41,10 @@ describe('replay of recorded histories', () => {
     expect(histories.length).toBeGreaterThan(0);
   });
 
-  it('replays every one without a determinism error', async () => {
+  async function replayAll(options: Partial<ReplayWorkerOptions>): Promise<void> {
     const failures: string[] = [];
     const results = Worker.runReplayHistories(
-      { workflowsPath: workflowsPath(), replayName: 'recorded-histories' },
+      { workflowsPath: workflowsPath(), replayName: 'recorded-histories', ...options },
       histories.map(({ workflowId, history }) => ({ workflowId, history })),
     );
     let replayed = 0;
@@ -50,5 +54,22 @@ describe('replay of recorded histories', () => {
     }
     expect(failures).toEqual([]);
     expect(replayed).toBe(histories.length);
+  }
+
+  it('replays every one without a determinism error', async () => {
+    // As the worker runs them: the Web UI's summaries and details must not change what replays.
+    await replayAll({ interceptors: { workflowModules: workflowInterceptorModules() } });
+  }, 120_000);
+
+  it('replays every one with traces switched on, too (OTEL_* set on a worker with plans in flight)', async () => {
+    await replayAll({
+      interceptors: { workflowModules: [...workflowInterceptorModules(), otelWorkflowInterceptorsModule()] },
+      sinks: {
+        exporter: makeWorkflowExporter(
+          new SimpleSpanProcessor(new InMemorySpanExporter()),
+          new Resource({ 'service.name': 'replay' }),
+        ),
+      } as InjectedSinks<never>,
+    });
   }, 120_000);
 });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { PlanDetail } from '../../src/api/schemas/plans.js';
 import type { PlanReport } from '../../src/api/schemas/report.js';
 import type { PlanStatus } from '../../src/domain/status.js';
@@ -101,8 +101,12 @@ describe('a whole failback through the API', () => {
     await accepted('approver', planId, 'approvals', { gate: 'test-failback', decision: 'approve' });
 
     await waitingFor(planId, 'maintenance-window');
-    await accepted('operator', planId, 'maintenance-window', { start: minutes(-1), end: minutes(60) });
+    // The failback approved before there is a window: the status says so, not only the audit.
     await accepted('approver', planId, 'approvals', { gate: 'failback', decision: 'approve', comment: 'go' });
+    const approved = await waitingFor(planId, 'maintenance-window');
+    expect(approved.failbackApproval).toMatchObject({ by: TOKENS.approver.name, comment: 'go' });
+    expect(approved.maintenanceWindow).toBeUndefined();
+    await accepted('operator', planId, 'maintenance-window', { start: minutes(-1), end: minutes(60) });
 
     await waitingFor(planId, 'dns-cutover');
     await accepted('approver', planId, 'dns-cutover', { details: 'CNAME flipped to primary' });
@@ -124,8 +128,8 @@ describe('a whole failback through the API', () => {
       `approve:primary-ready:${TOKENS.approver.name}`,
       `retry::${TOKENS.operator.name}`,
       `approve:test-failback:${TOKENS.approver.name}`,
-      `setMaintenanceWindow::${TOKENS.operator.name}`,
       `approve:failback:${TOKENS.approver.name}`,
+      `setMaintenanceWindow::${TOKENS.operator.name}`,
       `dnsCutoverComplete::${TOKENS.approver.name}`,
       `approve:primary-validated:${TOKENS.approver.name}`,
     ]);
@@ -168,7 +172,11 @@ describe('a whole failback through the API', () => {
     expect(text).toMatch(/- Outcome: \*\*completed\*\* at /);
     expect(text).toMatch(/\| RTO to DNS cutover \| \S+Z \| \S+Z \| [\d.]+ s \|/);
     expect(text).toMatch(/\| RTO to primary validated \| \S+Z \| \S+Z \| [\d.]+ s \|/);
-    expect(text).toMatch(/\| RPO \(worst resource\) \| \S+Z \| \S+Z \| [\d.]+ s \|/);
+    expect(text).toMatch(/\| RPO \(worst resource: `\S+`\) \| \S+Z \| \S+Z \| [\d.]+ s \|/);
+    expect(text).toContain(
+      `- Environment: Ran against an AWS emulator (${inject('awsEndpoint')}) at time scale 0.001`,
+    );
+    expect(text).toMatch(/\| failback \| quiesceSource \| \S+Z \| \S+Z \| [\d.]+ s \|/);
     expect(text).toContain('2 verified, 0 failed, 0 not verified.');
     expect(text).toContain('| `rds-instance:shop-db` | items | 1 | 1 | ok |');
     expect(text).toMatch(
@@ -176,6 +184,19 @@ describe('a whole failback through the API', () => {
     );
     expect(text).toContain('### `dynamodb-table:orders`');
     if (process.env.SHOW_REPORT) process.stdout.write(text);
+  });
+
+  it('labels the plan, its phases and its resources for the Web UI (static summaries)', async () => {
+    const summary = async (workflowId: string) =>
+      (await api.client.workflow.getHandle(workflowId).describe()).staticSummary();
+    expect(await summary(`failback-${planId}`)).toMatch(/^Failback of shop: 2 resource\(s\), recovery /);
+    expect(await summary(`failback-${planId}-test-failback`)).toBe('Test failback: 2 resources');
+    expect(await summary(`failback-${planId}-failback-rds-instance-shop-db`)).toBe(
+      'Failback of rds-instance:shop-db: shop-db → shop-db',
+    );
+    expect(await summary(`failback-${planId}-conclude-recovery`)).toMatch(
+      /^Conclude recovery: .*: 2 resources$/,
+    );
   });
 
   it('a rejected gate is 202 too: the plan compensates and ends aborted', async () => {

@@ -99,7 +99,7 @@ describe('a plan through the API, against the real failbackPlan workflow', () =>
       [
         'approver',
         'approvals',
-        { gate: 'test-failback', decision: 'reject', comment: 'no' },
+        { gate: 'test-failback', decision: 'reject', comment: 'not yet' },
         /not waiting for gate test-failback/,
       ],
       ['approver', 'dns-cutover', { details: 'flipped' }, /not waiting for the DNS cutover/],

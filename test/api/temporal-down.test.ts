@@ -49,7 +49,7 @@ describe('while Temporal is unreachable', () => {
         method: 'POST' as const,
         url: '/v1/plans/some-plan/abort',
         headers: bearer('operator'),
-        payload: { reason: 'x' },
+        payload: { reason: 'change freeze' },
       },
     ];
     const responses = await Promise.all(requests.map((request) => app.inject(request)));

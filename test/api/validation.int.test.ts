@@ -224,7 +224,10 @@ const STEP_RULES: Array<[string, unknown, string, RegExp]> = [
   [`${plan}/dns-cutover`, { by: 'anna' }, '/by', /never a body field/],
   [`${plan}/retry`, { force: true }, '/force', /unknown field/],
   [`${plan}/abort`, {}, '/reason', /is required/],
-  [`${plan}/abort`, { reason: '' }, '/reason', /fewer than 1 characters/],
+  [`${plan}/abort`, { reason: '' }, '/reason', /fewer than 3 characters/],
+  [`${plan}/abort`, { reason: '   ' }, '/reason', /visible character/],
+  [`${plan}/abort`, { reason: 'stop \u202Enow' }, '/reason', /bidi/],
+  [`${plan}/abort`, { reason: ' ab ' }, '/reason', /at least 3 characters besides white space/],
 ];
 
 describe('the steps: 400 for each body rule, before anything is sent to the plan', () => {
@@ -279,7 +282,8 @@ describe('path and query parameters', () => {
   });
 
   it('a page token that is not one of ours is 400', async () => {
-    const errors = await fieldErrors('GET', '/v1/plans?pageToken=bm90LWEtdG9rZW4');
+    // Well-formed, but its digest is not that of its content: not a token this API handed out.
+    const errors = await fieldErrors('GET', '/v1/plans?pageToken=bm90LWEtdG9rZW4.AAAAAAAAAAAA');
     expect(errors).toEqual([
       { in: 'querystring', path: '/pageToken', message: 'is not a page token of this list' },
     ]);

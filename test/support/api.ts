@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import pino from 'pino';
+import { inject } from 'vitest';
 import { buildApp } from '../../src/api/app.js';
 import { PlanGateway } from '../../src/api/temporal/plans.js';
 import { isTemporalReachable } from '../../src/clients/temporal.js';
@@ -49,7 +50,13 @@ export async function startTestApi(taskQueue: string, logLevel = 'silent'): Prom
   const app = await buildApp({
     logger: pino({ level: logLevel }),
     tokens: Object.values(TOKENS),
-    gateway: new PlanGateway({ client, taskQueue, tuning: { timeScale: 0.001 }, preflightTimeoutMs: 60_000 }),
+    gateway: new PlanGateway({
+      client,
+      taskQueue,
+      tuning: { timeScale: 0.001 },
+      preflightTimeoutMs: 60_000,
+      awsEndpoint: inject('awsEndpoint'),
+    }),
     temporalReachable: () => isTemporalReachable(connection),
   });
   await app.ready();

@@ -2,17 +2,17 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ResourceKind } from '../../src/domain/contract.js';
 import { resourceKey, type Phase } from '../../src/domain/naming.js';
-import type { EnvironmentRef, PlanContext, ResolvedResource, StepInput } from '../../src/domain/resources.js';
+import type {
+  AccessGrants,
+  EnvironmentRef,
+  PlanContext,
+  ResolvedResource,
+  StepInput,
+} from '../../src/domain/resources.js';
+import { ensureBootstrapRole, ensureRecoveryRole, withAccessRole } from './access.js';
 import { awsEnvironment, type AwsEnvironment } from '../../src/activities/aws/clients.js';
 import { resourceSteps } from '../../src/activities/resource-steps.js';
-import {
-  PRIMARY_ACCOUNT,
-  RECOVERY_ACCOUNT,
-  asAccount,
-  ensureRole,
-  orchestratorTrustPolicy,
-  TEST_EXTERNAL_ID,
-} from './aws.js';
+import { PRIMARY_ACCOUNT, RECOVERY_ACCOUNT, asAccount, TEST_EXTERNAL_ID } from './aws.js';
 
 /** Where a kind's tests run: recovery in another region of the same account, or in another account. */
 export interface Topology {
@@ -50,12 +50,10 @@ export function topologies(primaryRegion: string, recoveryRegion: string): Topol
   ];
 }
 
-/** The plan's roles exist in the emulator and trust the orchestrator (primary's with its ExternalId). */
+/** The standing roles exist (recovery's, primary's bootstrap role) with the product's policies. */
 export async function ensurePlanRoles(topology: Topology): Promise<void> {
-  for (const env of [topology.primary, topology.recovery]) {
-    const roleName = env.roleArn.split('/').pop() ?? '';
-    await ensureRole(env.accountId, roleName, orchestratorTrustPolicy(env.externalId));
-  }
+  await ensureRecoveryRole(topology.recovery.accountId);
+  await ensureBootstrapRole(topology.primary.accountId);
 }
 
 /** A short unique suffix: every test makes its own resources in the shared emulator. */
@@ -65,8 +63,19 @@ export function unique(prefix: string): string {
     .padStart(2, '0')}`;
 }
 
-export function planContext(topology: Topology, planId: string): PlanContext {
-  return { planId, application: 'shop', primary: topology.primary, recovery: topology.recovery };
+/**
+ * A plan of the topology, with its own access role in primary made by the product's access stack (its
+ * policy is scoped by the plan id), granted `grants` (the KMS keys and buckets preflight would find).
+ */
+export async function preparedPlan(
+  topology: Topology,
+  planId: string,
+  grants: Partial<AccessGrants> = {},
+): Promise<PlanContext> {
+  return withAccessRole(
+    { planId, application: 'shop', primary: topology.primary, recovery: topology.recovery },
+    grants,
+  );
 }
 
 export function resolved(

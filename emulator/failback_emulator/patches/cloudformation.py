@@ -6,6 +6,7 @@ resources removed. moto raises instead and leaves the stack CREATE_IN_PROGRESS f
 from __future__ import annotations
 
 import time
+from typing import Any
 from datetime import timedelta
 
 from moto.cloudformation.models import CloudFormationBackend, Event, Stack
@@ -118,6 +119,37 @@ def delete(self: Stack) -> None:
     delete.__wrapped__(self)  # type: ignore[attr-defined]
 
 
+def _deletion_denied(stack: Stack) -> bool:
+    """CloudFormation deletes a stack's resources with the caller's permissions: a role it may not
+    delete stays, and the stack is DELETE_FAILED (moto deleted it regardless)."""
+    from moto.iam.models import Role
+
+    from ..authz import forward
+    from .cloudformation_iam import delete_checks
+
+    for logical_id, resource in list(stack.resource_map._parsed_resources.items()):
+        if isinstance(resource, Role):
+            denied = forward("cloudformation", delete_checks(resource))
+            if denied is not None:
+                stack.__dict__.pop(_PHASES, None)
+                stack.status = "DELETE_FAILED"
+                stack.status_reason = f"The following resource(s) failed to delete: [{logical_id}]."
+                _event(stack, "DELETE_FAILED", time.time(), logical_id=logical_id,
+                       reason=f'Resource handler returned message: "{denied}"')  # fmt: skip
+                _event(stack, "DELETE_FAILED", time.time(), reason=stack.status_reason)
+                return True
+    return False
+
+
+def delete_stack(self: CloudFormationBackend, name_or_stack_id: str) -> None:
+    stack = self.stacks.get(name_or_stack_id) or next(
+        (s for s in list(self.stacks.values()) if s.name == name_or_stack_id), None
+    )
+    if stack is not None and _deletion_denied(stack):
+        return
+    delete_stack.__wrapped__(self, name_or_stack_id)  # type: ignore[attr-defined]
+
+
 def _outputs(original: property) -> property:
     # A failed stack has no outputs; moto would evaluate them, re-creating the failed resource (and raise).
     def outputs(self: Stack) -> Any:
@@ -131,5 +163,6 @@ def install() -> None:
     Stack.status = property(_status, _set_status)  # type: ignore[assignment]
     Stack.status_reason = property(_status_reason, _set_status_reason)  # type: ignore[attr-defined]
     replace(Stack, "delete", delete)
+    replace(CloudFormationBackend, "delete_stack", delete_stack)
     replace(Stack, "create_resources", create_resources)
     replace(CloudFormationBackend, "describe_stack_events", describe_stack_events)

@@ -14,7 +14,7 @@ from moto.ec2.responses.amis import AmisResponse
 from moto.ec2.utils import random_ami_id
 
 from .. import timing
-from . import ec2_snapshots
+from . import ec2_block_devices, ec2_snapshots, kms_failures
 from .common import existing_backends, replace
 
 
@@ -60,10 +60,12 @@ def create_image(
     # moto refuses snapshot tag specifications; AWS tags the AMI's snapshots with them.
     image_specs = [s for s in tag_specifications if s.get("ResourceType") != "snapshot"]
     ami = create_image.__wrapped__(self, instance_id, name, description, image_specs)  # type: ignore[attr-defined]
-    for tag in _tags(tag_specifications, "snapshot"):
-        ami.ebs_snapshot.add_tag(tag["Key"], tag["Value"])
+    ec2_block_devices.capture(self, ami, self.get_instance(instance_id))  # type: ignore[attr-defined]
     timing.begin(ami, "ec2.image", self.account_id, "pending")  # type: ignore[attr-defined]
-    timing.follow(ami.ebs_snapshot, ami)
+    for snapshot in ec2_block_devices.snapshots(ami):
+        for tag in _tags(tag_specifications, "snapshot"):
+            snapshot.add_tag(tag["Key"], tag["Value"])
+        timing.follow(snapshot, ami)
     return ami
 
 
@@ -87,26 +89,48 @@ def copy_image(
         raise InvalidAMIIdError(source_image_id)
     if timing.in_progress(source):
         raise unavailable(source_image_id)
-    if source.owner_id != account and not ec2_snapshots.snapshot_visible(source.ebs_snapshot, account):
+    if source.owner_id != account and not all(
+        ec2_snapshots.snapshot_visible(s, account) for s in ec2_block_devices.snapshots(source)
+    ):
         raise EC2ClientError("InvalidRequest", "You do not have permission to access the storage of this ami")
     if kms_key_id and not encrypted:
         raise EC2ClientError(
             "InvalidParameterDependency", "The parameter KmsKeyId requires the parameter Encrypted to be set."
         )
-    ec2_snapshots.enforce_copy_quota(self, weight=1)
+    # Each snapshot of the AMI is an EBS snapshot copy: each counts against the copy quota.
+    weight = len(ec2_block_devices.snapshots(source))
+    ec2_snapshots.enforce_copy_quota(self, weight=weight)
     ami = Ami(self, random_ami_id(), instance=None, source_ami=source, name=name, description=description)
     self.amis[ami.id] = ami
-    snapshot = ami.ebs_snapshot
-    if encrypted or source.ebs_snapshot.encrypted:
-        snapshot.encrypted = True
-        snapshot.kms_key_id = kms_key_id or self._create_default_encryption_key()  # type: ignore[attr-defined]
+
+    def key_for(snapshot: Any) -> str | None:
+        if not (encrypted or snapshot.encrypted):
+            return None
+        same_place = source.owner_id == account and source_region == self.region_name  # type: ignore[attr-defined]
+        if kms_key_id:
+            return kms_key_id
+        if same_place and snapshot.kms_key_id:
+            return snapshot.kms_key_id
+        return self._create_default_encryption_key()  # type: ignore[attr-defined]
+
+    if ec2_block_devices.mappings(source):
+        snapshots = ec2_block_devices.copy_mappings(self, ami, source, key_for)
+    else:
+        snapshots = [ami.ebs_snapshot]
+        key = key_for(source.ebs_snapshot)
+        if key is not None:
+            ami.ebs_snapshot.encrypted, ami.ebs_snapshot.kms_key_id = True, key
     for tag in _tags(tag_specifications or [], "image"):
         ami.add_tag(tag["Key"], tag["Value"])
-    for tag in _tags(tag_specifications or [], "snapshot"):
-        snapshot.add_tag(tag["Key"], tag["Value"])
     transition = timing.begin(ami, "ec2.image-copy", account, "pending")
-    timing.follow(snapshot, ami)
-    ec2_snapshots.copies.add(account, self.region_name, transition.ready_at)  # type: ignore[attr-defined]
+    for snapshot in snapshots:
+        for tag in _tags(tag_specifications or [], "snapshot"):
+            snapshot.add_tag(tag["Key"], tag["Value"])
+        timing.follow(snapshot, ami)
+    failure = kms_failures.pending()
+    if failure:
+        kms_failures.fail_image(ami, failure)
+    ec2_snapshots.copies.add(account, self.region_name, transition.ready_at, weight)  # type: ignore[attr-defined]
     if client_token:
         tokens[client_token] = ami.id
     return ami
@@ -162,23 +186,8 @@ def copy_image_response(self: AmisResponse) -> ActionResult:
     return ActionResult({"ImageId": image.id})
 
 
-def _block_device_mappings(self: Ami) -> list[dict[str, Any]]:
-    snapshot = self.ebs_snapshot
-    ebs = {
-        "SnapshotId": snapshot.id,
-        "VolumeSize": 15,
-        "DeleteOnTermination": False,
-        "VolumeType": "standard",
-    }
-    ebs["Encrypted"] = bool(snapshot.encrypted)
-    if snapshot.kms_key_id:
-        ebs["KmsKeyId"] = snapshot.kms_key_id
-    return [{"DeviceName": self.root_device_name, "Ebs": ebs}]
-
-
 def install() -> None:
     timing.lazy_attribute(Ami, "state")
-    Ami.block_device_mappings = property(_block_device_mappings)  # type: ignore[assignment]
     replace(AmiBackend, "create_image", create_image)
     replace(AmiBackend, "copy_image", copy_image)
     replace(AmiBackend, "describe_images", describe_images)

@@ -10,7 +10,7 @@ from moto.ec2.models import ec2_backends
 from moto.ec2.models.instances import Instance, InstanceBackend, InstanceState
 
 from .. import timing
-from . import ec2_images
+from . import ec2_block_devices, ec2_images, kms_failures
 from .common import existing_backends, replace
 
 # moto's response fills in this token when the request has none; it must not make runs idempotent.
@@ -44,12 +44,30 @@ def run_instances(
             raise InvalidAMIIdError(image_id)
         if timing.in_progress(ami):
             raise ec2_images.unavailable(image_id)
+    ami = ec2_images.find_image(self, image_id, region) if image_id else None
+    devices = ec2_block_devices.launch_mappings(ami, kwargs.get("block_device_mappings"))
+    if devices:
+        kwargs["block_device_mappings"] = devices
     reservation = run_instances.__wrapped__(self, image_id, count, user_data, security_group_names, **kwargs)  # type: ignore[attr-defined]
+    failure = kms_failures.pending()
     for instance in reservation.instances:
         timing.begin(instance, "ec2.instance", self.account_id, "pending")  # type: ignore[attr-defined]
+        if failure:
+            kms_failures.fail_launch(instance)
     if token and token != MOTO_DEFAULT_TOKEN:
         tokens[token] = reservation.id
     return reservation
+
+
+def start_instances(self: InstanceBackend, instance_ids: list[str]) -> Any:
+    started = start_instances.__wrapped__(self, instance_ids)  # type: ignore[attr-defined]
+    failure = kms_failures.pending()
+    if failure:
+        for instance_id in instance_ids:
+            instance = self.get_instance(instance_id)
+            timing.begin(instance, "ec2.instance", self.account_id, "pending")  # type: ignore[attr-defined]
+            kms_failures.fail_launch(instance, started=True)
+    return started
 
 
 def install() -> None:
@@ -58,3 +76,4 @@ def install() -> None:
     timing.lazy_attribute(Instance, "state", label=lambda _o, _t: "pending")
     timing.lazy_attribute(Instance, "state_code", label=lambda _o, _t: 0)
     replace(InstanceBackend, "run_instances", run_instances)
+    replace(InstanceBackend, "start_instances", start_instances)

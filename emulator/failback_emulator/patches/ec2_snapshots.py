@@ -95,6 +95,11 @@ def copy_snapshot(
     account: str = self.account_id  # type: ignore[attr-defined]
     transition = timing.begin(snapshot, "ebs.snapshot-copy", account, "pending")
     copies.add(account, self.region_name, transition.ready_at)  # type: ignore[attr-defined]
+    from .kms_failures import fail_snapshot, pending
+
+    failure = pending()
+    if failure:
+        fail_snapshot(snapshot, failure)
     return snapshot
 
 

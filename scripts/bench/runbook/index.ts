@@ -9,6 +9,7 @@ import { failBackTable } from './dynamodb.js';
 import { failBackInstance, stopAndWait } from './ec2.js';
 import { failBackCluster, failBackDbInstance } from './rds.js';
 import type { Runbook } from './steps.js';
+import { ensureRole, orchestratorTrustPolicy } from '../../scenario/accounts.js';
 
 export interface RunbookOptions {
   size: number;
@@ -47,6 +48,9 @@ const STEPS: Record<ChainKind, (runbook: Runbook, resource: ResourceSpec) => Pro
  * one resource after another, waiting like the AWS CLI's waiters. It stops the application's
  * instances first (as the plan's quiesce does), then fails back each resource and verifies it.
  */
+/** What an administrator may do (AWS's AdministratorAccess). */
+const ADMINISTRATOR = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+
 export async function runRunbook(stack: BenchStack, options: RunbookOptions): Promise<RunbookResult> {
   const runId = `runbook-${options.size}-${Date.now().toString(36)}`;
   const scenario = await seedBenchScenario({
@@ -58,13 +62,15 @@ export async function runRunbook(stack: BenchStack, options: RunbookOptions): Pr
   });
   const { spec } = scenario;
   const settings = { ...defaultClientSettings(), endpoint: stack.awsEndpoint, sessionName: runId };
-  const runbook: Runbook = {
-    recovery: new AwsEnvironment(spec.recovery, settings),
-    // A person with the standing role in primary (the plan would create its access stack first).
-    primary: new AwsEnvironment(
-      { ...spec.primary, roleArn: spec.primary.bootstrapRoleArn ?? spec.primary.roleArn },
-      settings,
+  // A person doing it by hand, as an administrator of both accounts (IAM is enforced).
+  const [recoveryAdmin, primaryAdmin] = await Promise.all(
+    [spec.recovery, spec.primary].map((env) =>
+      ensureRole(env.accountId, 'runbook-admin', orchestratorTrustPolicy(), ADMINISTRATOR),
     ),
+  );
+  const runbook: Runbook = {
+    recovery: new AwsEnvironment({ ...spec.recovery, roleArn: recoveryAdmin! }, settings),
+    primary: new AwsEnvironment({ ...spec.primary, roleArn: primaryAdmin!, externalId: undefined }, settings),
     primaryAccount: spec.primary.accountId,
     recoveryRegion: spec.recovery.region,
     scale: stack.model.scale,

@@ -13,6 +13,7 @@ import {
   seedingClientConfig,
 } from '../../../test/support/aws.js';
 import { runActivity } from '../../../test/support/activity.js';
+import { BOOTSTRAP_ROLE_POLICY } from './policies/index.js';
 import { deleteAccessStack, ensureAccessStack } from './stack.js';
 
 const run = Date.now().toString(36);
@@ -51,7 +52,12 @@ describe('access stack', () => {
   let bootstrapArn: string;
 
   beforeAll(async () => {
-    bootstrapArn = await ensureRole(PRIMARY_ACCOUNT, `dr-standing-${run}`, orchestratorTrustPolicy());
+    bootstrapArn = await ensureRole(
+      PRIMARY_ACCOUNT,
+      `dr-standing-${run}`,
+      orchestratorTrustPolicy(),
+      BOOTSTRAP_ROLE_POLICY,
+    );
   });
   afterAll(() => iam.destroy());
 

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { roleOfSession, splitRoleArn } from './principal.js';
+import { splitRoleArn, trustByName } from './principal.js';
 
 describe('access stack principals', () => {
-  it('names an assumed-role session by its role (trust policies name roles)', () => {
-    expect(roleOfSession('arn:aws:sts::123456789012:assumed-role/worker/i-0abc')).toBe(
-      'arn:aws:iam::123456789012:role/worker',
-    );
-    expect(roleOfSession('arn:aws:iam::123456789012:user/ci')).toBe('arn:aws:iam::123456789012:user/ci');
+  it('trusts a worker role it cannot read by its account, narrowed to its name at any path', () => {
+    expect(trustByName('aws', '123456789012', 'worker')).toEqual({
+      principal: 'arn:aws:iam::123456789012:root',
+      principalArnPatterns: [
+        'arn:aws:iam::123456789012:role/worker',
+        'arn:aws:iam::123456789012:role/*/worker',
+      ],
+    });
   });
 
   it('splits a role ARN into the stack parameters RoleName and RolePath', () => {

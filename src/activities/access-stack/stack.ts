@@ -9,21 +9,48 @@ import {
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { log } from '@temporalio/activity';
-import { accessStackName, clientToken } from '../../domain/naming.js';
+import { accessStackName, clientToken, planExportPrefix } from '../../domain/naming.js';
 import type { PrimaryEnvironment } from '../../domain/plan-spec.js';
-import type { AccessStackResult } from '../../domain/resources.js';
+import type { AccessGrants, AccessStackResult } from '../../domain/resources.js';
 import type { NeedsPersonFailure } from '../../domain/failures.js';
 import { awsEnvironment, defaultClientSettings, type AwsEnvironment } from '../aws/clients.js';
 import { aws, awsErrorCode, needsPersonFailure } from '../aws/errors.js';
 import { expectedMs } from '../aws/durations.js';
 import { pollUntil } from '../aws/polling.js';
 import { isOwnedByPlan, planTags } from '../aws/tags.js';
-import { orchestratorPrincipalArn, splitRoleArn } from './principal.js';
+import { orchestratorTrust, splitRoleArn } from './principal.js';
 import template from './template.json' with { type: 'json' };
 
 export interface AccessStackInput {
   planId: string;
   primary: PrimaryEnvironment;
+  /** Keys and buckets found by preflight: the role is granted exactly these. */
+  grants?: AccessGrants;
+  /** The hosted zone of a Route 53 cutover: the role changes records in that zone only. */
+  hostedZoneId?: string;
+}
+
+/** The template's parameters: the role, whom it trusts, and what preflight found it needs. */
+export async function stackParameters(input: AccessStackInput): Promise<Record<string, string>> {
+  const { planId, primary, grants } = input;
+  const role = splitRoleArn(primary.roleArn);
+  const trust = await orchestratorTrust();
+  const primaryKeys = new Set(grants?.primaryKmsKeyArns ?? []);
+  if (primary.kmsKeyId?.startsWith('arn:')) primaryKeys.add(primary.kmsKeyId);
+  const buckets = [...new Set(grants?.exportBuckets ?? [])];
+  return {
+    PlanId: planId,
+    RoleName: role.name,
+    RolePath: role.path,
+    OrchestratorPrincipalArn: trust.principal,
+    OrchestratorPrincipalArnPatterns: trust.principalArnPatterns.join(','),
+    ExternalId: primary.externalId,
+    PrimaryKmsKeyArns: [...primaryKeys].join(','),
+    RecoveryKmsKeyArns: [...new Set(grants?.recoveryKmsKeyArns ?? [])].join(','),
+    ExportBucketArns: buckets.map((b) => `arn:aws:s3:::${b}`).join(','),
+    ExportObjectArns: buckets.map((b) => `arn:aws:s3:::${b}/${planExportPrefix(planId)}/*`).join(','),
+    HostedZoneId: input.hostedZoneId ?? '',
+  };
 }
 
 const FAILED = new Set(['CREATE_FAILED', 'ROLLBACK_COMPLETE', 'ROLLBACK_FAILED']);
@@ -193,15 +220,7 @@ export async function ensureAccessStack(input: AccessStackInput): Promise<Access
       `CloudFormation stack ${name} exists in primary and was not created by plan ${planId}`,
     );
   if (!stack || stack.StackStatus === 'DELETE_COMPLETE') {
-    const role = splitRoleArn(primary.roleArn);
-    const parameters: Record<string, string> = {
-      PlanId: planId,
-      RoleName: role.name,
-      RolePath: role.path,
-      OrchestratorPrincipalArn: await orchestratorPrincipalArn(),
-      ExternalId: primary.externalId,
-      PrimaryKmsKeyArn: primary.kmsKeyId?.startsWith('arn:') ? primary.kmsKeyId : '',
-    };
+    const parameters = await stackParameters(input);
     const token = clientToken(planId, 'plan', `access-stack-${await deletedBefore(env, name)}`, name);
     await aws({ what: `CreateStack ${name}`, roleArn: env.access.roleArn }, () =>
       env.cloudformation.send(

@@ -21,8 +21,22 @@ type Template = {
   >;
 };
 
-const load = (): Template =>
-  JSON.parse(readFileSync(new URL('./template.json', import.meta.url), 'utf8')) as Template;
+/** A policy or statement the template adds only under a condition ({"Fn::If": [c, it, NoValue]}): it. */
+function unwrap<T>(value: T | { 'Fn::If': [string, T, unknown] }): T {
+  return typeof value === 'object' && value !== null && 'Fn::If' in value ? value['Fn::If'][1] : value;
+}
+
+/** The template with every conditional policy and statement present (the strictest reading). */
+const load = (): Template => {
+  const template = JSON.parse(readFileSync(new URL('./template.json', import.meta.url), 'utf8')) as Template;
+  for (const resource of Object.values(template.Resources)) {
+    const policies = (resource.Properties.Policies ?? []).map(unwrap);
+    for (const policy of policies)
+      policy.PolicyDocument.Statement = policy.PolicyDocument.Statement.map(unwrap);
+    if (resource.Properties.Policies) resource.Properties.Policies = policies;
+  }
+  return template;
+};
 
 /** What makes an access role unsafe: wildcard actions, or a trust policy without the ExternalId. */
 function templateProblems(template: Template): string[] {

@@ -104,7 +104,13 @@ export class AwsEnvironment {
   get s3(): S3Client {
     return this.client(
       's3',
-      () => new S3Client({ ...this.common(), forcePathStyle: Boolean(this.settings.endpoint) }),
+      () =>
+        new S3Client({
+          ...this.common(),
+          forcePathStyle: Boolean(this.settings.endpoint),
+          // A bucket of the other environment's region answers 301 PermanentRedirect: follow it.
+          followRegionRedirects: true,
+        }),
     );
   }
 }

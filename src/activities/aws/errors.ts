@@ -79,6 +79,20 @@ function codeOf(error: AwsErrorShape): string {
   return error.name && error.name !== 'Error' ? error.name : (error.Code ?? 'Unknown');
 }
 
+/**
+ * The error's message; a HEAD request's error has no body (S3 HeadBucket/HeadObject), so the SDK
+ * says only "UnknownError": the HTTP status then says what AWS meant.
+ */
+function messageOf(code: string, error: AwsErrorShape): string {
+  const message = error.message ?? '';
+  const status = error.$metadata?.httpStatusCode;
+  if (message && message !== 'UnknownError' && message !== code) return message;
+  if (status === 403)
+    return `HTTP 403 without a body (a HEAD request carries no error code): access denied to this role, by its policy or the resource's`;
+  if (status !== undefined) return `HTTP ${status} without a body (a HEAD request carries no error code)`;
+  return message;
+}
+
 function needsPerson(
   type: NeedsPersonFailure,
   code: string,
@@ -89,7 +103,7 @@ function needsPerson(
   return ApplicationFailure.create({
     type,
     nonRetryable: true,
-    message: `${ctx.what}${who} failed: ${code}: ${error.message ?? ''} — ${operatorAction(type)}`,
+    message: `${ctx.what}${who} failed: ${code}: ${messageOf(code, error)} — ${operatorAction(type)}`,
     details: [{ code, requestId: error.$metadata?.requestId, what: ctx.what }],
   });
 }
@@ -103,7 +117,7 @@ function retryable(
   return ApplicationFailure.create({
     type,
     nonRetryable: false,
-    message: `${ctx.what}: ${code}: ${error.message ?? ''}`,
+    message: `${ctx.what}: ${code}: ${messageOf(code, error)}`,
     details: [{ code, requestId: error.$metadata?.requestId }],
   });
 }
@@ -132,6 +146,15 @@ export function classifyAwsError(error: unknown, ctx: ClassifyContext): Error {
   if (NOT_READY.test(code)) return retryable('NotReady', code, aws, ctx);
   if (INVALID.test(code)) return needsPerson('InvalidParameter', code, aws, ctx);
   return aws;
+}
+
+/**
+ * For read-only checks that turn failures into findings: a transient failure (throttling, a 5xx, not
+ * ready) says nothing about what is checked, so it is thrown (classified) for the activity's retry.
+ */
+export function throwIfTransient(error: unknown, what: string): void {
+  const classified = classifyAwsError(error, { what });
+  if (classified instanceof ApplicationFailure && !classified.nonRetryable) throw classified;
 }
 
 /** Runs one AWS call and classifies its failure. */

@@ -6,12 +6,8 @@ import {
 } from '@aws-sdk/client-route-53';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { EnvironmentRef } from '../../domain/resources.js';
-import {
-  ensureRole,
-  orchestratorTrustPolicy,
-  PRIMARY_ACCOUNT,
-  seedingClientConfig,
-} from '../../../test/support/aws.js';
+import { accessRole } from '../../../test/support/access.js';
+import { PRIMARY_ACCOUNT, seedingClientConfig } from '../../../test/support/aws.js';
 import { EmulatorAdmin } from '../../../emulator/client.js';
 import { runActivity } from '../../../test/support/activity.js';
 import { cutoverDns, restoreDns } from './route53.js';
@@ -19,12 +15,8 @@ import { cutoverDns, restoreDns } from './route53.js';
 const run = Date.now().toString(36);
 const zoneName = `shop-${run}.example.com`;
 const route53 = new Route53Client(seedingClientConfig(PRIMARY_ACCOUNT, 'us-east-1'));
-const primary: EnvironmentRef = {
-  accountId: PRIMARY_ACCOUNT,
-  region: 'us-east-1',
-  roleArn: `arn:aws:iam::${PRIMARY_ACCOUNT}:role/failback-dns-${run}`,
-  externalId: `ext-${run}`,
-};
+// The plan's access role, made by the access stack for this hosted zone only.
+let primary: EnvironmentRef;
 
 async function recordsNow(zone: string): Promise<Record<string, string[]>> {
   const out = await route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zone }));
@@ -40,9 +32,9 @@ describe('Route 53 DNS cutover', () => {
   const admin = new EmulatorAdmin(inject('awsEndpoint'));
 
   beforeAll(async () => {
-    await ensureRole(PRIMARY_ACCOUNT, `failback-dns-${run}`, orchestratorTrustPolicy(primary.externalId));
     const created = await route53.send(new CreateHostedZoneCommand({ Name: zoneName, CallerReference: run }));
     zone = (created.HostedZone?.Id ?? '').replace('/hostedzone/', '');
+    primary = await accessRole(`dns-${run}`, { accountId: PRIMARY_ACCOUNT, region: 'us-east-1' }, {}, zone);
     await route53.send(
       new ChangeResourceRecordSetsCommand({
         HostedZoneId: zone,

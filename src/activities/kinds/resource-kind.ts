@@ -1,5 +1,6 @@
 import type { ResourceKind } from '../../domain/contract.js';
 import type {
+  AccessGrants,
   CleanupReport,
   CompensationInput,
   ConcludeResult,
@@ -36,6 +37,8 @@ export interface PreflightResult {
   sourceDetails?: Record<string, unknown>;
   /** Something named `target` already exists in primary: the failback will retire it. */
   primaryExists: boolean;
+  /** Keys and buckets the access role needs for this resource. */
+  grants?: Partial<AccessGrants>;
 }
 
 /** A resource found in recovery by a tag selector. */

@@ -10,7 +10,7 @@ import {
   ensurePlanRoles,
   failureType,
   inspectors,
-  planContext,
+  preparedPlan,
   resolved,
   runStep,
   stepInput,
@@ -178,7 +178,7 @@ describe.each(fixtures)('$kind: AWS errors are classified, nothing is left untag
   }
 
   it('a role that refuses the plan (wrong ExternalId) is AccessDenied', async () => {
-    plan = planContext(topology, unique('p'));
+    plan = await preparedPlan(topology, unique('p'));
     const input = stepInput(plan, 'test-failback', resource());
     const recoveryPoint = await runStep('takeRecoveryPoint', input);
     const denied = { ...plan, primary: { ...plan.primary, externalId: 'not-the-external-id' } };
@@ -190,7 +190,7 @@ describe.each(fixtures)('$kind: AWS errors are classified, nothing is left untag
   });
 
   it('a full account is QuotaExceeded; a busy copy slot is CopySlotBusy, retried until a slot is free', async () => {
-    plan = planContext(topology, unique('p'));
+    plan = await preparedPlan(topology, unique('p'));
     const input = stepInput(plan, 'test-failback', resource());
     const { step, operation, code, message, account } = fixture.quotaError;
     // The emulator answers with AWS's own error for a full account.
@@ -227,7 +227,7 @@ describe.each(fixtures)('$kind: AWS errors are classified, nothing is left untag
   });
 
   it('a recovery point name held by something else is NameConflict, and that thing is left alone', async () => {
-    plan = planContext(topology, unique('p'));
+    plan = await preparedPlan(topology, unique('p'));
     const input = stepInput(plan, 'test-failback', resource());
     const max = fixture.kind === 'ec2-instance' ? 128 : 255;
     const name = artifactName(plan.planId, 'test-failback', 'rp', input.resource.target, max);
@@ -240,7 +240,7 @@ describe.each(fixtures)('$kind: AWS errors are classified, nothing is left untag
   });
 
   it('throttling beyond the SDK retries is Throttled (retryable); the retry makes exactly one', async () => {
-    plan = planContext(topology, unique('p'));
+    plan = await preparedPlan(topology, unique('p'));
     const input = stepInput(plan, 'test-failback', resource());
     await admin().addFault({
       type: 'throttle',

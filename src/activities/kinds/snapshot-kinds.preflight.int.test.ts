@@ -8,13 +8,14 @@ import { kindModule } from './index.js';
 import {
   ensurePlanRoles,
   inspectors,
-  planContext,
+  preparedPlan,
   planEnvironments,
   resolved,
   stepInput,
   topologies,
   unique,
 } from '../../../test/support/kinds.js';
+import { BOOTSTRAP_ROLE } from '../../../test/support/access.js';
 import { seedCluster, seedDbInstance, seedInstance } from '../../../test/support/snapshot-kinds.js';
 
 // Preflight and tag selection of the snapshot kinds against the emulator (cross-account): read-only
@@ -55,9 +56,14 @@ const fixtures: Fixture[] = [
   },
 ];
 
+/** Preflight reaches primary through the bootstrap role, as preflightPlan does (no access role yet). */
 function preflight(plan: PlanContext, kind: ResourceKind, source: string, target: string) {
+  const bootstrap = {
+    ...plan.primary,
+    roleArn: `arn:aws:iam::${plan.primary.accountId}:role/${BOOTSTRAP_ROLE}`,
+  };
   return kindModule(kind).preflight(
-    kindContext(stepInput(plan, 'test-failback', resolved(kind, source, target))),
+    kindContext(stepInput({ ...plan, primary: bootstrap }, 'test-failback', resolved(kind, source, target))),
   );
 }
 
@@ -74,7 +80,7 @@ describe.each(fixtures)('$kind preflight and selection', (fixture) => {
   });
 
   it('resolveSelection finds exactly the resources carrying every tag, named as in recovery', async () => {
-    const recovery = planEnvironments(planContext(topology, unique('p'))).recovery;
+    const recovery = planEnvironments(await preparedPlan(topology, unique('p'))).recovery;
     const found = await kindModule(fixture.kind).resolveSelection(recovery, { app, tier: 'web' });
     expect(found.map((r) => [r.source, r.target])).toEqual([[source, name]]);
     expect(await kindModule(fixture.kind).resolveSelection(recovery, { app, tier: 'db' })).toEqual([]);
@@ -83,7 +89,7 @@ describe.each(fixtures)('$kind preflight and selection', (fixture) => {
   it('a ready resource has no error findings; an old primary is reported as retired-to-be', async () => {
     const target = unique('tgt');
     await fixture.seedPrimary(target);
-    const result = await preflight(planContext(topology, unique('p')), fixture.kind, source, target);
+    const result = await preflight(await preparedPlan(topology, unique('p')), fixture.kind, source, target);
     expect(result.findings.filter((f) => f.severity === 'error')).toEqual([]);
     expect(result.primaryExists).toBe(true);
     expect(result.findings.some((f) => f.check === 'name-conflict' && f.severity === 'info')).toBe(true);
@@ -91,7 +97,7 @@ describe.each(fixtures)('$kind preflight and selection', (fixture) => {
   });
 
   it('lists every problem: missing source, a taken test name, an unknown primary KMS key', async () => {
-    const plan = planContext(topology, unique('p'));
+    const plan = await preparedPlan(topology, unique('p'));
     const target = unique('tgt');
     await fixture.seedPrimary(testTargetName(target, plan.planId));
     const missing = fixture.kind === 'ec2-instance' ? 'i-0123456789abcdef0' : unique('missing');
@@ -110,7 +116,7 @@ describe.each(fixtures)('$kind preflight and selection', (fixture) => {
 
   it('accepts an enabled primary KMS key', async () => {
     const key = await aws.primary.kms.send(new CreateKeyCommand({ Description: 'primary copies' }));
-    const plan = planContext(topology, unique('p'));
+    const plan = await preparedPlan(topology, unique('p'));
     const withKey = { ...plan, primary: { ...plan.primary, kmsKeyId: key.KeyMetadata?.Arn ?? '' } };
     const result = await preflight(withKey, fixture.kind, source, unique('tgt'));
     expect(result.findings.filter((f) => f.check === 'kms' && f.severity === 'error')).toEqual([]);

@@ -2,7 +2,7 @@ import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { PreflightFinding } from '../../domain/resources.js';
 import type { AwsEnvironment } from '../aws/clients.js';
-import { awsErrorCode } from '../aws/errors.js';
+import { awsErrorCode, throwIfTransient } from '../aws/errors.js';
 
 /** GetCallerIdentity through the role: the role exists, trusts us (ExternalId) and is in the account. */
 export async function checkAccess(env: AwsEnvironment, side: string): Promise<PreflightFinding[]> {
@@ -18,6 +18,7 @@ export async function checkAccess(env: AwsEnvironment, side: string): Promise<Pr
       ];
     return [];
   } catch (error) {
+    throwIfTransient(error, `preflight of ${side}`);
     return [
       {
         severity: 'error',
@@ -49,6 +50,7 @@ export async function checkKmsKey(
       message: `${side} KMS key ${keyId} ${p}`,
     }));
   } catch (error) {
+    throwIfTransient(error, `preflight of ${side}`);
     return [
       {
         severity: 'error',

@@ -1,6 +1,8 @@
 import { ListBackupsCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { CreateKeyCommand, DisableKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { ApplicationFailure } from '@temporalio/common';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { EmulatorAdmin } from '../../../emulator/client.js';
 import type { PlanSpec } from '../../domain/plan-spec.js';
 import { testTargetName } from '../../domain/naming.js';
 import {
@@ -13,6 +15,7 @@ import {
 } from '../../../test/support/aws.js';
 import { runActivity } from '../../../test/support/activity.js';
 import { createSeededTable } from '../../../test/support/dynamodb.js';
+import { BOOTSTRAP_ROLE_POLICY, RECOVERY_ROLE_POLICY } from '../access-stack/policies/index.js';
 import { preflightPlan } from './preflight.js';
 
 const run = Date.now().toString(36);
@@ -37,11 +40,17 @@ describe('preflightPlan', () => {
   let spec: PlanSpec;
 
   beforeAll(async () => {
-    const bootstrap = await ensureRole(PRIMARY_ACCOUNT, `dr-standing-pf-${run}`, orchestratorTrustPolicy());
+    const bootstrap = await ensureRole(
+      PRIMARY_ACCOUNT,
+      `dr-standing-pf-${run}`,
+      orchestratorTrustPolicy(),
+      BOOTSTRAP_ROLE_POLICY,
+    );
     const recoveryRole = await ensureRole(
       RECOVERY_ACCOUNT,
       `dr-recovery-pf-${run}`,
       orchestratorTrustPolicy(),
+      RECOVERY_ROLE_POLICY,
     );
     const kms = new KMSClient(seedingClientConfig(PRIMARY_ACCOUNT, primaryRegion));
     const key = await kms.send(new CreateKeyCommand({ Description: 'disabled on purpose' }));
@@ -147,6 +156,37 @@ describe('preflightPlan', () => {
         expect.objectContaining({ check: 'access', message: expect.stringContaining(`nobody-${run}`) }),
         expect.objectContaining({ check: 'name-conflict', resource: `dynamodb-table:${names.profiles}` }),
       ]),
+    );
+  });
+
+  it('a transient failure of a probe fails the preflight for a retry; it is not a finding', async () => {
+    const admin = new EmulatorAdmin(inject('awsEndpoint'));
+    // More 503s than the SDK's own attempts: some probe of primary's tables cannot get an answer.
+    const fault = await admin.addFault({
+      type: 'error',
+      status: 503,
+      service: 'dynamodb',
+      operation: 'DescribeTable',
+      account: PRIMARY_ACCOUNT,
+      region: primaryRegion,
+      count: 40,
+    });
+    try {
+      const failure = await runActivity(preflightPlan, [{ spec, now: Date.now() }]).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(ApplicationFailure);
+      expect((failure as ApplicationFailure).nonRetryable).toBe(false);
+      expect((failure as ApplicationFailure).type).toBe('AwsServerError');
+    } finally {
+      await admin.removeFault(fault.id);
+    }
+    // Retried once AWS answers: the same findings as ever, none about the 503s.
+    const report = await runActivity(preflightPlan, [{ spec, now: Date.now() }]);
+    expect(report.findings.filter((f) => /ServiceUnavailable|503/.test(f.message))).toEqual([]);
+    expect(report.resources.map((r) => r.source)).toEqual(
+      expect.arrayContaining([names.orders, names.users, names.carts]),
     );
   });
 });

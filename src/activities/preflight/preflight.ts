@@ -3,6 +3,7 @@ import { checkPlanRules } from '../../domain/plan-rules.js';
 import { PlanSpecSchema, type PlanSpec } from '../../domain/plan-spec.js';
 import { Value } from 'typebox/value';
 import type {
+  AccessGrants,
   PlanContext,
   PreflightFinding,
   PreflightReport,
@@ -10,7 +11,7 @@ import type {
 } from '../../domain/resources.js';
 import { boundedAll } from '../../workflows/bounded.js';
 import { awsEnvironment } from '../aws/clients.js';
-import { awsErrorCode } from '../aws/errors.js';
+import { awsErrorCode, throwIfTransient } from '../aws/errors.js';
 import { heartbeat } from '../aws/heartbeat.js';
 import { kindContext } from '../kinds/context.js';
 import { kindModule } from '../kinds/index.js';
@@ -74,6 +75,7 @@ export async function preflightPlan({ spec, now }: PreflightInput): Promise<Pref
     ok: false,
     resources: [],
     findings,
+    access: { primaryKmsKeyArns: [], recoveryKmsKeyArns: [], exportBuckets: [] },
     wouldCreate: [],
     wouldRetire: [],
     wouldCopy: [],
@@ -89,8 +91,9 @@ export async function preflightPlan({ spec, now }: PreflightInput): Promise<Pref
     heartbeat({ preflight: `${++checkedCount}/${resources.length}` });
     return checked;
   });
-  for (const [i, { resource: checked, findings: found }] of checkedResources.entries()) {
+  for (const [i, { resource: checked, findings: found, grants }] of checkedResources.entries()) {
     const resource = resources[i]!;
+    addGrants(report.access!, grants);
     // In the resources' order, whichever check finished first.
     findings.push(...found);
     report.resources.push(checked);
@@ -108,6 +111,13 @@ export async function preflightPlan({ spec, now }: PreflightInput): Promise<Pref
   return report;
 }
 
+/** Adds a resource's grants to the plan's, once each. */
+function addGrants(into: AccessGrants, grants: Partial<AccessGrants> | undefined): void {
+  for (const field of ['primaryKmsKeyArns', 'recoveryKmsKeyArns', 'exportBuckets'] as const) {
+    for (const value of grants?.[field] ?? []) if (!into[field].includes(value)) into[field].push(value);
+  }
+}
+
 function retireHow(resource: ResolvedResource): string {
   if (resource.kind === 'dynamodb-table') return 'backed up (kept), then replaced';
   if (resource.kind === 'ec2-instance') return 'stopped and tagged retired';
@@ -118,7 +128,7 @@ async function preflightResource(
   plan: PlanContext,
   resource: ResolvedResource,
   primaryReachable: boolean,
-): Promise<{ resource: ResolvedResource; findings: PreflightFinding[] }> {
+): Promise<{ resource: ResolvedResource; findings: PreflightFinding[]; grants?: Partial<AccessGrants> }> {
   if (!primaryReachable) return { resource, findings: [] };
   try {
     const module = kindModule(resource.kind);
@@ -132,8 +142,10 @@ async function preflightResource(
           : {}),
       },
       findings: result.findings,
+      ...(result.grants ? { grants: result.grants } : {}),
     };
   } catch (error) {
+    throwIfTransient(error, 'preflight');
     const finding: PreflightFinding = {
       resource: resource.key,
       severity: 'error',

@@ -4,7 +4,7 @@ import { resourceKey } from '../../domain/naming.js';
 import type { PlanSpec } from '../../domain/plan-spec.js';
 import type { PreflightFinding, ResolvedResource } from '../../domain/resources.js';
 import type { AwsEnvironment } from '../aws/clients.js';
-import { awsErrorCode } from '../aws/errors.js';
+import { awsErrorCode, throwIfTransient } from '../aws/errors.js';
 import { allKindModules } from '../kinds/index.js';
 
 /**
@@ -56,6 +56,7 @@ export async function resolveResources(
         });
       }
     } catch (error) {
+      throwIfTransient(error, 'preflight');
       findings.push({
         severity: 'error',
         check: 'selection',

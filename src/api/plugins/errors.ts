@@ -2,7 +2,11 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { PROBLEM_CONTENT_TYPE, ProblemError, problems } from './problems.js';
+import { loggedUrl } from './request-log.js';
 import { fieldErrors, type ValidationPart } from './validation.js';
+
+/** The request's path for a problem's `instance` and `detail`: never the query, never 5,000 characters. */
+const pathOf = (url: string) => loggedUrl(url.split('?')[0]) ?? '/';
 
 function isFastifyValidation(
   error: unknown,
@@ -41,7 +45,7 @@ async function errorsPlugin(app: FastifyInstance): Promise<void> {
       .code(problem.problem.status)
       .headers(problem.headers)
       .type(PROBLEM_CONTENT_TYPE)
-      .send({ ...problem.problem, instance: request.url.split('?')[0] });
+      .send({ ...problem.problem, instance: pathOf(request.url) });
   });
 
   app.setNotFoundHandler(async (request, reply) =>
@@ -52,8 +56,8 @@ async function errorsPlugin(app: FastifyInstance): Promise<void> {
         type: 'about:blank',
         title: STATUS_CODES[404],
         status: 404,
-        detail: `no route ${request.method} ${request.url.split('?')[0]}`,
-        instance: request.url.split('?')[0],
+        detail: `no route ${request.method} ${pathOf(request.url)}`,
+        instance: pathOf(request.url),
       }),
   );
 }

@@ -1,42 +1,29 @@
 import type { FastifyInstance } from 'fastify';
 import type {} from '@fastify/swagger';
 import fp from 'fastify-plugin';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { ApiMetrics } from './api-metrics.js';
+
+export interface MetricsOptions {
+  metrics: ApiMetrics;
+}
 
 /**
- * Prometheus metrics at /metrics: request counts and latencies by route template (never the raw URL:
- * plan ids would explode the label set) and status code, plus Node's process metrics.
+ * Prometheus metrics at /metrics: request counts and latencies by route template and status code
+ * (every answer fastify sends, its own errors included), Node's process metrics, and whatever else is
+ * registered in the same registry (plan gauges).
  */
-async function metricsPlugin(app: FastifyInstance): Promise<void> {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'failback_api_' });
-  const labelNames = ['method', 'route', 'status_code'] as const;
-  const requests = new Counter({
-    name: 'failback_api_requests_total',
-    help: 'HTTP requests answered, by route template and status code',
-    labelNames,
-    registers: [registry],
-  });
-  const duration = new Histogram({
-    name: 'failback_api_request_duration_seconds',
-    help: 'HTTP request latency, by route template and status code',
-    labelNames,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-    registers: [registry],
-  });
-
+async function metricsPlugin(app: FastifyInstance, { metrics }: MetricsOptions): Promise<void> {
   app.addHook('onResponse', async (request, reply) => {
-    const labels = {
-      method: request.method,
-      route: request.routeOptions.url ?? 'unmatched',
-      status_code: String(reply.statusCode),
-    };
-    requests.inc(labels);
-    duration.observe(labels, reply.elapsedTime / 1000);
+    metrics.count(
+      request.method,
+      request.routeOptions.url ?? 'unmatched',
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
   });
 
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
-    reply.type(registry.contentType).send(await registry.metrics()),
+    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
 }
 

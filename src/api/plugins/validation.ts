@@ -2,6 +2,7 @@ import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv'
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchema, FastifySchemaCompiler } from 'fastify';
 import type { FieldError } from '../schemas/problem.js';
+import { TEXT_PATTERN } from '../schemas/text.js';
 
 export type ValidationPart = FieldError['in'];
 
@@ -141,6 +142,14 @@ function toFieldError(error: ErrorObject, part: ValidationPart): FieldError {
         field === 'by' && part === 'body'
           ? 'unknown field: who acts is the name of the caller’s token, never a body field'
           : 'unknown field',
+    };
+  }
+  if (error.keyword === 'pattern' && params.pattern === TEXT_PATTERN) {
+    return {
+      in: part,
+      path: error.instancePath || '/',
+      message:
+        'must contain a visible character, and no control, zero-width or bidi-override character (refused, not stripped)',
     };
   }
   if (error.keyword === 'enum' && Array.isArray(params.allowedValues)) {

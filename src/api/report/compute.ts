@@ -3,8 +3,17 @@ import type { WorkflowStatusName } from '../schemas/plans.js';
 import type { PlanReport, ResourceReport } from '../schemas/report.js';
 import { secondsBetween } from './time.js';
 
+/** Where the plan ran: the report says it, so an emulator's minutes are never read as AWS's. */
+export interface RunEnvironment {
+  /** The plan's FailbackPlanInput.tuning.timeScale (1 against AWS). */
+  timeScale: number;
+  /** AWS_ENDPOINT_URL of the deployment (an emulator or a local endpoint); null: AWS itself. */
+  awsEndpoint: string | null;
+}
+
 export interface ReportInput {
   status: PlanStatus;
+  environment?: RunEnvironment;
   workflowId: string;
   workflowStatus: WorkflowStatusName;
   /** The report's own clock (ISO 8601). */
@@ -71,30 +80,68 @@ function resourceReport(resource: ResourceStatus): ResourceReport {
  * AWS gives some recovery points' times to the second (an AMI's CreationDate): one taken in the quiesce's
  * second is after it, as the plan's own verification counts it (shared/checks.ts `notBefore`).
  */
-function sameSecondIsAfter(capturedAt: string, gap: number | null): number | null {
-  if (gap === null || gap <= 0 || gap >= 1) return gap;
+function inQuiesceSecond(capturedAt: string, gap: number | null): boolean {
+  if (gap === null || gap <= 0 || gap >= 1) return false;
   const captured = Date.parse(capturedAt);
-  return captured % 1000 === 0 && Math.floor((captured + gap * 1000) / 1000) * 1000 === captured ? 0 : gap;
+  return captured % 1000 === 0 && Math.floor((captured + gap * 1000) / 1000) * 1000 === captured;
 }
+
+export const SAME_SECOND_NOTE =
+  'AWS gives this time to the second only; it falls in the second of the quiesce, so it is counted as after ' +
+  'it (as the verification does): RPO 0';
 
 function rpo(status: PlanStatus): PlanReport['rpo'] {
   const { quiescedAt, finalRecoveryPointsAt } = status.measurements;
   const resources = quiescedAt
     ? status.resources.flatMap((resource) => {
         const capturedAt = resource.recoveryPoint?.capturedAt;
-        const gap = capturedAt ? sameSecondIsAfter(capturedAt, secondsBetween(capturedAt, quiescedAt)) : null;
-        if (!capturedAt || gap === null) return [];
-        return [{ key: resource.key, capturedAt, seconds: Math.max(0, gap), afterQuiesce: gap <= 0 }];
+        const raw = capturedAt ? secondsBetween(capturedAt, quiescedAt) : null;
+        if (!capturedAt || raw === null) return [];
+        const sameSecond = inQuiesceSecond(capturedAt, raw);
+        const gap = sameSecond ? 0 : raw;
+        return [
+          {
+            key: resource.key,
+            capturedAt,
+            seconds: Math.max(0, gap),
+            afterQuiesce: gap <= 0,
+            ...(sameSecond ? { note: SAME_SECOND_NOTE } : {}),
+          },
+        ];
       })
     : [];
   const worst = resources.length ? Math.max(...resources.map((r) => r.seconds)) : null;
+  // The resource that sets the RPO: the largest gap, and among equals the earliest point.
+  const worstResource = resources.length
+    ? resources.reduce((a, b) =>
+        b.seconds > a.seconds || (b.seconds === a.seconds && b.capturedAt < a.capturedAt) ? b : a,
+      )
+    : undefined;
   // Without per-resource points, the plan's own oldest final recovery point still bounds the RPO.
   const fromPlan = secondsBetween(finalRecoveryPointsAt, quiescedAt);
   return {
     quiescedAt: quiescedAt ?? null,
     finalRecoveryPointsAt: finalRecoveryPointsAt ?? null,
     seconds: worst ?? (fromPlan === null ? null : Math.max(0, fromPlan)),
+    worstResource: worstResource ? { key: worstResource.key, capturedAt: worstResource.capturedAt } : null,
     resources,
+  };
+}
+
+function environmentOf(env: RunEnvironment | undefined): PlanReport['environment'] {
+  const timeScale = env?.timeScale ?? 1;
+  const awsEndpoint = env?.awsEndpoint ?? null;
+  const emulated = timeScale < 1 || awsEndpoint !== null;
+  return {
+    kind: emulated ? 'emulator' : 'aws',
+    timeScale,
+    awsEndpoint,
+    note: emulated
+      ? `Ran against an AWS emulator${awsEndpoint ? ` (${awsEndpoint})` : ''}` +
+        (timeScale < 1
+          ? ` at time scale ${timeScale}: its AWS operations take about ${timeScale} × AWS's typical durations, so these times are not a forecast for AWS`
+          : '')
+      : 'Ran against AWS',
   };
 }
 
@@ -117,6 +164,7 @@ export function computeReport(input: ReportInput): PlanReport {
     stage: status.stage,
     outcome: status.outcome ?? null,
     generatedAt: input.now,
+    environment: environmentOf(input.environment),
     maintenanceWindow: status.maintenanceWindow ?? null,
     rto: {
       failbackStartedAt: m.failbackStartedAt ?? null,

@@ -7,6 +7,20 @@ function cell(value: string | number | boolean | null | undefined): string {
   return String(value).replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
 }
 
+const ARN = /arn:aws[\w-]*:[\w-]+:[\w-]*:\d*:[^\s|,;)]+/g;
+
+/**
+ * Long ARNs in table cells break the tables (one unbreakable word wider than the page): a cell shows
+ * an ARN's resource part only, and the report lists every full ARN once, under Identifiers.
+ */
+function shortIds(text: string, seen: Set<string>): string {
+  return text.replace(ARN, (arn) => {
+    seen.add(arn);
+    const resource = arn.split(':').slice(5).join(':');
+    return resource.length > 48 ? `…${resource.slice(-47)}` : resource;
+  });
+}
+
 function table(header: string[], rows: Array<Array<string | number | boolean | null | undefined>>): string[] {
   if (rows.length === 0) return ['_none_'];
   return [
@@ -18,7 +32,8 @@ function table(header: string[], rows: Array<Array<string | number | boolean | n
 
 function objectives(report: PlanReport): string[] {
   const { rto, rpo } = report;
-  return table(
+  const worst = rpo.worstResource;
+  const lines = table(
     ['measure', 'from', 'to', 'duration'],
     [
       ['RTO to DNS cutover', rto.failbackStartedAt, rto.dnsCutoverAt, humanDuration(rto.toDnsCutoverSeconds)],
@@ -28,20 +43,46 @@ function objectives(report: PlanReport): string[] {
         rto.primaryValidatedAt,
         humanDuration(rto.toPrimaryValidatedSeconds),
       ],
-      ['RPO (worst resource)', rpo.finalRecoveryPointsAt, rpo.quiescedAt, humanDuration(rpo.seconds)],
+      [
+        `RPO (worst resource${worst ? `: \`${worst.key}\`` : ''})`,
+        worst?.capturedAt ?? rpo.finalRecoveryPointsAt,
+        rpo.quiescedAt,
+        humanDuration(rpo.seconds),
+      ],
     ],
   );
+  lines.push(
+    '',
+    'RTO runs from the start of the failback; RPO is, per resource, the time from its final recovery point ' +
+      'to the quiesce (writes in between would be lost), 0 when the point was taken after the quiesce.',
+  );
+  if (rpo.resources.length) {
+    lines.push(
+      '',
+      ...table(
+        ['resource', 'final recovery point', 'quiesce', 'RPO', 'note'],
+        rpo.resources.map((r) => [
+          `\`${r.key}\``,
+          r.capturedAt,
+          rpo.quiescedAt,
+          humanDuration(r.seconds),
+          r.note ?? (r.afterQuiesce ? 'taken after the quiesce' : 'taken before the quiesce'),
+        ]),
+      ),
+    );
+  }
+  return lines;
 }
 
-function resourceSections(report: PlanReport): string[] {
+function resourceSections(report: PlanReport, ids: Set<string>): string[] {
   const lines = table(
     ['resource', 'source → target', 'state', 'restored', 'old primary', 'data check'],
     report.resources.map((r) => [
       `\`${r.key}\``,
-      `${r.source} → ${r.target}`,
+      shortIds(`${r.source} → ${r.target}`, ids),
       r.state,
-      r.restored,
-      r.retired,
+      r.restored && shortIds(r.restored, ids),
+      r.retired && shortIds(r.retired, ids),
       r.verification ? (r.verification.ok ? 'passed' : 'FAILED') : 'not verified',
     ]),
   );
@@ -73,7 +114,7 @@ function resourceSections(report: PlanReport): string[] {
   return lines;
 }
 
-function dataChecks(report: PlanReport): string[] {
+function dataChecks(report: PlanReport, ids: Set<string>): string[] {
   const { verified, failed, unverified } = report.dataChecks;
   return [
     `${verified} verified, ${failed} failed, ${unverified} not verified.`,
@@ -84,8 +125,8 @@ function dataChecks(report: PlanReport): string[] {
         (r.verification?.checks ?? []).map((c) => [
           `\`${r.key}\``,
           c.name,
-          c.expected,
-          c.actual,
+          shortIds(String(c.expected), ids),
+          shortIds(String(c.actual), ids),
           c.ok ? 'ok' : 'MISMATCH',
         ]),
       ),
@@ -99,6 +140,7 @@ export function renderMarkdown(report: PlanReport): string {
     ? `**${report.outcome.result}** at ${report.outcome.at}${report.outcome.reason ? ` (${cell(report.outcome.reason)})` : ''}`
     : `in progress (stage **${report.stage}**)`;
   const window = report.maintenanceWindow;
+  const ids = new Set<string>();
   const lines = [
     `# Failback report: ${report.planId}`,
     '',
@@ -106,6 +148,7 @@ export function renderMarkdown(report: PlanReport): string {
     `- Plan workflow: \`${report.workflowId}\` (${report.workflowStatus})`,
     `- Outcome: ${outcome}`,
     `- Maintenance window: ${window ? `${window.start} → ${window.end} (set by ${cell(window.setBy)} at ${window.setAt})` : '—'}`,
+    `- Environment: ${report.environment.note}`,
     `- Generated: ${report.generatedAt}`,
     '',
     '## Recovery objectives',
@@ -121,11 +164,11 @@ export function renderMarkdown(report: PlanReport): string {
     '',
     '## Resources',
     '',
-    ...resourceSections(report),
+    ...resourceSections(report, ids),
     '',
     '## Data checks',
     '',
-    ...dataChecks(report),
+    ...dataChecks(report, ids),
     '',
     '## Approvals and operator actions',
     '',
@@ -145,9 +188,10 @@ export function renderMarkdown(report: PlanReport): string {
     '',
     ...table(
       ['when', 'stage', 'resource', 'type', 'message', 'what to do'],
-      report.errors.map((e) => [e.at, e.stage, e.resource, e.type, e.message, e.action]),
+      report.errors.map((e) => [e.at, e.stage, e.resource, e.type, shortIds(e.message, ids), e.action]),
     ),
     '',
   ];
+  if (ids.size) lines.push('## Identifiers', '', ...[...ids].sort().map((arn) => `- \`${arn}\``), '');
   return lines.join('\n');
 }

@@ -184,6 +184,9 @@ describe('computeReport', () => {
       }).rpo;
     expect(of('2026-11-28T02:00:00Z')).toMatchObject({ seconds: 0 });
     expect(of('2026-11-28T02:00:00Z').resources.every((r) => r.afterQuiesce)).toBe(true);
+    // …and the report says why, instead of an unexplained "after".
+    expect(of('2026-11-28T02:00:00Z').resources[0]!.note).toMatch(/to the second only/);
+    expect(of('2026-11-28T01:59:59Z').resources[0]!.note).toBeUndefined();
     // Millisecond times and earlier seconds are taken as they are.
     expect(of('2026-11-28T02:00:00.001Z').seconds).toBe(0.003);
     expect(of('2026-11-28T01:59:59Z').seconds).toBe(1.004);
@@ -213,6 +216,7 @@ describe('computeReport', () => {
     expect(early.rpo).toEqual({
       quiescedAt: null,
       finalRecoveryPointsAt: null,
+      worstResource: null,
       seconds: null,
       resources: [],
     });
@@ -259,8 +263,40 @@ describe('renderMarkdown', () => {
       '| RTO to primary validated | 2026-11-28T02:00:00Z | 2026-11-28T02:55:00Z | 55 min 00 s |',
     );
     expect(markdown).toContain(
-      '| RPO (worst resource) | 2026-11-28T01:59:30Z | 2026-11-28T02:00:00Z | 30 s |',
+      '| RPO (worst resource: `dynamodb-table:orders`) | 2026-11-28T01:59:30Z | 2026-11-28T02:00:00Z | 30 s |',
     );
+    expect(markdown).toContain(
+      '| `dynamodb-table:orders` | 2026-11-28T01:59:30Z | 2026-11-28T02:00:00Z | 30 s | taken before the quiesce |',
+    );
+  });
+
+  it('says where it ran: AWS, or an emulator at its time scale', () => {
+    expect(markdown).toContain('- Environment: Ran against AWS');
+    const emulated = renderMarkdown(
+      computeReport({ ...input, environment: { timeScale: 0.01, awsEndpoint: 'http://127.0.0.1:4566' } }),
+    );
+    expect(emulated).toContain(
+      '- Environment: Ran against an AWS emulator (http://127.0.0.1:4566) at time scale 0.01: its AWS operations take about 0.01 × AWS',
+    );
+  });
+
+  it('keeps long ARNs out of the tables and lists each once under Identifiers', () => {
+    const arn = 'arn:aws:dynamodb:us-east-1:111111111111:table/orders/backup/01764000000000-abcdef12';
+    const long = renderMarkdown(
+      computeReport({
+        ...input,
+        status: {
+          ...status,
+          resources: status.resources.map((r) =>
+            r.retirement ? { ...r, retirement: { ...r.retirement, backupArn: arn } } : r,
+          ),
+        },
+      }),
+    );
+    const rows = long.split('\n').filter((l) => l.startsWith('|'));
+    expect(rows.some((l) => l.includes(arn))).toBe(false);
+    expect(rows.some((l) => l.includes('table/orders/backup/01764000000000-abcdef12'))).toBe(true);
+    expect(long).toContain(`## Identifiers\n\n- \`${arn}\``);
   });
 
   it('lists per-resource step timings, data checks and approvals, escaping table cells', () => {
@@ -297,7 +333,10 @@ describe('durations', () => {
   it('reads like a person would write them', () => {
     expect(humanDuration(null)).toBe('—');
     expect(humanDuration(0.0042)).toBe('0.004 s');
-    expect(humanDuration(42.4)).toBe('42 s');
+    expect(humanDuration(42.4)).toBe('42.4 s');
+    // The table and a text give the same number: never "60 s" for 59.96 s, and never "60.0 s".
+    expect(humanDuration(59.552)).toBe('59.6 s');
+    expect(humanDuration(59.96)).toBe('1 min 00 s');
     expect(humanDuration(754)).toBe('12 min 34 s');
     expect(humanDuration(7500)).toBe('2 h 05 min');
     expect(humanDuration(-30)).toBe('−30 s');

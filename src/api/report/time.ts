@@ -10,13 +10,14 @@ export function secondsBetween(
   return Math.round(b - a) / 1000;
 }
 
-/** `2 h 05 min`, `12 min 03 s`, `4.2 s`, `—` for unknown: what an operator reads in a report. */
+/** `2 h 05 min`, `12 min 03 s`, `42.4 s`, `4.2 s`, `—` for unknown: what an operator reads in a report. */
 export function humanDuration(seconds: number | null): string {
   if (seconds === null) return '—';
   const sign = seconds < 0 ? '−' : '';
   const s = Math.abs(seconds);
   if (s < 10) return `${sign}${Number(s.toFixed(3))} s`;
-  if (s < 60) return `${sign}${Math.round(s)} s`;
+  // One decimal below a minute, and 59.96 s is "1 min 00 s", never "60 s" beside a text's 59.96.
+  if (Math.round(s * 10) / 10 < 60) return `${sign}${Math.round(s * 10) / 10} s`;
   const totalSeconds = Math.round(s);
   const hours = Math.floor(totalSeconds / 3600);
   const minutes = Math.floor((totalSeconds % 3600) / 60);

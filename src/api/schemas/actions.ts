@@ -1,11 +1,12 @@
 import Type from 'typebox';
 import { GateSchema, StageSchema, Timestamp } from './common.js';
+import { MIN_REASON_LENGTH, OperatorText } from './text.js';
 
 /**
  * Bodies of the human steps. None has a `by`: the audited identity is the caller's token name, so a
  * `by` in a body is an unknown field (400).
  */
-const Comment = Type.String({ minLength: 1, maxLength: 2000 });
+const Comment = OperatorText(1, 'A comment for the audit log');
 
 export const ApprovalBodySchema = Type.Union(
   [
@@ -17,7 +18,7 @@ export const ApprovalBodySchema = Type.Union(
       {
         gate: GateSchema,
         decision: Type.Literal('reject'),
-        comment: Type.String({ minLength: 1, maxLength: 2000, description: 'Why (required to reject)' }),
+        comment: OperatorText(MIN_REASON_LENGTH, 'Why (required to reject)'),
       },
       { additionalProperties: false },
     ),
@@ -35,13 +36,7 @@ export const MaintenanceWindowBodySchema = Type.Object(
 
 export const DnsCutoverBodySchema = Type.Object(
   {
-    details: Type.Optional(
-      Type.String({
-        minLength: 1,
-        maxLength: 2000,
-        description: 'What was changed (records, provider ticket)',
-      }),
-    ),
+    details: Type.Optional(OperatorText(1, 'What was changed (records, provider ticket)')),
   },
   { additionalProperties: false },
 );
@@ -49,7 +44,7 @@ export const DnsCutoverBodySchema = Type.Object(
 export const RetryBodySchema = Type.Object({}, { additionalProperties: false });
 
 export const AbortBodySchema = Type.Object(
-  { reason: Type.String({ minLength: 1, maxLength: 2000 }) },
+  { reason: OperatorText(MIN_REASON_LENGTH, 'Why the plan is aborted') },
   { additionalProperties: false },
 );
 

@@ -61,7 +61,11 @@ export const PlanListQuerySchema = Type.Object(
     ),
     pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
     pageToken: Type.Optional(
-      Type.String({ pattern: '^[A-Za-z0-9_-]{1,4096}$', description: 'nextPageToken of the previous page' }),
+      Type.String({
+        pattern: '^[A-Za-z0-9_-]{1,4000}\\.[A-Za-z0-9_-]{12}$',
+        maxLength: 4013,
+        description: 'nextPageToken of the previous page, as this API gave it',
+      }),
     ),
   },
   { additionalProperties: false },

@@ -53,6 +53,15 @@ export const PlanReportSchema = Type.Object({
     Type.Null(),
   ]),
   generatedAt: Timestamp,
+  environment: Type.Object(
+    {
+      kind: literals(['aws', 'emulator']),
+      timeScale: Type.Number({ description: 'The plan’s clock factor against AWS’s durations (1: AWS)' }),
+      awsEndpoint: Type.Union([Type.String(), Type.Null()]),
+      note: Type.String(),
+    },
+    { description: 'Where the plan ran and at what time scale' },
+  ),
   maintenanceWindow: Type.Union([
     Type.Object({ start: Timestamp, end: Timestamp, setBy: Type.String(), setAt: Timestamp }),
     Type.Null(),
@@ -75,12 +84,20 @@ export const PlanReportSchema = Type.Object({
         description:
           'Worst resource: writes between its final recovery point and the quiesce (0 when taken after it)',
       }),
+      worstResource: Type.Union([Type.Object({ key: Type.String(), capturedAt: Timestamp }), Type.Null()], {
+        description: 'The resource whose final recovery point sets the RPO',
+      }),
       resources: Type.Array(
         Type.Object({
           key: Type.String(),
           capturedAt: Timestamp,
           seconds: Type.Number({ description: 'quiescedAt − capturedAt, at least 0' }),
           afterQuiesce: Type.Boolean(),
+          note: Type.Optional(
+            Type.String({
+              description: 'Why a time to the second in the quiesce’s second counts as after it',
+            }),
+          ),
         }),
       ),
     },

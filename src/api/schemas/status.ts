@@ -149,6 +149,15 @@ export const PlanStatusSchema = OpenObject(
     maintenanceWindow: Type.Optional(
       OpenObject({ start: Timestamp, end: Timestamp, setBy: Type.String(), setAt: Timestamp }),
     ),
+    failbackApproval: Type.Optional(
+      OpenObject(
+        { by: Type.String(), at: Timestamp, comment: Type.Optional(Type.String()) },
+        {
+          description:
+            'The failback gate approved (also before the window is set); cleared when a window is missed',
+        },
+      ),
+    ),
     activePhase: Type.Optional(OpenObject({ phase: Type.String(), workflowId: Type.String() })),
     resources: Type.Array(ResourceStatusSchema),
     timeline: Type.Array(

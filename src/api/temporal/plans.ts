@@ -7,7 +7,7 @@ import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
-import { TimeoutFailure } from '@temporalio/common';
+import { defaultPayloadConverter, TimeoutFailure } from '@temporalio/common';
 import type { UpdateDefinition } from '@temporalio/common';
 import { planWorkflowId, PLAN_WORKFLOW_TYPE } from '../../domain/contract.js';
 import {
@@ -21,9 +21,12 @@ import type { PlanSpec } from '../../domain/plan-spec.js';
 import type { PreflightReport } from '../../domain/resources.js';
 import type { PlanStatus } from '../../domain/status.js';
 import { problems, ProblemError } from '../plugins/problems.js';
+import type { RunEnvironment } from '../report/compute.js';
 import type { PlanDetail, PlanListQuery, PlanSummary, WorkflowStatusName } from '../schemas/plans.js';
 import { isTemporalReachable, planStartOptions } from '../../clients/temporal.js';
+import type { Registry } from 'prom-client';
 import { temporalProblem } from './errors.js';
+import { PlanMetrics } from './plan-metrics.js';
 import { decodePageToken, encodePageToken, listQuery, planSummary } from './visibility.js';
 
 export const PREFLIGHT_WORKFLOW_TYPE = 'planPreflight';
@@ -39,6 +42,8 @@ export interface PlanGatewayOptions {
   preflightTimeoutMs?: number;
   /** Passed to every plan started (the emulator's scaled clock); absent against AWS. */
   tuning?: PlanTuning;
+  /** AWS_ENDPOINT_URL of this deployment (an emulator), for the report's environment line. */
+  awsEndpoint?: string;
 }
 
 interface Described {
@@ -61,6 +66,7 @@ export class PlanGateway {
   private readonly serverTimeoutMs: number;
   readonly preflightTimeoutMs: number;
   private readonly tuning: PlanTuning | undefined;
+  private readonly awsEndpoint: string | undefined;
 
   constructor(options: PlanGatewayOptions) {
     this.client = options.client;
@@ -69,6 +75,12 @@ export class PlanGateway {
     this.serverTimeoutMs = options.serverTimeoutMs ?? 5_000;
     this.preflightTimeoutMs = options.preflightTimeoutMs ?? 30_000;
     this.tuning = options.tuning;
+    this.awsEndpoint = options.awsEndpoint;
+  }
+
+  /** The plans' Prometheus gauges in `registry` (deploy/monitoring/ alerts on them). */
+  registerPlanMetrics(registry: Registry): PlanMetrics {
+    return new PlanMetrics(this.client, registry);
   }
 
   private withTimeout<T>(fn: () => Promise<T>, ms = this.rpcTimeoutMs): Promise<T> {
@@ -195,11 +207,38 @@ export class PlanGateway {
     return detail;
   }
 
-  /** The report's input: 503 when no worker answers the status query. */
-  async statusForReport(planId: string): Promise<{ status: PlanStatus } & Described> {
-    const described = await this.describe(planId);
+  /**
+   * Where the plan ran: the time scale it was started with (its input, the first event of its
+   * history) and this deployment's AWS endpoint.
+   */
+  private async environment(described: Described): Promise<RunEnvironment> {
+    let timeScale: number;
     try {
-      return { ...described, status: await this.queryStatus(planId) };
+      const response = await this.serverCall(() =>
+        this.client.workflowService.getWorkflowExecutionHistory({
+          namespace: this.client.options.namespace,
+          execution: { workflowId: described.workflowId, runId: described.runId },
+          maximumPageSize: 1,
+        }),
+      );
+      const payload =
+        response.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+      const input = payload ? (defaultPayloadConverter.fromPayload(payload) as FailbackPlanInput) : undefined;
+      timeScale = input?.tuning?.timeScale ?? 1;
+    } catch (error) {
+      throw await this.problem(error, `reading how plan ${described.workflowId} was started`);
+    }
+    return { timeScale, awsEndpoint: this.awsEndpoint ?? null };
+  }
+
+  /** The report's input: 503 when no worker answers the status query. */
+  async statusForReport(
+    planId: string,
+  ): Promise<{ status: PlanStatus; environment: RunEnvironment } & Described> {
+    const described = await this.describe(planId);
+    const environment = await this.environment(described);
+    try {
+      return { ...described, environment, status: await this.queryStatus(planId) };
     } catch (error) {
       throw problems.workerUnavailable(
         `the status query of plan ${planId} was not answered: ${(error as Error).message}`,

@@ -18,6 +18,8 @@ import {
   resourceFailback,
   type ResourcePhaseResult,
 } from '../resources/resource-pipeline.js';
+import { describeCurrentDetails } from '../details/current-details.js';
+import { renderPhaseDetails } from '../details/phase-details.js';
 import { CopySchedule } from './copy-schedule.js';
 import { CopySlots, type CopySlotRequest } from './copy-slots.js';
 import { acquireCopySlotSignal, copySlotGrantedSignal, releaseCopySlotSignal } from './messages.js';
@@ -87,11 +89,13 @@ async function runPipelinePhase(
     const key = byWorkflowId.get(workflowId);
     if (key) states.set(key, { state: 'running', step: 'restoreIntoPrimary' });
   });
-  setHandler(phaseStatusQuery, (): PhaseStatus => ({
+  const phaseStatus = (): PhaseStatus => ({
     phase,
     resources: [...states].map(([key, s]) => ({ key, ...s })),
     copySlots: slots.snapshot(),
-  }));
+  });
+  setHandler(phaseStatusQuery, phaseStatus);
+  describeCurrentDetails(() => renderPhaseDetails(phaseStatus()));
 
   let childrenDone = false;
   // Grants go out in batches: all that are pending leave in one workflow task.

@@ -11,6 +11,8 @@ import type {
 import type { PhaseStatus, ResourceState } from '../../domain/status.js';
 import { planActivities } from '../activities.js';
 import { boundedAll } from '../bounded.js';
+import { describeCurrentDetails } from '../details/current-details.js';
+import { renderPhaseDetails } from '../details/phase-details.js';
 import { describeFailure } from '../resources/resource-pipeline.js';
 
 /** One activity per resource, no copy slots: removals, final backups, compensation. */
@@ -38,11 +40,13 @@ async function runTasks<T>(
     string,
     { state: ResourceState; lastError?: { type: string; message: string; at: string } }
   >(input.resources.map((r) => [r.key, { state: 'pending' }]));
-  setHandler(phaseStatusQuery, (): PhaseStatus => ({
+  const phaseStatus = (): PhaseStatus => ({
     phase,
     resources: [...states].map(([key, s]) => ({ key, step, ...s })),
     copySlots: {},
-  }));
+  });
+  setHandler(phaseStatusQuery, phaseStatus);
+  describeCurrentDetails(() => renderPhaseDetails(phaseStatus()));
   return boundedAll(input.resources, input.concurrency, async (resource) => {
     states.set(resource.key, { state: 'running' });
     try {

@@ -55,9 +55,9 @@ async function runForward(input: FailbackPlanInput, state: PlanState, progress: 
   const concurrency = spec.options?.concurrency ?? 16;
 
   // 1. Preflight: a read-only look at both environments.
-  const resources = await attempt(state, 'preflight', async () => {
+  const report = await attempt(state, 'preflight', async () => {
     const report = await quick.preflightPlan({ spec, now: Date.now() });
-    if (report.ok) return report.resources;
+    if (report.ok) return report;
     for (const f of report.findings.filter((x) => x.severity === 'error')) {
       state.recordError('PreflightFailed', `${f.check}: ${f.message}`, f.resource);
     }
@@ -65,6 +65,7 @@ async function runForward(input: FailbackPlanInput, state: PlanState, progress: 
       `preflight found ${report.findings.filter((x) => x.severity === 'error').length} problem(s)`,
     );
   });
+  const resources = report.resources;
   state.setResources(resources);
   progress.resources = resources;
 
@@ -72,7 +73,12 @@ async function runForward(input: FailbackPlanInput, state: PlanState, progress: 
   await gate(state, 'primary-ready', 'awaiting-primary-ready');
   state.enterStage('access-stack');
   const accessStack = await attempt(state, 'access stack', () =>
-    quick.ensureAccessStack({ planId: spec.planId, primary: spec.primary }),
+    quick.ensureAccessStack({
+      planId: spec.planId,
+      primary: spec.primary,
+      ...(report.access ? { grants: report.access } : {}),
+      ...(spec.dnsCutover.mode === 'route53' ? { hostedZoneId: spec.dnsCutover.hostedZoneId } : {}),
+    }),
   );
   state.status.accessStack = {
     stackName: accessStack.stackName,

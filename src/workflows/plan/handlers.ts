@@ -33,6 +33,8 @@ import {
   type PlanView,
   type Verdict,
 } from './decisions.js';
+import { describeCurrentDetails } from '../details/current-details.js';
+import { renderPlanDetails } from '../details/plan-details.js';
 import { nowIso, type PlanState } from './state.js';
 
 function view(state: PlanState): PlanView {
@@ -58,8 +60,14 @@ interface MessageKind<P> {
 const approve: MessageKind<ApprovePayload> = {
   check: checkApprove,
   apply(state, p) {
-    if (p.gate === 'failback') state.failbackApproved = { by: p.by, at: nowIso() };
-    else state.decisions.set(p.gate, { decision: 'approve', by: p.by });
+    if (p.gate === 'failback') {
+      state.failbackApproved = { by: p.by, at: nowIso() };
+      // Shown in status too: given before the window is set, it was otherwise only in the audit.
+      state.status.failbackApproval = {
+        ...state.failbackApproved,
+        ...(p.comment ? { comment: p.comment } : {}),
+      };
+    } else state.decisions.set(p.gate, { decision: 'approve', by: p.by });
     // From this approval on, recovery is concluded: an abort arriving in the same task must not win.
     if (p.gate === 'primary-validated') state.pastPointOfNoReturn = true;
     return `gate ${p.gate} approved`;
@@ -154,6 +162,8 @@ function register<P extends { by: string }>(
 
 export function registerHandlers(state: PlanState): void {
   setHandler(statusQuery, () => state.status);
+  // The Web UI's Current Details: the same status, rendered at the end of each activation.
+  describeCurrentDetails(() => renderPlanDetails(state.status));
   register(state, approve, approveSignal, approveUpdate);
   register(state, reject, rejectSignal, rejectUpdate);
   register(state, maintenanceWindow, setMaintenanceWindowSignal, setMaintenanceWindowUpdate);

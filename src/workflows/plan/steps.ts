@@ -78,12 +78,15 @@ export async function runCopyPhase(
     const workflowId = phaseWorkflowId(input.plan.planId, phase, attempt);
     state.status.activePhase = { phase, workflowId };
     markResources(state, pending, phase);
+    // The quiesce is the phase's first step: it starts when the phase does.
+    const phaseStartedAt = nowIso();
     const result = await executeChild(phase === 'failback' ? failback : testFailback, {
       workflowId,
       args: [{ ...input, resources: pending, attempt }],
     });
     delete state.status.activePhase;
     onResult(result);
+    recordQuiesce(state, phaseStartedAt, result);
     recordResults(state, phase, result.results);
     const failed = result.results.filter((r) => !r.ok);
     if (failed.length === 0) return;
@@ -167,6 +170,23 @@ function recordResults(state: PlanState, phase: Phase, results: ResourcePhaseRes
     status.timings = { ...status.timings, [phase]: [...(status.timings?.[phase] ?? []), ...r.timings] };
     if (r.error) status.lastError = { type: r.error.type, message: r.error.message, at: nowIso() };
     else delete status.lastError;
+  }
+}
+
+/**
+ * The quiesce of each resource in its failback timings (the report's per-resource durations), before
+ * the steps of the same run: the phase reports when each source was quiesced; a failed quiesce is in
+ * the results already.
+ */
+function recordQuiesce(state: PlanState, startedAt: string, result: PipelinePhaseResult): void {
+  for (const q of result.quiesced ?? []) {
+    const status = state.resource(q.key);
+    if (!status) continue;
+    const steps = status.timings?.failback ?? [];
+    status.timings = {
+      ...status.timings,
+      failback: [...steps, { step: 'quiesceSource', startedAt, finishedAt: q.at }],
+    };
   }
 }
 

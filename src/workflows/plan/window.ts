@@ -31,6 +31,7 @@ export async function awaitOpenApprovedWindow(state: PlanState): Promise<void> {
       );
       delete state.status.maintenanceWindow;
       state.failbackApproved = undefined;
+      delete state.status.failbackApproval;
       continue;
     }
     const version = state.windowVersion;
@@ -51,12 +52,19 @@ export async function awaitOpenApprovedWindow(state: PlanState): Promise<void> {
       await condition(
         () => state.windowVersion !== version || (state.failbackApproved !== undefined) !== approvedBefore,
         start - now,
+        { summary: `maintenance window opens ${window.start}: the failback starts then, if approved` },
       );
       continue;
     }
     if (state.failbackApproved) return;
     // Open but not approved: wait for the approval until the window closes (or moves).
     state.waitFor({ kind: 'gate', gate: 'failback', since: new Date(now).toISOString() });
-    await condition(() => state.windowVersion !== version || state.failbackApproved !== undefined, end - now);
+    await condition(
+      () => state.windowVersion !== version || state.failbackApproved !== undefined,
+      end - now,
+      {
+        summary: `maintenance window closes ${window.end}: the failback gate must be approved before`,
+      },
+    );
   }
 }

@@ -117,5 +117,5 @@ export async function expectFailedBackWithoutLoss(run: EndToEndRun): Promise<voi
   expect(report.dataChecks).toEqual({ verified: resources.length, failed: 0, unverified: 0 });
   expect(run.markdown).toContain(`# Failback report: ${final.planId}`);
   expect(run.markdown).toMatch(/\| RTO to DNS cutover \| \S+ \| \S+ \| \d/);
-  expect(run.markdown).toMatch(/\| RPO \(worst resource\) \| \S+ \| \S+ \| /);
+  expect(run.markdown).toMatch(/\| RPO \(worst resource(: `\S+`)?\) \| \S+ \| \S+ \| /);
 }

@@ -18,6 +18,7 @@ import { expectFromRecoveryPointsAfterQuiesce } from '../../support/provenance-c
 import { uniqueTaskQueue } from '../../support/temporal.js';
 import { HttpApi } from './http.js';
 import { WorkerProcess } from './worker-process.js';
+import { workerRole } from './worker-role.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { HOUR_MS, windowFrom } from '../../../src/domain/window-times.js';
 
@@ -80,7 +81,16 @@ export async function runEndToEnd(options: EndToEndOptions): Promise<EndToEndRun
     t.name === 'orders' ? { ...t, items: options.orders ?? t.items } : t,
   );
   const planId = newPlanId(`e2e-${options.name}`);
-  const scenario = await seedScenario({ planId, ...accounts(), tables, log });
+  // The worker runs as a role under a path; the plan's roles trust it, and so will the access stack.
+  const worker = await workerRole(`failback-worker-${planId}`.slice(0, 64));
+  const scenario = await seedScenario({
+    planId,
+    ...accounts(),
+    tables,
+    log,
+    unencryptedAurora: true,
+    orchestratorPrincipal: worker.arn,
+  });
   const { primary, recovery } = scenario.spec;
   const before = {
     primary: await inventory(primary.accountId, primary.region),
@@ -89,12 +99,12 @@ export async function runEndToEnd(options: EndToEndOptions): Promise<EndToEndRun
   log('seeded; inventories taken');
 
   const taskQueue = uniqueTaskQueue(`e2e-${options.name}`);
-  const worker = new WorkerProcess(taskQueue, options.name);
+  const workerProcess = new WorkerProcess(taskQueue, options.name, worker.env);
   const testApi = await startTestApi(taskQueue);
   const admin = new EmulatorAdmin(inject('awsEndpoint'));
   const faultIds: string[] = [];
   try {
-    await worker.start();
+    await workerProcess.start();
     const http = new HttpApi(await testApi.app.listen({ host: '127.0.0.1', port: 0 }));
     if (options.faultRate) {
       for (const account of [primary.accountId, recovery.accountId]) {
@@ -188,10 +198,10 @@ export async function runEndToEnd(options: EndToEndOptions): Promise<EndToEndRun
           ),
         ),
       );
-      await worker.kill();
+      await workerProcess.kill();
       log('worker killed (SIGKILL) mid-failback');
       await new Promise((r) => setTimeout(r, 1000));
-      await worker.start();
+      await workerProcess.start();
       log('a new worker started');
     }
 
@@ -257,11 +267,11 @@ export async function runEndToEnd(options: EndToEndOptions): Promise<EndToEndRun
       report,
       markdown,
       faultEvents,
-      workerStarts: worker.starts,
+      workerStarts: workerProcess.starts,
     };
   } finally {
     for (const id of faultIds) await admin.removeFault(id).catch(() => undefined);
-    await worker.stop();
+    await workerProcess.stop();
     await testApi.close();
   }
 }

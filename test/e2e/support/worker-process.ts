@@ -16,6 +16,8 @@ export class WorkerProcess {
   constructor(
     readonly taskQueue: string,
     private readonly logName: string,
+    /** Extra environment: the AWS credentials of the worker's own role. */
+    private readonly extraEnv: Record<string, string> = {},
   ) {}
 
   async start(): Promise<void> {
@@ -34,6 +36,7 @@ export class WorkerProcess {
         FAILBACK_WORKER_METRICS_PORT: '0',
         FAILBACK_LOG_LEVEL: 'info',
         FAILBACK_LOG_PRETTY: '0',
+        ...this.extraEnv,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -110,7 +110,7 @@ export async function compensateCluster(ctx: KindContext, input: CompensationInp
   for (const id of await restoredClusters(ctx)) {
     if (input.trafficServed) {
       const backup = await keptDbSnapshot(ctx, env, clusterSnapshotApi, {
-        id: keptBackupName(ctx),
+        id: keptBackupName(ctx, clusterSnapshotApi.maxId),
         dbId: id,
         tags: ctx.tags({ [TAG_KEEP]: 'true' }),
         phase: ctx.input.phase,

@@ -52,7 +52,7 @@ export async function preflightCluster(ctx: KindContext): Promise<PreflightResul
       `DB cluster ${source} has no instances: the copy will have none either`,
     );
   }
-  await checkDbEncryption(
+  const grants = await checkDbEncryption(
     findings,
     ctx,
     Boolean(cluster?.StorageEncrypted),
@@ -108,6 +108,7 @@ export async function preflightCluster(ctx: KindContext): Promise<PreflightResul
   return {
     findings: findings.list,
     primaryExists,
+    grants,
     ...(cluster
       ? {
           sourceDetails: {

@@ -30,6 +30,7 @@ function info(s: DBClusterSnapshot): DbSnapshotInfo {
 /** Aurora cluster snapshots (CreateDBClusterSnapshot, CopyDBClusterSnapshot, ModifyDBClusterSnapshotAttribute…). */
 export const clusterSnapshotApi: DbSnapshotApi = {
   noun: 'DB cluster snapshot',
+  maxId: 63,
   operations: { create: 'aurora:create-snapshot', copy: 'aurora:copy-snapshot' },
 
   describe: (env, id) =>

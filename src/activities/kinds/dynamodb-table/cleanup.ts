@@ -3,11 +3,11 @@ import { testTargetName } from '../../../domain/naming.js';
 import { needsPersonFailure } from '../../aws/errors.js';
 import type { KindContext } from '../resource-kind.js';
 import { deleteBackupNamed, ensureBackup, findBackup } from './backups.js';
-import { backupName, exportBucketOf, exportPrefix, importBucketOf } from './names.js';
-import { deletePlanBucketIfEmpty, deletePrefix } from './s3.js';
+import { backupName, exportBucketOf, exportPrefix, planExportPrefix, readGrantSid } from './names.js';
+import { deletePlanBucketIfEmpty, deletePrefix, listObjects, revokeRead } from './s3.js';
 import { deleteTable, describeTable, ownedByPlan } from './tables.js';
 
-/** The phase's intermediates: the recovery-point backup, the export files in both buckets, empty plan buckets. */
+/** The phase's intermediates: the recovery-point backup, the export files, the plan's export bucket once empty. */
 export async function removeIntermediates(ctx: KindContext, report: CleanupReport): Promise<void> {
   const rp = await deleteBackupNamed(ctx.recovery, ctx.resource.source, backupName(ctx, 'rp'));
   if (rp) report.removed.push(`backup ${rp}`);
@@ -15,13 +15,14 @@ export async function removeIntermediates(ctx: KindContext, report: CleanupRepor
   const { bucket, derived } = exportBucketOf(ctx);
   const exported = await deletePrefix(ctx.recovery, bucket, prefix);
   if (exported) report.removed.push(`s3://${bucket}/${prefix} (${exported} objects)`);
-  const importBucket = importBucketOf(ctx);
-  const imported = await deletePrefix(ctx.primary, importBucket, prefix);
-  if (imported) report.removed.push(`s3://${importBucket}/${prefix} (${imported} objects)`);
   if (derived && (await deletePlanBucketIfEmpty(ctx.recovery, bucket, ctx.plan.planId)))
     report.removed.push(`s3://${bucket}`);
-  if (await deletePlanBucketIfEmpty(ctx.primary, importBucket, ctx.plan.planId))
-    report.removed.push(`s3://${importBucket}`);
+  // A customer's bucket stays: the plan's read grant to primary goes once none of its exports is left.
+  if (!derived && ctx.crossAccount) {
+    const left = await listObjects(ctx.recovery, bucket, `${planExportPrefix(ctx.plan.planId)}/`);
+    if (left.length === 0 && (await revokeRead(ctx.recovery, bucket, readGrantSid(ctx))))
+      report.removed.push(`bucket policy statement ${readGrantSid(ctx)} of s3://${bucket}`);
+  }
 }
 
 /** Removes a table in primary only when it carries this plan's tags for the phase. */

@@ -1,3 +1,4 @@
+import { withAccessRole } from '../../../../test/support/access.js';
 import {
   DescribeContinuousBackupsCommand,
   DescribeTableCommand,
@@ -12,8 +13,6 @@ import type { PlanContext, ResolvedResource, StepInput } from '../../../domain/r
 import { resourceKey, testTargetName } from '../../../domain/naming.js';
 import {
   asAccount,
-  ensureRole,
-  orchestratorTrustPolicy,
   PRIMARY_ACCOUNT,
   RECOVERY_ACCOUNT,
   TEST_EXTERNAL_ID,
@@ -115,7 +114,7 @@ async function expectSampleEqual(s: Scenario, source: string, target: string, ke
 }
 
 describe.each(SCENARIOS)('dynamodb-table, $title', (s) => {
-  const plan = planFor(s);
+  let plan = planFor(s);
   const resource = resourceOf(s);
   const recovery = asAccount(s.recoveryAccount, 'us-west-2');
   const primary = asAccount(PRIMARY_ACCOUNT, 'us-east-1');
@@ -123,8 +122,7 @@ describe.each(SCENARIOS)('dynamodb-table, $title', (s) => {
   const events = `events-${s.planId}`;
 
   beforeAll(async () => {
-    await ensureRole(PRIMARY_ACCOUNT, 'failback-access', orchestratorTrustPolicy(TEST_EXTERNAL_ID));
-    await ensureRole(s.recoveryAccount, 'dr-recovery', orchestratorTrustPolicy());
+    plan = await withAccessRole(plan);
     await Promise.all([
       createSeededTable(recovery, orders, 2000, { pitr: true }),
       createSeededTable(recovery, events, 600, {

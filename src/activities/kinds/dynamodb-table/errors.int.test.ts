@@ -1,3 +1,4 @@
+import { withAccessRole } from '../../../../test/support/access.js';
 import { ApplicationFailure } from '@temporalio/common';
 import { ListBucketsCommand } from '@aws-sdk/client-s3';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -7,7 +8,6 @@ import { EmulatorAdmin } from '../../../../emulator/client.js';
 import {
   asAccount,
   ensureRole,
-  orchestratorTrustPolicy,
   PRIMARY_ACCOUNT,
   RECOVERY_ACCOUNT,
   TEST_EXTERNAL_ID,
@@ -69,8 +69,6 @@ describe('dynamodb-table errors are classified; nothing is left that cleanup can
   const table = `err-${run}`;
 
   beforeAll(async () => {
-    await ensureRole(PRIMARY_ACCOUNT, 'failback-access', orchestratorTrustPolicy(TEST_EXTERNAL_ID));
-    await ensureRole(RECOVERY_ACCOUNT, 'dr-recovery', orchestratorTrustPolicy());
     // A role that exists but does not trust the orchestrator.
     await ensureRole(
       RECOVERY_ACCOUNT,
@@ -100,7 +98,7 @@ describe('dynamodb-table errors are classified; nothing is left that cleanup can
 
   it('AccessDenied: a role that does not trust the orchestrator needs a person', async () => {
     const input: StepInput = {
-      plan: plan(`err-ad-${run}`, `dr-locked-${run}`),
+      plan: await withAccessRole(plan(`err-ad-${run}`, `dr-locked-${run}`)),
       phase: 'test-failback',
       resource: resource(table),
     };
@@ -124,7 +122,11 @@ describe('dynamodb-table errors are classified; nothing is left that cleanup can
       operation: 'CreateBucket',
       region: recoveryRegion,
     });
-    const input: StepInput = { plan: plan(planId), phase: 'test-failback', resource: resource(table) };
+    const input: StepInput = {
+      plan: await withAccessRole(plan(planId)),
+      phase: 'test-failback',
+      resource: resource(table),
+    };
     const failure = await failureOf(runStep('takeRecoveryPoint', input));
     expect(failure).toMatchObject({ type: 'QuotaExceeded', nonRetryable: true });
     expect(failure.message).toContain('Raise the AWS service quota');
@@ -136,7 +138,11 @@ describe('dynamodb-table errors are classified; nothing is left that cleanup can
     const planId = `err-nc-${run}`;
     const stranger = testTargetName(table, planId);
     await createSeededTable(primary, stranger, 2);
-    const input: StepInput = { plan: plan(planId), phase: 'test-failback', resource: resource(table) };
+    const input: StepInput = {
+      plan: await withAccessRole(plan(planId)),
+      phase: 'test-failback',
+      resource: resource(table),
+    };
     const recoveryPoint = await runStep('takeRecoveryPoint', input);
     const copy = await runStep('copyRecoveryPoint', { ...input, recoveryPoint });
     const failure = await failureOf(runStep('restoreIntoPrimary', { ...input, copy, recoveryPoint }));
@@ -160,7 +166,7 @@ describe('dynamodb-table errors are classified; nothing is left that cleanup can
     });
     await createSeededTable(primary, table, 3);
     const input: StepInput = {
-      plan: plan(planId),
+      plan: await withAccessRole(plan(planId)),
       phase: 'failback',
       resource: { ...resource(table), options: { copyMethod: 'scan-copy' } },
     };

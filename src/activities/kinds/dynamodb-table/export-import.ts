@@ -17,8 +17,8 @@ import { pollUntil } from '../../aws/polling.js';
 import type { KindContext } from '../resource-kind.js';
 import { heartbeat, previousHeartbeat, remember, stickyDetails } from '../../aws/heartbeat.js';
 import { call } from './calls.js';
-import { exportBucketOf, exportPrefix, importBucketOf } from './names.js';
-import { copyObject, ensurePlanBucket, grantRead, listObjects } from './s3.js';
+import { exportBucketOf, exportPrefix, planExportPrefix, readGrantSid } from './names.js';
+import { ensurePlanBucket, grantRead, listObjects } from './s3.js';
 import type { TableSettings } from './settings.js';
 
 async function exportsOf(env: AwsEnvironment, tableArn: string): Promise<ExportDescription[]> {
@@ -48,13 +48,15 @@ export async function exportTable(ctx: KindContext, source: TableDescription): P
   const { bucket, derived } = exportBucketOf(ctx);
   if (derived) await ensurePlanBucket(env, bucket, ctx.plan.planId, ctx.tags());
   const base = exportPrefix(ctx);
-  if (ctx.crossAccount && derived) {
+  if (ctx.crossAccount) {
+    // Primary's role imports straight from this bucket (a customer's bucket too): read access to the
+    // plan's prefix, one statement for all its tables and phases.
     await grantRead(
       env,
       bucket,
-      base,
+      planExportPrefix(ctx.plan.planId),
       ctx.plan.primary.roleArn,
-      `failback${ctx.plan.planId.replace(/-/g, '')}PrimaryRead`,
+      readGrantSid(ctx),
     );
   }
   const ours = (await exportsOf(env, source.TableArn ?? '')).filter(
@@ -124,31 +126,38 @@ export async function exportTable(ctx: KindContext, source: TableDescription): P
   };
 }
 
-/** Copies the export's data files into the plan's bucket in primary (server-side, resumable per file). */
+/**
+ * Makes the export usable from primary without copying it: ImportTable reads a bucket of another
+ * account and region directly (DynamoDB Developer Guide, S3DataImport.HowItWorks), through the
+ * bucket's policy (exportTable granted primary's role read on the export's prefix). Lists the data
+ * files as primary's role to prove that access, and returns where the import reads.
+ */
 export async function copyExport(ctx: KindContext, rp: RecoveryPoint): Promise<PrimaryCopy> {
-  const srcBucket = String(rp.details?.bucket ?? '');
+  const bucket = String(rp.details?.bucket ?? '');
   const prefix = String(rp.details?.prefix ?? '');
-  const dstBucket = importBucketOf(ctx);
-  await ensurePlanBucket(ctx.primary, dstBucket, ctx.plan.planId, ctx.tags());
   // Only data files: manifests and the summary are not DynamoDB JSON and would fail the import.
-  const files = (await listObjects(ctx.primary, srcBucket, `${prefix}/AWSDynamoDB/`)).filter((o) =>
+  const files = (await listObjects(ctx.primary, bucket, `${prefix}/AWSDynamoDB/`)).filter((o) =>
     /\/data\/[^/]+$/.test(o.Key ?? ''),
   );
-  let copied = 0;
-  for (const file of files) {
-    const name = (file.Key ?? '').split('/').pop() ?? '';
-    await copyObject(
-      ctx.primary,
-      { bucket: srcBucket, key: file.Key ?? '', size: file.Size ?? 0 },
-      { bucket: dstBucket, key: `${prefix}/data/${name}` },
+  const dataPrefixes = new Set(files.map((f) => (f.Key ?? '').replace(/[^/]+$/, '')));
+  if (files.length === 0 || dataPrefixes.size !== 1)
+    throw needsPersonFailure(
+      'NotFound',
+      `export ${rp.id} has ${files.length} data file(s) under s3://${bucket}/${prefix}/AWSDynamoDB/ ` +
+        `in ${dataPrefixes.size} folder(s): expected one export's data; retry starts a new export`,
     );
-    copied++;
-    heartbeat({ copiedFiles: copied, files: files.length });
-  }
+  const dataPrefix = [...dataPrefixes][0]!;
+  heartbeat({ files: files.length });
   return {
-    id: `s3://${dstBucket}/${prefix}/data/`,
-    region: ctx.plan.primary.region,
-    details: { method: 'export-import', bucket: dstBucket, prefix: `${prefix}/data/`, files: files.length },
+    id: `s3://${bucket}/${dataPrefix}`,
+    region: ctx.plan.recovery.region,
+    details: {
+      method: 'export-import',
+      bucket,
+      prefix: dataPrefix,
+      owner: ctx.plan.recovery.accountId,
+      files: files.length,
+    },
   };
 }
 
@@ -194,6 +203,8 @@ export async function importTable(
           S3BucketSource: {
             S3Bucket: String(copy.details?.bucket),
             S3KeyPrefix: String(copy.details?.prefix),
+            // The export's bucket in recovery's account (copies made before: primary's own bucket).
+            ...(copy.details?.owner ? { S3BucketOwner: String(copy.details.owner) } : {}),
           },
           InputFormat: 'DYNAMODB_JSON',
           InputCompressionType: 'GZIP',

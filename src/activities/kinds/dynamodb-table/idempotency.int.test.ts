@@ -1,3 +1,4 @@
+import { withAccessRole } from '../../../../test/support/access.js';
 import { ListExportsCommand, ListImportsCommand } from '@aws-sdk/client-dynamodb';
 import { ListBucketsCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -5,8 +6,6 @@ import type { PlanContext, StepInput } from '../../../domain/resources.js';
 import { awsEnvironment } from '../../aws/clients.js';
 import {
   asAccount,
-  ensureRole,
-  orchestratorTrustPolicy,
   PRIMARY_ACCOUNT,
   RECOVERY_ACCOUNT,
   TEST_EXTERNAL_ID,
@@ -63,7 +62,7 @@ const scenarios = [
 describe.each(scenarios)('dynamodb-table idempotency ($method)', ({ method, recoveryAccount, options }) => {
   const planId = `idem-${method.slice(0, 2)}-${run}`;
   const table = `idem-${method}-${run}`;
-  const plan: PlanContext = {
+  let plan: PlanContext = {
     planId,
     application: 'shop',
     primary: {
@@ -80,7 +79,7 @@ describe.each(scenarios)('dynamodb-table idempotency ($method)', ({ method, reco
   };
   const recovery = asAccount(recoveryAccount, 'eu-west-2');
   const primary = asAccount(PRIMARY_ACCOUNT, 'us-east-2');
-  const input: StepInput = {
+  let input: StepInput = {
     plan,
     phase: 'failback',
     resource: {
@@ -93,8 +92,8 @@ describe.each(scenarios)('dynamodb-table idempotency ($method)', ({ method, reco
   };
 
   beforeAll(async () => {
-    await ensureRole(PRIMARY_ACCOUNT, 'failback-access', orchestratorTrustPolicy(TEST_EXTERNAL_ID));
-    await ensureRole(recoveryAccount, 'dr-recovery', orchestratorTrustPolicy());
+    plan = await withAccessRole(plan);
+    input = { ...input, plan };
     await createSeededTable(recovery, table, 120, { pitr: true, gsi: true });
     await createSeededTable(primary, table, 7);
   });
@@ -144,9 +143,13 @@ describe.each(scenarios)('dynamodb-table idempotency ($method)', ({ method, reco
           new ListImportsCommand({ TableArn: restore.result.restored.arn }),
         );
         expect(imports.ImportSummaryList).toHaveLength(1);
-        for (const env of [primary, recovery]) {
+        // One export bucket in recovery; the import reads it in place (no bucket in primary).
+        for (const [env, count] of [
+          [recovery, 1],
+          [primary, 0],
+        ] as const) {
           const buckets = (await env.s3.send(new ListBucketsCommand({}))).Buckets ?? [];
-          expect(buckets.filter((b) => b.Name?.startsWith(`fb-${planId}-`))).toHaveLength(1);
+          expect(buckets.filter((b) => b.Name?.startsWith(`fb-${planId}-`))).toHaveLength(count);
         }
       }
 

@@ -2,6 +2,7 @@ import {
   artifactName,
   fit,
   phaseCode,
+  planExportPrefix,
   safeName,
   shortHash,
   testTargetName,
@@ -31,18 +32,15 @@ export function isKeptBackupName(name: string): boolean {
   return /^fb-.+-(tf|fb|cr)-keep-/.test(name);
 }
 
-/** S3 key prefix of one resource's export in one phase (shared buckets hold several tables). */
+export { planExportPrefix };
+
+/** S3 key prefix of one resource's export in one phase. */
 export function exportPrefix(ctx: KindContext): string {
-  return `failback/${ctx.plan.planId}/${phaseCode(ctx.input.phase)}/${safeName(ctx.resource.target)}`;
+  return `${planExportPrefix(ctx.plan.planId)}/${phaseCode(ctx.input.phase)}/${safeName(ctx.resource.target)}`;
 }
 
-/** The plan's export bucket in recovery and import bucket in primary (S3 names are global: ≤ 63). */
-export function derivedBucket(
-  planId: string,
-  role: 'exp' | 'imp',
-  accountId: string,
-  region: string,
-): string {
+/** The plan's export bucket in recovery (S3 names are global: ≤ 63; `exp` kept from when primary had an import bucket). */
+export function derivedBucket(planId: string, role: 'exp', accountId: string, region: string): string {
   return fit(`fb-${planId}-${role}-${accountId}-${shortHash(region)}`, 63);
 }
 
@@ -53,7 +51,7 @@ export function exportBucketOf(ctx: KindContext): { bucket: string; derived: boo
   return { bucket: derivedBucket(ctx.plan.planId, 'exp', accountId, region), derived: true };
 }
 
-export function importBucketOf(ctx: KindContext): string {
-  const { accountId, region } = ctx.plan.primary;
-  return derivedBucket(ctx.plan.planId, 'imp', accountId, region);
+/** The bucket policy statement letting primary's role read the plan's exports (cross-account). */
+export function readGrantSid(ctx: KindContext): string {
+  return `failback${ctx.plan.planId.replace(/-/g, '')}PrimaryRead`;
 }

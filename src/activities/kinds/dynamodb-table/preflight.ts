@@ -33,10 +33,13 @@ export async function preflightTable(ctx: KindContext): Promise<PreflightResult>
       'settings',
       `copied by parallel scan: ${settings.lsis.length ? 'the table has local secondary indexes' : 'point-in-time recovery is off on the source'}`,
     );
+  const exportBuckets: string[] = [];
   if (method === 'export-import') {
     const { bucket, derived } = exportBucketOf(ctx);
     if (!derived && !(await bucketExists(ctx.recovery, bucket)))
       add('error', 'exists', `export bucket ${bucket} is not reachable in recovery`);
+    // ImportTable reads the export where it is, as primary's access role: granted this bucket's plan prefix.
+    exportBuckets.push(bucket);
   }
 
   const target = await describeTable(ctx.primary, ctx.resource.target);
@@ -64,6 +67,7 @@ export async function preflightTable(ctx: KindContext): Promise<PreflightResult>
   return {
     findings,
     primaryExists: Boolean(target),
+    grants: { exportBuckets },
     sourceDetails: {
       method,
       itemCount: source.ItemCount ?? 0,

@@ -1,18 +1,14 @@
 import {
-  CopyObjectCommand,
   CreateBucketCommand,
-  CreateMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
   DeleteBucketCommand,
+  DeleteBucketPolicyCommand,
   DeleteObjectsCommand,
   GetBucketPolicyCommand,
   GetBucketTaggingCommand,
   HeadBucketCommand,
-  HeadObjectCommand,
   ListObjectsV2Command,
   PutBucketPolicyCommand,
   PutBucketTaggingCommand,
-  UploadPartCopyCommand,
   type BucketLocationConstraint,
   type _Object,
 } from '@aws-sdk/client-s3';
@@ -121,6 +117,35 @@ export async function grantRead(
   );
 }
 
+/**
+ * Removes the statements `grantRead` added (a customer's bucket outlives the plan); gone already is
+ * fine. Returns whether it removed any.
+ */
+export async function revokeRead(env: AwsEnvironment, bucket: string, sid: string): Promise<boolean> {
+  const current = await callMaybe(env, `GetBucketPolicy ${bucket}`, () =>
+    env.s3.send(new GetBucketPolicyCommand({ Bucket: bucket })),
+  );
+  if (!current?.Policy) return false;
+  const policy = JSON.parse(current.Policy) as { Version: string; Statement: Array<{ Sid?: string }> };
+  const kept = policy.Statement.filter((s) => s.Sid !== sid && s.Sid !== `${sid}List`);
+  if (kept.length === policy.Statement.length) return false;
+  if (kept.length === 0) {
+    await call(env, `DeleteBucketPolicy ${bucket}`, () =>
+      env.s3.send(new DeleteBucketPolicyCommand({ Bucket: bucket })),
+    );
+  } else {
+    await call(env, `PutBucketPolicy ${bucket}`, () =>
+      env.s3.send(
+        new PutBucketPolicyCommand({
+          Bucket: bucket,
+          Policy: JSON.stringify({ ...policy, Statement: kept }),
+        }),
+      ),
+    );
+  }
+  return true;
+}
+
 export async function listObjects(env: AwsEnvironment, bucket: string, prefix: string): Promise<_Object[]> {
   const objects: _Object[] = [];
   let ContinuationToken: string | undefined;
@@ -132,59 +157,6 @@ export async function listObjects(env: AwsEnvironment, bucket: string, prefix: s
     ContinuationToken = out.NextContinuationToken;
   } while (ContinuationToken);
   return objects;
-}
-
-const PART = 1024 ** 3;
-const SINGLE_COPY_LIMIT = 5 * 1024 ** 3;
-
-/** Server-side copy (CopyObject, or UploadPartCopy past 5 GiB); skipped when the copy is already there. */
-export async function copyObject(
-  env: AwsEnvironment,
-  from: { bucket: string; key: string; size: number },
-  to: { bucket: string; key: string },
-): Promise<boolean> {
-  const there = await callMaybe(env, `HeadObject ${to.bucket}/${to.key}`, () =>
-    env.s3.send(new HeadObjectCommand({ Bucket: to.bucket, Key: to.key })),
-  );
-  if (there && there.ContentLength === from.size) return false;
-  const CopySource = `${from.bucket}/${from.key.split('/').map(encodeURIComponent).join('/')}`;
-  if (from.size <= SINGLE_COPY_LIMIT) {
-    await call(env, `CopyObject ${CopySource}`, () =>
-      env.s3.send(new CopyObjectCommand({ Bucket: to.bucket, Key: to.key, CopySource })),
-    );
-    return true;
-  }
-  const { UploadId } = await call(env, `CreateMultipartUpload ${to.key}`, () =>
-    env.s3.send(new CreateMultipartUploadCommand({ Bucket: to.bucket, Key: to.key })),
-  );
-  const parts: Array<{ ETag: string; PartNumber: number }> = [];
-  for (let start = 0, n = 1; start < from.size; start += PART, n++) {
-    const end = Math.min(from.size, start + PART) - 1;
-    const out = await call(env, `UploadPartCopy ${to.key} part ${n}`, () =>
-      env.s3.send(
-        new UploadPartCopyCommand({
-          Bucket: to.bucket,
-          Key: to.key,
-          UploadId,
-          PartNumber: n,
-          CopySource,
-          CopySourceRange: `bytes=${start}-${end}`,
-        }),
-      ),
-    );
-    parts.push({ ETag: out.CopyPartResult?.ETag ?? '', PartNumber: n });
-  }
-  await call(env, `CompleteMultipartUpload ${to.key}`, () =>
-    env.s3.send(
-      new CompleteMultipartUploadCommand({
-        Bucket: to.bucket,
-        Key: to.key,
-        UploadId,
-        MultipartUpload: { Parts: parts },
-      }),
-    ),
-  );
-  return true;
 }
 
 /**

@@ -1,10 +1,9 @@
+import { withAccessRole } from '../../../../test/support/access.js';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PlanContext, StepInput } from '../../../domain/resources.js';
 import {
   asAccount,
-  ensureRole,
-  orchestratorTrustPolicy,
   PRIMARY_ACCOUNT,
   RECOVERY_ACCOUNT,
   TEST_EXTERNAL_ID,
@@ -15,7 +14,7 @@ import type { ScanCopyProgress } from './scan-copy.js';
 
 const run = Date.now().toString(36);
 const table = `resume-${run}`;
-const plan: PlanContext = {
+let plan: PlanContext = {
   planId: `resume-${run}`,
   application: 'shop',
   primary: {
@@ -45,8 +44,8 @@ type Heartbeat = Partial<ScanCopyProgress> & { copied?: number };
 
 describe('scan copy after a worker crash', () => {
   beforeAll(async () => {
-    await ensureRole(PRIMARY_ACCOUNT, 'failback-access', orchestratorTrustPolicy(TEST_EXTERNAL_ID));
-    await ensureRole(RECOVERY_ACCOUNT, 'dr-recovery', orchestratorTrustPolicy());
+    plan = await withAccessRole(plan);
+    input.plan = plan;
     await createSeededTable(asAccount(RECOVERY_ACCOUNT, 'eu-south-1'), table, 1500);
   });
 

@@ -4,7 +4,7 @@ import {
   crashOnce,
   ensurePlanRoles,
   inspectors,
-  planContext,
+  preparedPlan,
   planEnvironments,
   resolved,
   runStep,
@@ -36,7 +36,7 @@ async function setUp(topology: Topology) {
     old,
     target,
     planId,
-    plan: planContext(topology, planId),
+    plan: await preparedPlan(topology, planId),
     resource: resolved('ec2-instance', source, target),
   };
 }

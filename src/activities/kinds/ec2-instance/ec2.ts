@@ -20,7 +20,7 @@ import type { AwsEnvironment } from '../../aws/clients.js';
 import type { Operation } from '../../aws/durations.js';
 import type { Tag } from '../../aws/tags.js';
 import type { KindContext } from '../resource-kind.js';
-import { awsErrorCode } from '../../aws/errors.js';
+import { awsErrorCode, needsPersonFailure } from '../../aws/errors.js';
 import { call, describeOrUndefined, waitFor } from '../shared/calls.js';
 import { adoptOrConflict, isKept } from '../shared/markers.js';
 import { TAG_PHASE, TAG_PLAN_ID, TAG_SOURCE } from '../../../domain/contract.js';
@@ -93,6 +93,13 @@ export function waitImageAvailable(
     const image = await describeImage(env, imageId);
     if (image?.State === 'failed' || image?.State === 'error' || image?.State === 'invalid') {
       await removeImage(env, image);
+      const reason = image.StateReason?.Message ?? '';
+      // A key the role may not use fails the copy every time: a person fixes the key policy or grant.
+      if (/key/i.test(reason) && /not accessible|kms/i.test(reason))
+        throw needsPersonFailure(
+          'KmsKeyProblem',
+          `AMI ${imageId} ended ${image.State} in ${env.access.region}: ${reason} (removed it; the retry copies again)`,
+        );
       throw ApplicationFailure.retryable(
         `AMI ${imageId} ended ${image.State} in ${env.access.region} (${image.StateReason?.Message ?? 'no reason given'}): removed it, the retry makes it again`,
         'AwsServerError',
@@ -100,6 +107,31 @@ export function waitImageAvailable(
     }
     return { done: image?.State === 'available', value: image, state: image?.State ?? 'absent' };
   });
+}
+
+/**
+ * An instance that went from pending to terminated (a launch) or back to stopped (a start) with
+ * Client.InternalError could not use its volumes' KMS keys as the role (EC2 User Guide, troubleshooting
+ * "instance terminates immediately"): waiting longer changes nothing.
+ */
+function launchFailure(
+  env: AwsEnvironment,
+  instanceId: string,
+  instance: Instance | undefined,
+  current: string,
+) {
+  const reason = instance?.StateReason;
+  const launchError = reason?.Code === 'Client.InternalError';
+  if (GONE_STATES.includes(current) || (current === 'stopped' && launchError)) {
+    const why = reason?.Message ?? instance?.StateTransitionReason ?? 'no reason given';
+    throw needsPersonFailure(
+      launchError ? 'KmsKeyProblem' : 'InvalidParameter',
+      `instance ${instanceId} in ${env.access.region} did not start: it is ${current} (${why})` +
+        (launchError
+          ? ': the role may not use a KMS key of its volumes (kms:CreateGrant, kms:Decrypt through EC2)'
+          : ''),
+    );
+  }
 }
 
 export function waitInstanceState(
@@ -111,6 +143,7 @@ export function waitInstanceState(
   return waitFor(`instance ${instanceId} ${state} in ${env.access.region}`, operation, async () => {
     const instance = await describeInstance(env, instanceId);
     const current = instance?.State?.Name ?? 'terminated';
+    if (state === 'running') launchFailure(env, instanceId, instance, current);
     return { done: current === state, value: instance, state: current };
   });
 }

@@ -2,6 +2,8 @@ import {
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
   DescribeVolumesCommand,
+  type Instance,
+  type Volume,
 } from '@aws-sdk/client-ec2';
 import { artifactName, testTargetName, type Phase } from '../../../domain/naming.js';
 import type { AwsEnvironment } from '../../aws/clients.js';
@@ -61,6 +63,27 @@ async function checkNetwork(findings: Findings, ctx: KindContext): Promise<void>
   }
 }
 
+function volumeKeys(volumes: Volume[]): string[] {
+  return [...new Set(volumes.filter((v) => v.Encrypted && v.KmsKeyId).map((v) => v.KmsKeyId ?? ''))];
+}
+
+async function oldVolumes(
+  findings: Findings,
+  ctx: KindContext,
+  instance: Instance | undefined,
+): Promise<Volume[]> {
+  const ids = (instance?.BlockDeviceMappings ?? []).map((m) => m.Ebs?.VolumeId ?? '').filter(Boolean);
+  if (!ids.length) return [];
+  return (
+    (await findings.probe('access', `volumes of ${instance?.InstanceId} in primary`, () =>
+      call(ctx.primary, `DescribeVolumes ${ids.join(',')}`, async () => {
+        const out = await ctx.primary.ec2.send(new DescribeVolumesCommand({ VolumeIds: ids }));
+        return out.Volumes ?? [];
+      }),
+    )) ?? []
+  );
+}
+
 /** Read-only: source, its volumes' keys, the old primary, names the plan will take, network settings. */
 export async function preflightInstance(ctx: KindContext): Promise<PreflightResult> {
   const findings = new Findings(ctx.resource.key);
@@ -81,15 +104,22 @@ export async function preflightInstance(ctx: KindContext): Promise<PreflightResu
         }),
       )) ?? [])
     : [];
-  if (ctx.crossAccount) {
-    for (const keyId of new Set(
-      volumes.filter((v) => v.Encrypted && v.KmsKeyId).map((v) => v.KmsKeyId ?? ''),
-    )) {
-      await checkKmsKey(findings, ctx.recovery, keyId, `volumes of ${source}`, { shareable: true });
-    }
+  const grants = { recoveryKmsKeyArns: [] as string[], primaryKmsKeyArns: [] as string[] };
+  const usedFrom = { account: ctx.plan.primary.accountId, service: 'ec2' as const };
+  for (const keyId of volumeKeys(volumes)) {
+    const key = await checkKmsKey(
+      findings,
+      ctx.recovery,
+      keyId,
+      `volumes of ${source}`,
+      ctx.crossAccount ? { shareable: true, usedFrom } : {},
+    );
+    if (key?.KeyManager === 'CUSTOMER' && key.Arn) grants.recoveryKmsKeyArns.push(key.Arn);
   }
-  if (ctx.plan.primary.kmsKeyId)
-    await checkKmsKey(findings, ctx.primary, ctx.plan.primary.kmsKeyId, 'primary copies');
+  if (ctx.plan.primary.kmsKeyId) {
+    const key = await checkKmsKey(findings, ctx.primary, ctx.plan.primary.kmsKeyId, 'primary copies');
+    if (key?.KeyManager === 'CUSTOMER' && key.Arn) grants.primaryKmsKeyArns.push(key.Arn);
+  }
 
   const named = await findings.probe('access', `instances named ${target} in primary`, () =>
     findInstances(ctx.primary, [{ Name: 'tag:Name', Values: [target] }]),
@@ -107,6 +137,16 @@ export async function preflightInstance(ctx: KindContext): Promise<PreflightResu
       'name-conflict',
       `${old[0]?.InstanceId} (${target}) in primary: the failback stops it and tags it retired`,
     );
+    // An abort starts it again: EC2 then uses its volumes' keys as the plan's role.
+    for (const keyId of volumeKeys(await oldVolumes(findings, ctx, old[0]))) {
+      const key = await checkKmsKey(
+        findings,
+        ctx.primary,
+        keyId,
+        `volumes of ${old[0]?.InstanceId} in primary`,
+      );
+      if (key?.KeyManager === 'CUSTOMER' && key.Arn) grants.primaryKmsKeyArns.push(key.Arn);
+    }
   }
   const testName = testTargetName(target, ctx.plan.planId);
   const tests = await findings.probe('name-conflict', `instances named ${testName}`, () =>
@@ -141,6 +181,7 @@ export async function preflightInstance(ctx: KindContext): Promise<PreflightResu
   return {
     findings: findings.list,
     primaryExists: old.length > 0,
+    grants,
     ...(instance
       ? {
           sourceDetails: {

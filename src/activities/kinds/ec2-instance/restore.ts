@@ -78,6 +78,31 @@ async function instanceType(ctx: KindContext): Promise<_InstanceType | undefined
   return (await describeInstance(ctx.recovery, ctx.resource.source))?.InstanceType;
 }
 
+/** Launches a token has not launched yet may try before one gives up: each failed launch uses one. */
+const LAUNCH_GENERATIONS = 10;
+
+/**
+ * RunInstances with a ClientToken: a repeated call answers the first launch (even a lost answer's).
+ * But a token whose instance terminated (a launch that failed) would answer that dead instance for
+ * 24 hours: the next generation's token launches anew.
+ */
+async function runOnce(
+  ctx: KindContext,
+  name: string,
+  copy: PrimaryCopy,
+  launch: (token: string) => Promise<Instance>,
+): Promise<Instance> {
+  for (let generation = 0; generation < LAUNCH_GENERATIONS; generation++) {
+    const step = generation === 0 ? 'run' : `run${generation}`;
+    const instance = await launch(clientToken(ctx.plan.planId, ctx.input.phase, step, ctx.resource.target));
+    if (!['shutting-down', 'terminated'].includes(instance?.State?.Name ?? '')) return instance;
+  }
+  throw needsPersonFailure(
+    'InvalidParameter',
+    `${LAUNCH_GENERATIONS} launches of ${name} from ${copy.id} ended terminated: look at their state reasons`,
+  );
+}
+
 /**
  * Launches the copy (AMI copied into primary) with the mapped subnet and security groups, named after
  * the target (the test name in the test failback), after retiring the old primary in the failback.
@@ -97,25 +122,28 @@ export async function launchInstance(ctx: KindContext, copy: PrimaryCopy): Promi
       stringListOption(ctx.resource, 'securityGroupIds');
     const tags = ctx.tags({ Name: name, [TAG_RESTORED_FROM]: copy.id });
     const type = await instanceType(ctx);
-    const out = await call(env, `RunInstances ${name} from ${copy.id}`, () =>
-      env.ec2.send(
-        new RunInstancesCommand({
-          ImageId: copy.id,
-          InstanceType: type,
-          MinCount: 1,
-          MaxCount: 1,
-          ...(subnetId ? { SubnetId: subnetId } : {}),
-          ...(securityGroupIds ? { SecurityGroupIds: securityGroupIds } : {}),
-          // Same token, same instance: AWS answers a repeated call with the first launch.
-          ClientToken: clientToken(ctx.plan.planId, ctx.input.phase, 'run', ctx.resource.target),
-          TagSpecifications: [
-            { ResourceType: 'instance', Tags: tags },
-            { ResourceType: 'volume', Tags: tags },
-          ],
-        }),
-      ),
-    );
-    instance = out.Instances?.[0] as Instance;
+    instance = await runOnce(ctx, name, copy, async (ClientToken) => {
+      const out = await call(env, `RunInstances ${name} from ${copy.id}`, () =>
+        env.ec2.send(
+          new RunInstancesCommand({
+            ImageId: copy.id,
+            InstanceType: type,
+            MinCount: 1,
+            MaxCount: 1,
+            ...(subnetId ? { SubnetId: subnetId } : {}),
+            ...(securityGroupIds ? { SecurityGroupIds: securityGroupIds } : {}),
+            ClientToken,
+            // Everything RunInstances creates carries the plan's tags (the access role may only
+            // launch and tag what does).
+            TagSpecifications: ['instance', 'volume', 'network-interface'].map((type) => ({
+              ResourceType: type as 'instance',
+              Tags: tags,
+            })),
+          }),
+        ),
+      );
+      return out.Instances?.[0] as Instance;
+    });
   }
   const running = await waitInstanceState(env, instance.InstanceId ?? '', 'running', 'ec2:run-instances');
   return {

@@ -93,7 +93,7 @@ export async function compensateDbInstance(
   for (const id of await restoredInstances(ctx)) {
     if (input.trafficServed) {
       const backup = await keptDbSnapshot(ctx, env, dbSnapshotApi, {
-        id: keptBackupName(ctx),
+        id: keptBackupName(ctx, dbSnapshotApi.maxId),
         dbId: id,
         tags: ctx.tags({ [TAG_KEEP]: 'true' }),
         phase: ctx.input.phase,

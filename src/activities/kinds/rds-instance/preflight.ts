@@ -48,7 +48,7 @@ export async function preflightDbInstance(ctx: KindContext): Promise<PreflightRe
       `DB instance ${source} is ${db.DBInstanceStatus}; snapshots need it available`,
     );
   }
-  await checkDbEncryption(
+  const grants = await checkDbEncryption(
     findings,
     ctx,
     Boolean(db?.StorageEncrypted),
@@ -107,6 +107,7 @@ export async function preflightDbInstance(ctx: KindContext): Promise<PreflightRe
   return {
     findings: findings.list,
     primaryExists,
+    grants,
     ...(db
       ? {
           sourceDetails: {

@@ -5,7 +5,7 @@ import {
   crashOnce,
   ensurePlanRoles,
   inspectors,
-  planContext,
+  preparedPlan,
   planEnvironments,
   resolved,
   runStep,
@@ -31,7 +31,7 @@ async function setUp(topology: Topology) {
   await seedDbInstance(aws.recovery.rds, source, { app: 'shop' });
   await seedDbInstance(aws.primary.rds, target, { owner: 'primary-team' });
   const planId = unique('p');
-  const plan: PlanContext = planContext(topology, planId);
+  const plan: PlanContext = await preparedPlan(topology, planId);
   const resource: ResolvedResource = resolved('rds-instance', source, target);
   return { aws, source, target, plan, resource, planId };
 }

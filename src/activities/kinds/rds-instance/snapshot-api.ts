@@ -31,6 +31,7 @@ function info(s: DBSnapshot): DbSnapshotInfo {
 /** DB instance snapshots (CreateDBSnapshot, CopyDBSnapshot, ModifyDBSnapshotAttribute…). */
 export const dbSnapshotApi: DbSnapshotApi = {
   noun: 'DB snapshot',
+  maxId: 255,
   operations: { create: 'rds:create-snapshot', copy: 'rds:copy-snapshot' },
 
   describe: (env, id) =>

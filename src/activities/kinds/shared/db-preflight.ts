@@ -1,6 +1,7 @@
 import { DescribeDBSubnetGroupsCommand } from '@aws-sdk/client-rds';
 import { artifactName, type Phase } from '../../../domain/naming.js';
 import type { AwsEnvironment } from '../../aws/clients.js';
+import type { AccessGrants } from '../../../domain/resources.js';
 import type { KindContext } from '../resource-kind.js';
 import { describeOrUndefined } from './calls.js';
 import type { DbSnapshotApi } from './db-snapshots.js';
@@ -26,7 +27,7 @@ export async function checkSnapshotNames(
     [ctx.recovery, CONCLUDE_PHASE, 'final'],
   ];
   for (const [env, phase, step] of names) {
-    const id = dbId(artifactName(planId, phase, step, target));
+    const id = dbId(artifactName(planId, phase, step, target, api.maxId));
     const existing = await findings.probe('name-conflict', `${api.noun} ${id} in ${where(env)}`, () =>
       api.describe(env, id),
     );
@@ -60,7 +61,8 @@ export async function checkSubnetGroups(findings: Findings, ctx: KindContext): P
 
 /**
  * An encrypted source: copies across regions or accounts need primary's key (RDS does not pick a
- * default), and across accounts the source key must be shareable.
+ * default), and across accounts the source key must be shareable and its policy must let the primary
+ * account use it. Returns the customer managed keys the access role must be granted.
  */
 export async function checkDbEncryption(
   findings: Findings,
@@ -68,10 +70,14 @@ export async function checkDbEncryption(
   encrypted: boolean,
   sourceKeyId: string | undefined,
   what: string,
-): Promise<void> {
+): Promise<Partial<AccessGrants>> {
+  const grants = { primaryKmsKeyArns: [] as string[], recoveryKmsKeyArns: [] as string[] };
   const primaryKey = ctx.plan.primary.kmsKeyId;
-  if (primaryKey) await checkKmsKey(findings, ctx.primary, primaryKey, 'primary copies');
-  if (!encrypted) return;
+  if (primaryKey) {
+    const key = await checkKmsKey(findings, ctx.primary, primaryKey, 'primary copies');
+    if (key?.KeyManager === 'CUSTOMER' && key.Arn) grants.primaryKmsKeyArns.push(key.Arn);
+  }
+  if (!encrypted) return grants;
   if (!primaryKey) {
     findings.add(
       'error',
@@ -79,7 +85,16 @@ export async function checkDbEncryption(
       `${what} is encrypted: give primary.kmsKeyId, the key its copy is re-encrypted with in primary`,
     );
   }
-  if (ctx.crossAccount && sourceKeyId) {
-    await checkKmsKey(findings, ctx.recovery, sourceKeyId, what, { shareable: true });
+  if (sourceKeyId) {
+    const usedFrom = { account: ctx.plan.primary.accountId, service: 'rds' as const };
+    const key = await checkKmsKey(
+      findings,
+      ctx.recovery,
+      sourceKeyId,
+      what,
+      ctx.crossAccount ? { shareable: true, usedFrom } : {},
+    );
+    if (key?.KeyManager === 'CUSTOMER' && key.Arn) grants.recoveryKmsKeyArns.push(key.Arn);
   }
+  return grants;
 }

@@ -46,6 +46,8 @@ export interface DbSnapshotInfo {
 export interface DbSnapshotApi {
   /** "DB snapshot" or "DB cluster snapshot", for messages */
   noun: string;
+  /** The longest identifier AWS takes: DB snapshots 255, DB cluster snapshots 63 (derived names fit it). */
+  maxId: number;
   operations: { create: Operation; copy: Operation };
   describe(env: AwsEnvironment, id: string): Promise<DbSnapshotInfo | undefined>;
   /** Manual snapshots owned by the environment's account. */
@@ -108,7 +110,7 @@ export function waitSnapshotAvailable(
 /** The recovery point: a snapshot of the source in recovery, shared with primary's account if needed. */
 export async function takeDbRecoveryPoint(ctx: KindContext, api: DbSnapshotApi): Promise<RecoveryPoint> {
   const env = ctx.recovery;
-  const id = dbId(recoveryPointName(ctx));
+  const id = dbId(recoveryPointName(ctx, api.maxId));
   await ensureSnapshot(ctx, env, api, id, () =>
     api.create(env, { id, dbId: ctx.resource.source, tags: ctx.tags() }),
   );
@@ -127,16 +129,21 @@ export async function takeDbRecoveryPoint(ctx: KindContext, api: DbSnapshotApi):
   };
 }
 
-/** Copies the recovery point into primary's account and region, re-encrypted with primary's key. */
+/**
+ * Copies the recovery point into primary's account and region, re-encrypted with primary's key when
+ * it is encrypted. An unencrypted one stays unencrypted (as the database was): RDS would encrypt a DB
+ * snapshot copy given KmsKeyId, and refuses KmsKeyId for an unencrypted cluster snapshot.
+ */
 export async function copyDbRecoveryPoint(
   ctx: KindContext,
   api: DbSnapshotApi,
   recoveryPoint: RecoveryPoint,
 ): Promise<PrimaryCopy> {
   const env = ctx.primary;
-  const id = dbId(primaryCopyName(ctx));
+  const id = dbId(primaryCopyName(ctx, api.maxId));
   const sourceArn = recoveryPoint.arn ?? recoveryPoint.id;
-  const kmsKeyId = ctx.plan.primary.kmsKeyId;
+  const encrypted = recoveryPoint.details?.encrypted !== false;
+  const kmsKeyId = encrypted ? ctx.plan.primary.kmsKeyId : undefined;
   await ensureSnapshot(
     ctx,
     env,
@@ -212,7 +219,7 @@ export async function concludeWithFinalDbSnapshot(
 ): Promise<ConcludeResult> {
   const env = ctx.recovery;
   const source = dbId(ctx.resource.source);
-  const finalId = dbId(finalBackupName(ctx));
+  const finalId = dbId(finalBackupName(ctx, api.maxId));
   const capturedAt = (s: DbSnapshotInfo) => (s.createdAt ?? new Date()).toISOString();
   if (!(await live.exists(env, source))) {
     const final = await api.describe(env, finalId);

@@ -17,7 +17,7 @@ export async function snapshotChainChecks(
   recoveryPoint: RecoveryPoint,
   quiescedAt: string | undefined,
 ): Promise<VerificationCheck[]> {
-  const copyId = dbId(primaryCopyName(ctx));
+  const copyId = dbId(primaryCopyName(ctx, api.maxId));
   const [copy, original] = await Promise.all([
     api.describe(ctx.primary, copyId),
     api.describe(ctx.recovery, recoveryPoint.id),

@@ -1,9 +1,10 @@
-import { DescribeKeyCommand } from '@aws-sdk/client-kms';
+import { DescribeKeyCommand, GetKeyPolicyCommand, type KeyMetadata } from '@aws-sdk/client-kms';
 import { DescribeAccountAttributesCommand } from '@aws-sdk/client-rds';
 import { ApplicationFailure } from '@temporalio/common';
 import type { FindingSeverity, PreflightFinding } from '../../../domain/resources.js';
 import type { AwsEnvironment } from '../../aws/clients.js';
 import { call, describeOrUndefined } from './calls.js';
+import { KEY_ACTIONS, readKeyPolicy, statementToAdd } from './key-policy.js';
 
 type Check = PreflightFinding['check'];
 
@@ -19,12 +20,15 @@ export class Findings {
 
   /**
    * Runs a read-only probe; a failure becomes an `error` finding (AccessDenied under `access`, the
-   * rest under `check`) instead of failing the preflight, so one run lists every problem.
+   * rest under `check`) instead of failing the preflight, so one run lists every problem. A transient
+   * failure (throttling, a 5xx) says nothing about the resource: it fails the preflight activity,
+   * which Temporal retries, rather than reporting a problem that is not there.
    */
   async probe<T>(check: Check, what: string, run: () => Promise<T>): Promise<T | undefined> {
     try {
       return await run();
     } catch (error) {
+      if (error instanceof ApplicationFailure && !error.nonRetryable) throw error;
       const type = error instanceof ApplicationFailure ? error.type : undefined;
       const message = error instanceof Error ? error.message : String(error);
       this.add('error', type === 'AccessDenied' ? 'access' : check, `${what}: ${message}`);
@@ -59,15 +63,17 @@ export function where(env: AwsEnvironment): string {
 
 /**
  * The key must exist, be enabled and encrypt. `shareable`: the source's data key must be customer
- * managed, because AWS cannot share snapshots encrypted with an AWS managed key with another account.
+ * managed, because AWS cannot share snapshots encrypted with an AWS managed key with another account;
+ * with `usedFrom`, its key policy must let that account use it through the service (the copy is made
+ * there), and a missing statement is named. Returns the key, or undefined if it could not be read.
  */
 export async function checkKmsKey(
   findings: Findings,
   env: AwsEnvironment,
   keyId: string,
   purpose: string,
-  options: { shareable?: boolean } = {},
-): Promise<void> {
+  options: { shareable?: boolean; usedFrom?: { account: string; service: 'ec2' | 'rds' } } = {},
+): Promise<KeyMetadata | undefined> {
   const { found: key, absent } = await findings.lookup(
     'kms',
     `KMS key ${keyId} (${purpose}) in ${where(env)}`,
@@ -78,7 +84,7 @@ export async function checkKmsKey(
       }),
   );
   if (absent) findings.add('error', 'kms', `KMS key ${keyId} (${purpose}) does not exist in ${where(env)}`);
-  if (!key) return;
+  if (!key) return undefined;
   if (key.KeyState !== 'Enabled') {
     findings.add('error', 'kms', `KMS key ${keyId} (${purpose}) is ${key.KeyState}: enable it`);
   }
@@ -92,13 +98,53 @@ export async function checkKmsKey(
       `${purpose} is encrypted with the AWS managed key ${keyId}, which cannot be shared with another account: ` +
         're-encrypt the source with a customer managed key whose policy lets the primary account use it',
     );
-  } else if (options.shareable) {
+  } else if (options.shareable && options.usedFrom) {
+    await checkKeyPolicy(findings, env, key, purpose, options.usedFrom);
+  }
+  return key;
+}
+
+/** The key policy lets `usedFrom.account` use the key through EBS or RDS, or the statement to add is named. */
+async function checkKeyPolicy(
+  findings: Findings,
+  env: AwsEnvironment,
+  key: KeyMetadata,
+  purpose: string,
+  usedFrom: { account: string; service: 'ec2' | 'rds' },
+): Promise<void> {
+  const arn = key.Arn ?? key.KeyId ?? '';
+  const policy = await findings.probe('kms', `key policy of ${arn} (${purpose})`, () =>
+    call(env, `GetKeyPolicy ${arn}`, async () => {
+      const out = await env.kms.send(new GetKeyPolicyCommand({ KeyId: arn, PolicyName: 'default' }));
+      return out.Policy ?? '{}';
+    }),
+  );
+  if (policy === undefined) return;
+  const actions = KEY_ACTIONS[usedFrom.service];
+  const reading = readKeyPolicy(policy, usedFrom.account, actions);
+  if (reading.denied.length) {
+    findings.add(
+      'error',
+      'kms',
+      `the key policy of ${arn} (${purpose}) denies account ${usedFrom.account} (statements ${reading.denied.join(', ')}): remove the deny for it`,
+    );
+  }
+  if (reading.missing.length === 0) {
     findings.add(
       'info',
       'kms',
-      `${purpose} uses customer managed key ${keyId}: its key policy must let the primary account use it`,
+      `${purpose} uses customer managed key ${arn}, whose policy lets account ${usedFrom.account} use it`,
     );
+    return;
   }
+  const conditional = reading.conditional.length
+    ? ` (statements ${reading.conditional.join(', ')} allow it under conditions preflight cannot judge: check them, or add the statement)`
+    : '';
+  findings.add(
+    'error',
+    'kms',
+    `the key policy of ${arn} (${purpose}) does not let account ${usedFrom.account} use the key for ${reading.missing.join(', ')}${conditional}: add this statement to the key policy: ${JSON.stringify(statementToAdd(usedFrom.account, actions))}`,
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
+import { problemResponses } from '../responses.js';
 
 export interface HealthDependencies {
   /** Whether Temporal answers right now. */
@@ -19,7 +20,7 @@ export async function healthRoutes(app: FastifyInstance, deps: HealthDependencie
       schema: {
         tags: ['operations'],
         summary: 'Liveness: the process serves HTTP',
-        response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+        response: { 200: Type.Object({ status: Type.Literal('ok') }), ...problemResponses() },
       },
     },
     async () => ({ status: 'ok' as const }),
@@ -30,7 +31,7 @@ export async function healthRoutes(app: FastifyInstance, deps: HealthDependencie
       schema: {
         tags: ['operations'],
         summary: 'Readiness: Temporal answers (503 while it does not)',
-        response: { 200: Readiness, 503: Readiness },
+        response: { ...problemResponses(), 200: Readiness, 503: Readiness },
       },
     },
     async (_request, reply) => {

@@ -11,7 +11,7 @@ import {
 } from '../../schemas/plans.js';
 import { PlanSpecBody } from '../../schemas/shared.js';
 import type { PlanGateway } from '../../temporal/plans.js';
-import { problemResponses, SECURED } from '../responses.js';
+import { BODY_ERRORS, problemResponses, SECURED } from '../responses.js';
 
 export interface PlanRoutesOptions {
   gateway: PlanGateway;
@@ -36,7 +36,7 @@ export const planRoutes: FastifyPluginAsyncTypebox<PlanRoutesOptions> = async (a
         body: PlanSpecBody,
         response: {
           201: PlanStartedSchema,
-          ...problemResponses(400, 401, 403, 409, 503),
+          ...problemResponses(400, 401, 403, 409, 503, ...BODY_ERRORS),
         },
       },
     },

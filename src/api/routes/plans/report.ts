@@ -37,8 +37,14 @@ export const reportRoutes: FastifyPluginAsyncTypebox<ReportRoutesOptions> = asyn
     },
     async (request, reply) => {
       const { planId } = request.params;
-      const { status, workflowId, workflowStatus } = await gateway.statusForReport(planId);
-      const report = computeReport({ status, workflowId, workflowStatus, now: new Date().toISOString() });
+      const { status, workflowId, workflowStatus, environment } = await gateway.statusForReport(planId);
+      const report = computeReport({
+        status,
+        environment,
+        workflowId,
+        workflowStatus,
+        now: new Date().toISOString(),
+      });
       if (request.query.format === 'markdown') {
         return reply.type('text/markdown; charset=utf-8').send(renderMarkdown(report));
       }

@@ -19,8 +19,9 @@ import {
   RetryBodySchema,
 } from '../../schemas/actions.js';
 import { PlanParamsSchema } from '../../schemas/plans.js';
+import { MIN_REASON_LENGTH, trimmedText } from '../../schemas/text.js';
 import type { PlanGateway } from '../../temporal/plans.js';
-import { problemResponses, SECURED } from '../responses.js';
+import { BODY_ERRORS, problemResponses, SECURED } from '../responses.js';
 
 export interface StepRoutesOptions {
   gateway: PlanGateway;
@@ -32,7 +33,7 @@ const stepSchema = <B>(summary: string, body: B) => ({
   security: SECURED,
   params: PlanParamsSchema,
   body,
-  response: { 202: AcceptedSchema, ...problemResponses(400, 401, 403, 404, 409, 503) },
+  response: { 202: AcceptedSchema, ...problemResponses(400, 401, 403, 404, 409, 503, ...BODY_ERRORS) },
 });
 
 // `curl -X POST …/retry` with no body at all is a complete request: treat it as `{}`.
@@ -76,9 +77,13 @@ export const stepRoutes: FastifyPluginAsyncTypebox<StepRoutesOptions> = async (a
           ? await gateway.act(planId, approveUpdate, {
               gate: body.gate,
               by,
-              ...(body.comment ? { comment: body.comment } : {}),
+              ...(body.comment !== undefined ? { comment: trimmedText(body.comment, '/comment', 1) } : {}),
             })
-          : await gateway.act(planId, rejectUpdate, { gate: body.gate, by, reason: body.comment });
+          : await gateway.act(planId, rejectUpdate, {
+              gate: body.gate,
+              by,
+              reason: trimmedText(body.comment, '/comment', MIN_REASON_LENGTH),
+            });
       request.log.info(
         { gate: body.gate, decision: body.decision, stage: ack.stage },
         'gate decision accepted',
@@ -119,7 +124,7 @@ export const stepRoutes: FastifyPluginAsyncTypebox<StepRoutesOptions> = async (a
       const { details } = request.body;
       const ack = await gateway.act(planId, dnsCutoverCompleteUpdate, {
         by: callerName(request),
-        ...(details ? { details } : {}),
+        ...(details !== undefined ? { details: trimmedText(details, '/details', 1) } : {}),
       });
       request.log.info({ stage: ack.stage }, 'DNS cutover accepted');
       return reply.code(202).send({ planId, ...ack });
@@ -149,11 +154,9 @@ export const stepRoutes: FastifyPluginAsyncTypebox<StepRoutesOptions> = async (a
     },
     async (request, reply) => {
       const { planId } = request.params;
-      const ack = await gateway.act(planId, abortUpdate, {
-        by: callerName(request),
-        reason: request.body.reason,
-      });
-      request.log.info({ reason: request.body.reason, stage: ack.stage }, 'abort accepted');
+      const reason = trimmedText(request.body.reason, '/reason', MIN_REASON_LENGTH);
+      const ack = await gateway.act(planId, abortUpdate, { by: callerName(request), reason });
+      request.log.info({ reason, stage: ack.stage }, 'abort accepted');
       return reply.code(202).send({ planId, ...ack });
     },
   );

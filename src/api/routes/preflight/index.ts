@@ -3,7 +3,7 @@ import { PreflightReportSchema } from '../../schemas/preflight.js';
 import { PlanSpecBody } from '../../schemas/shared.js';
 import type { PlanGateway } from '../../temporal/plans.js';
 import { assertPlanRules } from '../plans/index.js';
-import { problemResponses, SECURED } from '../responses.js';
+import { BODY_ERRORS, problemResponses, SECURED } from '../responses.js';
 
 export interface PreflightRoutesOptions {
   gateway: PlanGateway;
@@ -24,7 +24,10 @@ export const preflightRoutes: FastifyPluginAsyncTypebox<PreflightRoutesOptions> 
           'Dry run: resolve resources, check access and conflicts, show what would be created, retired, copied',
         security: SECURED,
         body: PlanSpecBody,
-        response: { 200: PreflightReportSchema, ...problemResponses(400, 401, 403, 502, 503, 504) },
+        response: {
+          200: PreflightReportSchema,
+          ...problemResponses(400, 401, 403, 502, 503, 504, ...BODY_ERRORS),
+        },
       },
     },
     async (request) => {

@@ -1,0 +1,77 @@
+import { ensureAccessStack } from '../../src/activities/access-stack/stack.js';
+import {
+  BOOTSTRAP_ROLE_POLICY,
+  RECOVERY_ROLE_POLICY,
+} from '../../src/activities/access-stack/policies/index.js';
+import { derivedBucket } from '../../src/activities/kinds/dynamodb-table/names.js';
+import type { AccessGrants, EnvironmentRef, PlanContext } from '../../src/domain/resources.js';
+import { runActivity } from './activity.js';
+import { ensureRole, orchestratorTrustPolicy, TEST_EXTERNAL_ID } from './aws.js';
+
+/**
+ * The roles a plan uses, made as a customer and the plan make them, so that the tests run under the
+ * emulator's IAM evaluation with the product's own policies: the standing recovery role (its
+ * documented policy), the bootstrap role in primary, and the plan's access role, created by the
+ * product's access stack for exactly that plan (its policy is scoped by the plan id).
+ */
+export const BOOTSTRAP_ROLE = 'dr-standing';
+export const RECOVERY_ROLE = 'dr-recovery';
+
+export function recoveryRoleArn(accountId: string): string {
+  return `arn:aws:iam::${accountId}:role/${RECOVERY_ROLE}`;
+}
+
+export function accessRoleArn(accountId: string, planId: string): string {
+  return `arn:aws:iam::${accountId}:role/failback-access-${planId}`;
+}
+
+export async function ensureRecoveryRole(accountId: string): Promise<string> {
+  return ensureRole(accountId, RECOVERY_ROLE, orchestratorTrustPolicy(), RECOVERY_ROLE_POLICY);
+}
+
+export async function ensureBootstrapRole(accountId: string, externalId = TEST_EXTERNAL_ID): Promise<string> {
+  return ensureRole(accountId, BOOTSTRAP_ROLE, orchestratorTrustPolicy(externalId), BOOTSTRAP_ROLE_POLICY);
+}
+
+const none: AccessGrants = { primaryKmsKeyArns: [], recoveryKmsKeyArns: [], exportBuckets: [] };
+
+/** The plan's access role in primary, through the product's access stack; returns primary as the plan reaches it. */
+export async function accessRole(
+  planId: string,
+  primary: Pick<EnvironmentRef, 'accountId' | 'region' | 'kmsKeyId'>,
+  grants: Partial<AccessGrants> = {},
+  hostedZoneId?: string,
+): Promise<EnvironmentRef> {
+  const bootstrapRoleArn = await ensureBootstrapRole(primary.accountId);
+  const roleArn = accessRoleArn(primary.accountId, planId);
+  await runActivity(ensureAccessStack, [
+    {
+      planId,
+      primary: { ...primary, roleArn, externalId: TEST_EXTERNAL_ID, bootstrapRoleArn },
+      grants: { ...none, ...grants },
+      ...(hostedZoneId ? { hostedZoneId } : {}),
+    },
+  ]);
+  return {
+    accountId: primary.accountId,
+    region: primary.region,
+    roleArn,
+    externalId: TEST_EXTERNAL_ID,
+    ...(primary.kmsKeyId ? { kmsKeyId: primary.kmsKeyId } : {}),
+  };
+}
+
+/**
+ * `plan` with its recovery role made and its own access role in primary, granted (unless `grants`
+ * says otherwise) the plan's own export bucket in recovery, as preflight grants it for a table copied
+ * by export and import.
+ */
+export async function withAccessRole(
+  plan: PlanContext,
+  grants: Partial<AccessGrants> = {},
+): Promise<PlanContext> {
+  await ensureRecoveryRole(plan.recovery.accountId);
+  const { accountId, region } = plan.recovery;
+  const exportBuckets = grants.exportBuckets ?? [derivedBucket(plan.planId, 'exp', accountId, region)];
+  return { ...plan, primary: await accessRole(plan.planId, plan.primary, { ...grants, exportBuckets }) };
+}
