@@ -17,6 +17,7 @@ import type { PlanSpec } from '../src/domain/plan-spec.js';
 import type { PlanStatus } from '../src/domain/status.js';
 import { windowOpenNow } from '../src/domain/window-times.js';
 import { boundedAll } from '../src/workflows/bounded.js';
+import { scenarioAccounts } from './support/aws.js';
 import { drive, type DrivePath } from './support/plan-driver.js';
 import { startPlan } from './support/plans.js';
 import {
@@ -117,15 +118,6 @@ function probeFor(sid: string): ProbeName {
   if (/^(DynamoDb|S3|ImportTable)/.test(sid)) return 'ddb-export';
   if (/^Route53/.test(sid)) return 'dns';
   throw new Error(`no probe for statement ${sid}: add one`);
-}
-
-let accountSeq = 0;
-function accounts(crossAccount: boolean) {
-  const base = 470_000_000_000 + (Date.now() % 1_000_000) * 1000 + ++accountSeq * 2;
-  return {
-    primary: { accountId: String(base), region: 'us-east-1' },
-    recovery: { accountId: String(crossAccount ? base + 1 : base), region: 'us-west-2' },
-  };
 }
 
 /** The plan's access role made from `template` (as root: the mutant is the test's, not the product's). */
@@ -236,7 +228,7 @@ describe('the access stack, one statement removed at a time', { timeout: 1_500_0
     const planId = `mut-${name.toLowerCase().slice(0, 18)}-${Date.now().toString(36).slice(-5)}`;
     const scenario = await seedScenario({
       planId,
-      ...accounts(probe.crossAccount),
+      ...scenarioAccounts(47, probe.crossAccount),
       ...probe.seed,
       ...(probe.dns ? { dns: probe.dns } : {}),
     });

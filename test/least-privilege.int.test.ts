@@ -24,6 +24,7 @@ import { derivedBucket } from '../src/activities/kinds/dynamodb-table/names.js';
 import type { PlanSpec } from '../src/domain/plan-spec.js';
 import { windowOpenNow } from '../src/domain/window-times.js';
 import { accessRoleArn } from './support/access.js';
+import { scenarioAccounts } from './support/aws.js';
 import { runActivity } from './support/activity.js';
 import { drive, type DrivePath } from './support/plan-driver.js';
 import { startPlan } from './support/plans.js';
@@ -50,15 +51,6 @@ const TABLES: TableSeed[] = [
   { name: 'orders', shape: 'orders', items: 200, pitr: true, autoscaling: true },
   { name: 'customers', shape: 'customers', items: 60 },
 ];
-
-let accountSeq = 0;
-function accounts(crossAccount: boolean) {
-  const base = 460_000_000_000 + (Date.now() % 1_000_000) * 100 + ++accountSeq * 2;
-  return {
-    primary: { accountId: String(base), region: 'us-east-1' },
-    recovery: { accountId: String(crossAccount ? base + 1 : base), region: 'us-west-2' },
-  };
-}
 
 interface PlanCase {
   name: string;
@@ -292,7 +284,7 @@ describe('least privilege, measured', { timeout: 900_000 }, () => {
         const planId = `lp-${c.name}-${Date.now().toString(36)}`;
         const scenario = await seedScenario({
           planId,
-          ...accounts(c.crossAccount),
+          ...scenarioAccounts(46, c.crossAccount),
           ...c.seed,
           dns: c.dns,
         });

@@ -54,3 +54,17 @@ export function asAccount(accountId: string, region: string, roleName?: string):
   }
   return environment;
 }
+
+/**
+ * A fresh pair of accounts for one scenario (primary in us-east-1, recovery in us-west-2; the same
+ * account when not `crossAccount`): `series` keeps test files apart, the clock and a counter keep runs
+ * and cases apart.
+ */
+export function scenarioAccounts(series: number, crossAccount: boolean) {
+  const base = series * 10_000_000_000 + (Date.now() % 1_000_000) * 1000 + ++scenarioSeq * 2;
+  return {
+    primary: { accountId: String(base), region: 'us-east-1' },
+    recovery: { accountId: String(crossAccount ? base + 1 : base), region: 'us-west-2' },
+  };
+}
+let scenarioSeq = 0;

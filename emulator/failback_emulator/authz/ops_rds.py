@@ -147,30 +147,29 @@ def copy_snapshot(req: ApiRequest, _who: Caller) -> Plan:
     return Plan(checks, keys)
 
 
+def _restore(req: ApiRequest, action: str, cluster: bool) -> Plan:
+    """A restore from a snapshot: the new database (tags on create), the snapshot, its groups and keys."""
+    kind, snapshot_kind = ("cluster", "cluster-snapshot") if cluster else ("db", "snapshot")
+    identifier = "DBClusterIdentifier" if cluster else "DBInstanceIdentifier"
+    tags = request_tags(req)
+    checks = _new(req, action, kind, str(req.params.get(identifier, "")), tags)
+    reference = str(req.params.get("SnapshotIdentifier" if cluster else "DBSnapshotIdentifier", ""))
+    checks.append(existing(req, action, snapshot_kind, reference, _create_context(tags)))
+    source = _source(req, reference, cluster=cluster)
+    default = "aurora-postgresql" if cluster else getattr(getattr(source, "database", None), "engine", "postgres")
+    engine = str(req.params.get("Engine") or default)
+    checks += _groups(req, action, engine, cluster=cluster, context=_create_context(tags))
+    return Plan(checks, _snapshot_key(source, "snapshot") + _key(req.params.get("KmsKeyId"), req, "restore"))
+
+
 @operation("rds", "RestoreDBInstanceFromDBSnapshot")
 def restore_instance(req: ApiRequest, _who: Caller) -> Plan:
-    action = "rds:RestoreDBInstanceFromDBSnapshot"
-    tags = request_tags(req)
-    checks = _new(req, action, "db", str(req.params.get("DBInstanceIdentifier", "")), tags)
-    reference = str(req.params.get("DBSnapshotIdentifier", ""))
-    checks.append(existing(req, action, "snapshot", reference, _create_context(tags)))
-    source = _source(req, reference, cluster=False)
-    engine = str(req.params.get("Engine") or getattr(getattr(source, "database", None), "engine", "postgres"))
-    checks += _groups(req, action, engine, cluster=False, context=_create_context(tags))
-    return Plan(checks, _snapshot_key(source, "snapshot") + _key(req.params.get("KmsKeyId"), req, "restore"))
+    return _restore(req, "rds:RestoreDBInstanceFromDBSnapshot", cluster=False)
 
 
 @operation("rds", "RestoreDBClusterFromSnapshot")
 def restore_cluster(req: ApiRequest, _who: Caller) -> Plan:
-    action = "rds:RestoreDBClusterFromSnapshot"
-    tags = request_tags(req)
-    checks = _new(req, action, "cluster", str(req.params.get("DBClusterIdentifier", "")), tags)
-    reference = str(req.params.get("SnapshotIdentifier", ""))
-    checks.append(existing(req, action, "cluster-snapshot", reference, _create_context(tags)))
-    source = _source(req, reference, cluster=True)
-    engine = str(req.params.get("Engine") or "aurora-postgresql")
-    checks += _groups(req, action, engine, cluster=True, context=_create_context(tags))
-    return Plan(checks, _snapshot_key(source, "snapshot") + _key(req.params.get("KmsKeyId"), req, "restore"))
+    return _restore(req, "rds:RestoreDBClusterFromSnapshot", cluster=True)
 
 
 @operation("rds", "CreateDBInstance")
