@@ -38,6 +38,26 @@ describe('naming', () => {
     expect(retiredName('shop-db', '2026-11-28T02:00:00Z')).toBe('shop-db-pre-failback-20261128');
   });
 
+  it('lets a target be as long as AWS allows: derived names shorten deterministically and stay distinct', () => {
+    const planId = 'p'.repeat(32);
+    const a = `${'d'.repeat(62)}a`; // 63: the longest RDS identifier
+    const b = `${'d'.repeat(62)}b`;
+    for (const kind of ['rds-instance', 'aurora-cluster'] as const) {
+      const name = testTargetName(a, planId, kind);
+      expect(name.length).toBeLessThanOrEqual(63);
+      expect(name).toMatch(/^[a-z][a-z0-9-]*[a-z0-9]$/);
+      expect(name).not.toMatch(/--/);
+      expect(testTargetName(a, planId, kind)).toBe(name);
+      expect(testTargetName(b, planId, kind)).not.toBe(name);
+    }
+    expect(testTargetName('t'.repeat(255), planId, 'dynamodb-table').length).toBeLessThanOrEqual(255);
+    expect(testTargetName('web', planId, 'ec2-instance')).toBe(`web-fbtest-${planId}`);
+    const retired = retiredName(a, '2026-11-28T02:00:00Z');
+    expect(retired.length).toBeLessThanOrEqual(63);
+    expect(retired).not.toBe(retiredName(b, '2026-11-28T02:00:00Z'));
+    expect(retired).not.toBe(retiredName(a, '2026-11-29T02:00:00Z'));
+  });
+
   it('keeps client tokens within 64 characters', () => {
     expect(clientToken('p'.repeat(32), 'test-failback', 'run', 'n'.repeat(64)).length).toBeLessThanOrEqual(
       64,

@@ -49,9 +49,24 @@ export function fit(name: string, max: number): string {
   return `${name.slice(0, max - hash.length - 1).replace(/-+$/, '')}-${hash}`;
 }
 
-/** The name of the test-failback copy in primary: `<target>-fbtest-<planId>` (DESIGN.md §4). */
-export function testTargetName(target: string, planId: string): string {
-  return `${target}-fbtest-${planId}`;
+/**
+ * The longest name AWS allows for a resource of each kind (the target and the names derived from it):
+ * EC2's Name tag value, RDS DB instance and Aurora cluster identifiers, DynamoDB table names.
+ */
+export const NAME_LIMITS: Record<ResourceKind, number> = {
+  'ec2-instance': 256,
+  'rds-instance': 63,
+  'aurora-cluster': 63,
+  'dynamodb-table': 255,
+};
+
+/**
+ * The name of the test-failback copy in primary: `<target>-fbtest-<planId>` (DESIGN.md §4), shortened
+ * deterministically (`fit`: the head kept, a hash of the whole name as the tail) when it would exceed
+ * the kind's limit, so a target may be as long as AWS allows.
+ */
+export function testTargetName(target: string, planId: string, kind?: ResourceKind): string {
+  return fit(`${target}-fbtest-${planId}`, kind ? NAME_LIMITS[kind] : 255);
 }
 
 /** The name a retired (renamed) primary database gets: `<id>-pre-failback-<yyyymmdd>`. */

@@ -50,12 +50,6 @@ describe('checkPlanRules', () => {
     expect(paths(spec)).toEqual(['/resources/1/target', '/resources/2/source']);
   });
 
-  it('refuses names that would not fit AWS limits', () => {
-    const spec = validSpec();
-    spec.resources = [{ kind: 'rds-instance', source: 'a', target: 'a'.repeat(50) }];
-    expect(paths(spec)).toEqual(['/resources/0/target', '/resources/0/target']);
-  });
-
   it('needs resources or a selector', () => {
     const spec = validSpec();
     spec.resources = [];
@@ -81,5 +75,16 @@ describe('checkPlanRules', () => {
       '/maintenanceWindow/end',
       '/dnsCutover/records/1',
     ]);
+  });
+
+  it('accepts targets as long as AWS allows (derived names shorten themselves)', () => {
+    const spec = validSpec();
+    spec.planId = 'p'.repeat(32);
+    spec.resources = [
+      { kind: 'rds-instance', source: 'src-db', target: `d${'b'.repeat(62)}` },
+      { kind: 'aurora-cluster', source: 'src-aurora', target: `a${'u'.repeat(62)}` },
+      { kind: 'dynamodb-table', source: 'orders', target: 'o'.repeat(255) },
+    ];
+    expect(checkPlanRules(spec, Date.now())).toEqual([]);
   });
 });

@@ -1,10 +1,10 @@
 /**
  * Rules of a plan spec that a JSON schema cannot express: account and region consistency, duplicate
- * targets, names that would not fit AWS limits. Pure: the API runs them after schema validation (400
+ * targets. Pure: the API runs them after schema validation (400
  * with every error), preflight runs them again for plans started from the Temporal CLI.
  */
-import type { PlanSpec, ResourceSpec } from './plan-spec.js';
-import { resourceKey, retiredName, testTargetName } from './naming.js';
+import type { PlanSpec } from './plan-spec.js';
+import { resourceKey } from './naming.js';
 
 export interface FieldError {
   /** JSON pointer into the spec, e.g. /resources/2/target */
@@ -15,13 +15,6 @@ export interface FieldError {
 function arnAccount(arn: string): string | undefined {
   return /^arn:aws[a-z-]*:iam::([0-9]{12}):role\//.exec(arn)?.[1];
 }
-
-const NAME_LIMITS: Record<ResourceSpec['kind'], number> = {
-  'ec2-instance': 255,
-  'rds-instance': 63,
-  'aurora-cluster': 63,
-  'dynamodb-table': 255,
-};
 
 /** `now` (ms since epoch) only matters for the maintenance window: pass the caller's clock. */
 export function checkPlanRules(spec: PlanSpec, now?: number): FieldError[] {
@@ -66,23 +59,7 @@ export function checkPlanRules(spec: PlanSpec, now?: number): FieldError[] {
     if (sourcePrevious !== undefined)
       add(`/resources/${i}/source`, `duplicate source: same as /resources/${sourcePrevious}`);
     else seenSources.set(sourceKey, i);
-    const limit = NAME_LIMITS[resource.kind];
-    const testName = testTargetName(resource.target, spec.planId);
-    if (testName.length > limit) {
-      add(
-        `/resources/${i}/target`,
-        `test copy name ${testName} is longer than ${limit} characters: shorten the target or the planId`,
-      );
-    }
-    if (
-      (resource.kind === 'rds-instance' || resource.kind === 'aurora-cluster') &&
-      retiredName(resource.target, '2000-01-01') !== `${resource.target}-pre-failback-20000101`
-    ) {
-      add(
-        `/resources/${i}/target`,
-        `retired name ${resource.target}-pre-failback-<date> would exceed 63 characters`,
-      );
-    }
+    // Names derived from the target (test copy, retired name) shorten themselves to fit: no limit here.
   });
 
   if (spec.maintenanceWindow) {

@@ -101,7 +101,7 @@ export async function preflightPlan({ spec, now }: PreflightInput): Promise<Pref
     report.wouldCopy.push(`${resource.kind} ${resource.source} (${where}) as ${resource.target}`);
     if (spec.options?.testFailback !== false)
       report.wouldCreate.push(
-        `${resource.kind} ${testTargetName(resource.target, spec.planId)} (test copy, removed after validation)`,
+        `${resource.kind} ${testTargetName(resource.target, spec.planId, resource.kind)} (test copy, removed after validation)`,
       );
     report.wouldCreate.push(`${resource.kind} ${resource.target}`);
     if (checked.primaryExists)

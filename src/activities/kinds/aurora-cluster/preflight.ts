@@ -90,7 +90,7 @@ export async function preflightCluster(ctx: KindContext): Promise<PreflightResul
       );
     }
   }
-  const testName = testTargetName(target, ctx.plan.planId);
+  const testName = testTargetName(target, ctx.plan.planId, ctx.resource.kind);
   const test = await findings.probe('name-conflict', `DB cluster ${testName}`, () =>
     describeDbCluster(ctx.primary, testName),
   );

@@ -39,7 +39,7 @@ export async function removePlanTable(ctx: KindContext, name: string, report: Cl
 
 export async function removeTestCopy(ctx: KindContext): Promise<CleanupReport> {
   const report: CleanupReport = { removed: [], kept: [] };
-  await removePlanTable(ctx, testTargetName(ctx.resource.target, ctx.plan.planId), report);
+  await removePlanTable(ctx, testTargetName(ctx.resource.target, ctx.plan.planId, ctx.resource.kind), report);
   await removeIntermediates(ctx, report);
   return report;
 }

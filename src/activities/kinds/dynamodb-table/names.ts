@@ -16,7 +16,7 @@ export type BackupRole = 'rp' | 'keep-retired' | 'keep-comp' | 'keep-final';
 /** The table the phase writes in primary: the test copy in the test failback, else the target. */
 export function primaryTableName(ctx: KindContext): string {
   return ctx.input.phase === 'test-failback'
-    ? testTargetName(ctx.resource.target, ctx.plan.planId)
+    ? testTargetName(ctx.resource.target, ctx.plan.planId, ctx.resource.kind)
     : ctx.resource.target;
 }
 

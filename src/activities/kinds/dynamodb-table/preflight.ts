@@ -59,7 +59,7 @@ export async function preflightTable(ctx: KindContext): Promise<PreflightResult>
       'settings',
       `primary table ${ctx.resource.target} has another key schema than the source: it will be replaced by the source's`,
     );
-  const testName = testTargetName(ctx.resource.target, ctx.plan.planId);
+  const testName = testTargetName(ctx.resource.target, ctx.plan.planId, ctx.resource.kind);
   const testTable = await describeTable(ctx.primary, testName);
   if (testTable && !(await ownedByPlan(ctx.primary, testTable, ctx.plan.planId)))
     add('error', 'name-conflict', `table ${testName} exists in primary and was not made by this plan`);

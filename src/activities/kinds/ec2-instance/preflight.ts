@@ -148,7 +148,7 @@ export async function preflightInstance(ctx: KindContext): Promise<PreflightResu
       if (key?.KeyManager === 'CUSTOMER' && key.Arn) grants.primaryKmsKeyArns.push(key.Arn);
     }
   }
-  const testName = testTargetName(target, ctx.plan.planId);
+  const testName = testTargetName(target, ctx.plan.planId, ctx.resource.kind);
   const tests = await findings.probe('name-conflict', `instances named ${testName}`, () =>
     findInstances(ctx.primary, [{ Name: 'tag:Name', Values: [testName] }]),
   );

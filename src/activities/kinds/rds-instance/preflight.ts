@@ -93,7 +93,7 @@ export async function preflightDbInstance(ctx: KindContext): Promise<PreflightRe
       );
     }
   }
-  const testName = testTargetName(target, ctx.plan.planId);
+  const testName = testTargetName(target, ctx.plan.planId, ctx.resource.kind);
   const test = await findings.probe('name-conflict', `DB instance ${testName}`, () =>
     describeDbInstance(ctx.primary, testName),
   );

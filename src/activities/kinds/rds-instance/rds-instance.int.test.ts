@@ -203,3 +203,48 @@ describe('rds-instance idempotency (cross-account, cross-region)', () => {
     );
   });
 });
+
+describe('rds-instance with the longest identifier AWS allows', () => {
+  const topology = TOPOLOGIES[0]!;
+  beforeAll(() => ensurePlanRoles(topology));
+
+  it('a 63-character target: its test copy and its retired self get names that fit, and are found again', async () => {
+    const aws = inspectors(topology);
+    const long = (prefix: string) => `${prefix}-${'x'.repeat(62 - prefix.length)}`;
+    const source = long(unique('src'));
+    const target = long(unique('tgt'));
+    expect(target).toHaveLength(63);
+    await seedDbInstance(aws.recovery.rds, source, { app: 'shop' });
+    await seedDbInstance(aws.primary.rds, target, { owner: 'primary-team' });
+    const planId = unique('plong');
+    const plan = await preparedPlan(topology, planId);
+    const resource = resolved('rds-instance', source, target);
+
+    const test = stepInput(plan, 'test-failback', resource);
+    const rp = await runStep('takeRecoveryPoint', test);
+    const copy = await runStep('copyRecoveryPoint', { ...test, recoveryPoint: rp });
+    const restored = await runStep('restoreIntoPrimary', { ...test, copy, recoveryPoint: rp });
+    expect(restored.restored.name).toBe(testTargetName(target, planId, 'rds-instance'));
+    expect(restored.restored.name.length).toBeLessThanOrEqual(63);
+    expect((await runStep('verifyRestore', { ...test, restore: restored, recoveryPoint: rp })).ok).toBe(true);
+    expect((await runStep('removeTestCopy', test)).removed).toContain(restored.restored.id);
+
+    const input = stepInput(plan, 'failback', resource);
+    const { quiescedAt } = await runStep('quiesceSource', input);
+    const recoveryPoint = await runStep('takeRecoveryPoint', { ...input, quiescedAt });
+    const failbackCopy = await runStep('copyRecoveryPoint', { ...input, recoveryPoint });
+    const restore = await runStep('restoreIntoPrimary', { ...input, copy: failbackCopy, recoveryPoint });
+    const retiredId = restore.retirement?.retiredId ?? '';
+    expect(retiredId.length).toBeLessThanOrEqual(63);
+    expect(retiredId).toBe(retiredName(target, restore.retirement?.at ?? ''));
+    expect((await describeDb(aws.primary.rds, retiredId))?.TagList).toContainEqual({
+      Key: 'owner',
+      Value: 'primary-team',
+    });
+    expect((await describeDb(aws.primary.rds, target))?.DBInstanceStatus).toBe('available');
+    // A retried restore finds both again by their derived names.
+    const again = await runStep('restoreIntoPrimary', { ...input, copy: failbackCopy, recoveryPoint });
+    expect(again.retirement?.retiredId).toBe(retiredId);
+    expect(again.restored.id).toBe(restore.restored.id);
+  });
+});
