@@ -70,6 +70,12 @@ const Ec2Options = Type.Object(
     instanceType: Type.Optional(Type.String({ pattern: '^[a-z0-9]+\\.[a-z0-9]+$' })),
     testSubnetId: Type.Optional(SubnetId),
     testSecurityGroupIds: Type.Optional(SecurityGroups),
+    instanceStoreDisposable: Type.Optional(
+      Type.Boolean({
+        description:
+          "the old primary instance's instance store holds nothing to keep: the failback may stop it (a stop erases instance store)",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

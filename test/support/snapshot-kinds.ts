@@ -4,6 +4,7 @@ import {
   DescribeSnapshotsCommand,
   RegisterImageCommand,
   RunInstancesCommand,
+  type RunInstancesCommandInput,
   type EC2Client,
   type Instance,
 } from '@aws-sdk/client-ec2';
@@ -48,6 +49,7 @@ export async function seedInstance(
   ec2: EC2Client,
   name: string,
   tags: Record<string, string> = {},
+  extra: Partial<RunInstancesCommandInput> = {},
 ): Promise<string> {
   const image = await ec2.send(
     new RegisterImageCommand({ Name: unique(`base-${name}`), RootDeviceName: '/dev/sda1' }),
@@ -59,6 +61,7 @@ export async function seedInstance(
       MinCount: 1,
       MaxCount: 1,
       TagSpecifications: [{ ResourceType: 'instance', Tags: asTags({ Name: name, ...tags }) }],
+      ...extra,
     }),
   );
   const id = out.Instances?.[0]?.InstanceId ?? '';

@@ -32,6 +32,7 @@ simple(
             "DescribeSnapshots", "DescribeSubnets", "DescribeTags", "DescribeVolumes", "DescribeVpcs",
             "DescribeKeyPairs", "DescribeAccountAttributes", "DescribeRegions", "DescribeAvailabilityZones",
             "DescribeInstanceTypes", "DescribeImageAttribute", "DescribeSnapshotAttribute",
+            "DescribeInstanceAttribute",
         )  # fmt: skip
     },
 )
