@@ -11,6 +11,8 @@ import {
 import {
   CreateDBClusterCommand,
   CreateDBInstanceCommand,
+  type CreateDBInstanceCommandInput,
+  type CreateDBClusterCommandInput,
   DescribeDBClustersCommand,
   DescribeDBClusterSnapshotsCommand,
   DescribeDBInstancesCommand,
@@ -98,6 +100,7 @@ export async function seedDbInstance(
   rds: RDSClient,
   id: string,
   tags: Record<string, string> = {},
+  extra: Partial<CreateDBInstanceCommandInput> = {},
 ): Promise<void> {
   await rds.send(
     new CreateDBInstanceCommand({
@@ -108,6 +111,7 @@ export async function seedDbInstance(
       MasterUsername: 'app',
       MasterUserPassword: 'password-123',
       Tags: asTags(tags),
+      ...extra,
     }),
   );
   await eventually(`DB instance ${id} available`, async () =>
@@ -138,6 +142,7 @@ export async function seedCluster(
   id: string,
   instances: number,
   tags: Record<string, string> = {},
+  extra: Partial<CreateDBClusterCommandInput> = {},
 ): Promise<void> {
   await rds.send(
     new CreateDBClusterCommand({
@@ -146,6 +151,7 @@ export async function seedCluster(
       MasterUsername: 'app',
       MasterUserPassword: 'password-123',
       Tags: asTags(tags),
+      ...extra,
     }),
   );
   for (let i = 1; i <= instances; i++) {

@@ -24,6 +24,12 @@ export async function preflightTable(ctx: KindContext): Promise<PreflightResult>
     return { findings, primaryExists: false };
   }
   if (source.TableStatus !== 'ACTIVE') add('warning', 'exists', `source table is ${source.TableStatus}`);
+  if (source.DeletionProtectionEnabled)
+    add(
+      'warning',
+      'settings',
+      `table ${ctx.resource.source} in recovery has deletion protection: concluding recovery deletes it (after a kept final backup) and will stop until you turn the protection off`,
+    );
   const settings = await captureSettings(ctx.recovery, source);
   const { method, problem } = chooseMethod(ctx, settings);
   if (problem) add('error', 'settings', `copyMethod ${method}: ${problem}`);

@@ -1,6 +1,11 @@
 import { retiredName, testTargetName } from '../../../domain/naming.js';
 import type { AwsEnvironment } from '../../aws/clients.js';
 import type { DiscoveredResource, KindContext, PreflightResult } from '../resource-kind.js';
+import {
+  checkInstanceReplicas,
+  checkOptionGroups,
+  checkSourceDeletionProtection,
+} from '../shared/db-hazards.js';
 import { checkDbEncryption, checkSnapshotNames, checkSubnetGroups } from '../shared/db-preflight.js';
 import { isOurs, TAG_RETIRED_BY, tagValue } from '../shared/markers.js';
 import { checkRdsQuotas, Findings, where } from '../shared/preflight.js';
@@ -93,6 +98,13 @@ export async function preflightDbInstance(ctx: KindContext): Promise<PreflightRe
       );
     }
   }
+  checkInstanceReplicas(findings, db, old && !isOurs(old.TagList, ctx, 'failback') ? old : undefined);
+  checkSourceDeletionProtection(findings, `DB instance ${source}`, Boolean(db?.DeletionProtection));
+  await checkOptionGroups(
+    findings,
+    ctx,
+    (db?.OptionGroupMemberships ?? []).map((m) => m.OptionGroupName ?? ''),
+  );
   const testName = testTargetName(target, ctx.plan.planId, ctx.resource.kind);
   const test = await findings.probe('name-conflict', `DB instance ${testName}`, () =>
     describeDbInstance(ctx.primary, testName),

@@ -28,5 +28,7 @@ export function keptBackupName(ctx: KindContext, max?: number): string {
 /** Where the copy lands in primary: the target name, or the test name in the test failback. */
 export function restoredName(ctx: KindContext): string {
   const { target } = ctx.resource;
-  return ctx.input.phase === 'test-failback' ? testTargetName(target, ctx.plan.planId, ctx.resource.kind) : target;
+  return ctx.input.phase === 'test-failback'
+    ? testTargetName(target, ctx.plan.planId, ctx.resource.kind)
+    : target;
 }
