@@ -5,7 +5,12 @@ import {
   RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
-import { CreateDBSubnetGroupCommand, RDSClient } from '@aws-sdk/client-rds';
+import {
+  CreateDBSubnetGroupCommand,
+  CreateOptionGroupCommand,
+  ModifyDBInstanceCommand,
+  RDSClient,
+} from '@aws-sdk/client-rds';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -122,6 +127,7 @@ const CASES: PlanCase[] = [
     expectStage: 'completed',
     prepare: async (s, spec) => {
       await oldPrimaryInstance(s, spec);
+      await withOptionGroup(s, spec);
       return stagedAccessRole(s, await withNetworkOptions(s, spec));
     },
   },
@@ -184,6 +190,33 @@ async function oldPrimaryInstance(s: Scenario, spec: PlanSpec): Promise<void> {
     );
   } finally {
     ec2.destroy();
+  }
+}
+
+/** The database's own option group in recovery, made in primary beforehand as preflight asks. */
+async function withOptionGroup(s: Scenario, spec: PlanSpec): Promise<void> {
+  const db = (spec.resources ?? []).find((r) => r.kind === 'rds-instance')!;
+  const group = {
+    OptionGroupName: `${spec.application}-options`,
+    EngineName: 'postgres',
+    MajorEngineVersion: '13',
+    OptionGroupDescription: 'the application database options',
+  };
+  for (const side of [spec.recovery, spec.primary]) {
+    const rds = new RDSClient(seedingClientConfig(side.accountId, side.region));
+    try {
+      await rds.send(new CreateOptionGroupCommand(group));
+      if (side === spec.recovery)
+        await rds.send(
+          new ModifyDBInstanceCommand({
+            DBInstanceIdentifier: db.source,
+            OptionGroupName: group.OptionGroupName,
+            ApplyImmediately: true,
+          }),
+        );
+    } finally {
+      rds.destroy();
+    }
   }
 }
 
