@@ -76,7 +76,14 @@ const CASES: PlanCase[] = [
     // Across accounts with a stale primary to retire; the orders table through a customer's bucket.
     name: 'xacct',
     crossAccount: true,
-    seed: { ec2Instances: 1, rdsInstances: 1, auroraClusters: 1, unencryptedAurora: true, tables: TABLES },
+    seed: {
+      ec2Instances: 1,
+      rdsInstances: 1,
+      auroraClusters: 1,
+      unencryptedAurora: true,
+      tables: TABLES,
+      configured: true,
+    },
     dns: 'route53',
     testFailback: true,
     path: {},
@@ -109,6 +116,7 @@ const CASES: PlanCase[] = [
       rdsInstances: 1,
       auroraClusters: 0,
       stalePrimary: false,
+      configured: true,
       tables: [
         {
           name: 'ledger',

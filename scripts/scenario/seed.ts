@@ -13,6 +13,13 @@ import {
   RECOVERY_ROLE_POLICY,
 } from '../../src/activities/access-stack/policies/index.js';
 import { ensureRole, orchestratorTrustPolicy, seedingClientConfig } from './accounts.js';
+import {
+  configuredCluster,
+  configuredDb,
+  configuredInstance,
+  seedConfiguredSide,
+  type Configured,
+} from './configured.js';
 import { seedKeys, type ScenarioKeys } from './keys.js';
 import { DEFAULT_TABLES, seedTable, type Revision, type TableSeed } from './tables.js';
 import { waitForDatabases, waitForInstances } from './wait.js';
@@ -49,6 +56,8 @@ export interface ScenarioOptions {
   shareKeyWithPrimary?: boolean;
   /** Also an unencrypted Aurora cluster, `<app>-aurora-plain`, beside the encrypted one(s). */
   unencryptedAurora?: boolean;
+  /** Non-default configuration on every resource (scripts/scenario/configured.ts). */
+  configured?: boolean;
   /** Whom the plan's roles trust: the worker's identity (default: the emulator's orchestrator user). */
   orchestratorPrincipal?: string;
   log?: (message: string) => void;
@@ -116,8 +125,12 @@ export async function seedScenario(options: ScenarioOptions): Promise<Scenario> 
   log(
     `recovery: ${ec2Count} instances, ${rdsCount} RDS, ${auroraCount} Aurora (writer + ${readers} readers), ${tables.length} tables${stale ? '; primary: their stale pre-incident versions' : ''}`,
   );
+  const [configured] = options.configured
+    ? await Promise.all([seedConfiguredSide(options.recovery, app), seedConfiguredSide(options.primary, app)])
+    : [];
   const common = {
     app,
+    configured,
     webs,
     dbs,
     auroras,
@@ -191,6 +204,7 @@ interface SideSeed {
   revision: Revision;
   /** Create calls in flight at once per side. */
   parallel: number;
+  configured: Configured | undefined;
   log: (message: string) => void;
 }
 
@@ -200,9 +214,11 @@ async function seedSide(side: Side, seed: SideSeed): Promise<string[]> {
   const rds = new RDSClient(config);
   const dynamodb = new DynamoDBClient(config);
   try {
+    const c = seed.configured;
     const tags = (name: string) => [
       { Key: 'Name', Value: name },
       { Key: 'app', Value: seed.app },
+      ...(c?.tags ?? []),
     ];
     const each = <T, R>(items: T[], create: (item: T) => Promise<R>) =>
       boundedAll(items, seed.parallel, create);
@@ -229,6 +245,7 @@ async function seedSide(side: Side, seed: SideSeed): Promise<string[]> {
               }
             : {}),
           TagSpecifications: [{ ResourceType: 'instance', Tags: tags(name) }],
+          ...(c ? configuredInstance(c) : {}),
         }),
       );
       return out.Instances![0]!.InstanceId!;
@@ -244,6 +261,7 @@ async function seedSide(side: Side, seed: SideSeed): Promise<string[]> {
           MasterUserPassword: 'not-a-secret-1',
           ...(seed.kmsKeyId ? { StorageEncrypted: true, KmsKeyId: seed.kmsKeyId } : {}),
           Tags: tags(id),
+          ...(c ? configuredDb(c) : {}),
         }),
       ),
     );
@@ -257,6 +275,7 @@ async function seedSide(side: Side, seed: SideSeed): Promise<string[]> {
           MasterUserPassword: 'not-a-secret-1',
           ...(encrypt ? { StorageEncrypted: true, KmsKeyId: seed.kmsKeyId } : {}),
           Tags: tags(id),
+          ...(c ? configuredCluster(c) : {}),
         }),
       );
       const members = [

@@ -89,10 +89,26 @@ export interface VerificationCheck {
   ok: boolean;
 }
 
+/** How one configuration item of a kind's table came out (src/activities/kinds/shared/configuration.ts). */
+export type ConfigurationOutcome = 'carried' | 'mapped' | 'differs' | 'unset' | 'unknown';
+
+export interface ConfigurationItemReport {
+  item: string;
+  /** The value on the recovery source (null: not set there). */
+  source: string | null;
+  /** The value on the restored copy in primary. */
+  restored: string | null;
+  outcome: ConfigurationOutcome;
+  /** Why it differs, or what mapped it. */
+  note?: string;
+}
+
 export interface Verification {
   ok: boolean;
   checks: VerificationCheck[];
   at: string;
+  /** The kind's configuration table, item by item: carried, mapped, or differs (and why). */
+  configuration?: ConfigurationItemReport[];
 }
 
 export interface RestoreResult {

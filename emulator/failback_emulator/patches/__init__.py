@@ -10,6 +10,7 @@ MODULES = (
     "ec2_snapshots",
     "ec2_block_devices",
     "ec2_images",
+    "ec2_marketplace",
     "ec2_instances",
     "rds_snapshots",
     "rds_instances",

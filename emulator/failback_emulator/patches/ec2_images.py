@@ -14,7 +14,7 @@ from moto.ec2.responses.amis import AmisResponse
 from moto.ec2.utils import random_ami_id
 
 from .. import timing
-from . import ec2_block_devices, ec2_snapshots, kms_failures
+from . import ec2_block_devices, ec2_marketplace, ec2_snapshots, kms_failures
 from .common import existing_backends, replace
 
 
@@ -60,7 +60,9 @@ def create_image(
     # moto refuses snapshot tag specifications; AWS tags the AMI's snapshots with them.
     image_specs = [s for s in tag_specifications if s.get("ResourceType") != "snapshot"]
     ami = create_image.__wrapped__(self, instance_id, name, description, image_specs)  # type: ignore[attr-defined]
-    ec2_block_devices.capture(self, ami, self.get_instance(instance_id))  # type: ignore[attr-defined]
+    instance = self.get_instance(instance_id)  # type: ignore[attr-defined]
+    ec2_block_devices.capture(self, ami, instance)
+    ec2_marketplace.inherit(ami, instance)
     timing.begin(ami, "ec2.image", self.account_id, "pending")  # type: ignore[attr-defined]
     for snapshot in ec2_block_devices.snapshots(ami):
         for tag in _tags(tag_specifications, "snapshot"):
@@ -93,6 +95,7 @@ def copy_image(
         ec2_snapshots.snapshot_visible(s, account) for s in ec2_block_devices.snapshots(source)
     ):
         raise EC2ClientError("InvalidRequest", "You do not have permission to access the storage of this ami")
+    ec2_marketplace.refuse_cross_account_copy(source, account)
     if kms_key_id and not encrypted:
         raise EC2ClientError(
             "InvalidParameterDependency", "The parameter KmsKeyId requires the parameter Encrypted to be set."
@@ -102,6 +105,7 @@ def copy_image(
     ec2_snapshots.enforce_copy_quota(self, weight=weight)
     ami = Ami(self, random_ami_id(), instance=None, source_ami=source, name=name, description=description)
     self.amis[ami.id] = ami
+    ami.product_codes = ec2_marketplace.codes_of(source)
 
     def key_for(snapshot: Any) -> str | None:
         if not (encrypted or snapshot.encrypted):

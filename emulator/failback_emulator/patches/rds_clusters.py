@@ -90,6 +90,21 @@ def create_db_cluster_snapshot(
     return create_db_cluster_snapshot.__wrapped__(self, db_cluster_identifier, *args, **kwargs)  # type: ignore[attr-defined]
 
 
+# RestoreDBClusterFromSnapshot starts from "a default configuration": no deletion protection, no tags
+# unless the request gives them, the default cluster parameter group, no IAM database authentication.
+# moto copied each from the source cluster, so a restore that forgot them looked complete.
+NOT_RESTORED = {
+    "deletion_protection",
+    "tags",
+    "copy_tags_to_snapshot",
+    "parameter_group",
+    "db_cluster_parameter_group_name",
+    "iam_auth",
+    "enable_iam_database_authentication",
+    "serverless_v2_scaling_configuration",
+}
+
+
 def restore_db_cluster_from_snapshot(
     self: RDSBackend, from_snapshot_id: str, overrides: dict[str, Any]
 ) -> DBCluster:
@@ -98,7 +113,7 @@ def restore_db_cluster_from_snapshot(
         raise InvalidParameterValue("The snapshot must be in the same region as the restored DB cluster.")
     rds_snapshots.require_available(snapshot, cluster=True)
     props = copy.copy(snapshot.cluster.get_cfg())
-    props = {k: v for k, v in props.items() if not k.startswith("_fb_")}
+    props = {k: v for k, v in props.items() if not k.startswith("_fb_") and k not in NOT_RESTORED}
     props["kms_key_id"] = snapshot.kms_key_id
     props["storage_encrypted"] = snapshot.encrypted
     if snapshot.backend is not self:

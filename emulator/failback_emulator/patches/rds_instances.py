@@ -82,6 +82,19 @@ def create_db_snapshot(self: RDSBackend, db_instance_identifier: str, *args: Any
     return create_db_snapshot.__wrapped__(self, db_instance_identifier, *args, **kwargs)  # type: ignore[attr-defined]
 
 
+# What a snapshot does not bring back (RestoreDBInstanceFromDBSnapshot's defaults: a Single-AZ instance,
+# no deletion protection, no IAM database authentication, no tags unless the request gives them, tags
+# not copied to snapshots); moto copied all of it from the source instance, so a restore that forgot
+# them looked complete.
+NOT_RESTORED = {
+    "multi_az",
+    "deletion_protection",
+    "enable_iam_database_authentication",
+    "tags",
+    "copy_tags_to_snapshot",
+}
+
+
 def restore_db_instance_from_db_snapshot(
     self: RDSBackend, from_snapshot_id: str, overrides: dict[str, Any]
 ) -> DBInstance:
@@ -100,7 +113,7 @@ def restore_db_instance_from_db_snapshot(
         "vpc_security_group_ids",
         "max_allocated_storage",
         "db_subnet_group",
-    }
+    } | NOT_RESTORED
     for key, value in original.__dict__.items():
         key = key[1:] if key.startswith("_") else key
         if key not in skipped and not key.startswith("fb_"):

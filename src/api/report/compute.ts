@@ -72,6 +72,7 @@ function resourceReport(resource: ResourceStatus): ResourceReport {
     recoveryPointAt: resource.recoveryPoint?.capturedAt ?? null,
     phases,
     verification: resource.verification ?? null,
+    configuration: resource.verification?.configuration ?? [],
     lastError: resource.lastError ?? null,
   };
 }

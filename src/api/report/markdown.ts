@@ -134,6 +134,34 @@ function dataChecks(report: PlanReport, ids: Set<string>): string[] {
   ];
 }
 
+/** What each resource's configuration table found: the counts, and every item not simply carried. */
+function configuration(report: PlanReport, ids: Set<string>): string[] {
+  const counts = new Map<string, number>();
+  for (const r of report.resources)
+    for (const c of r.configuration) counts.set(c.outcome, (counts.get(c.outcome) ?? 0) + 1);
+  if (counts.size === 0) return ['No configuration compared yet (it is compared when a copy is verified).'];
+  const order = ['carried', 'mapped', 'unset', 'differs', 'unknown'];
+  return [
+    `${order.map((o) => `${counts.get(o) ?? 0} ${o}`).join(', ')}.`,
+    '',
+    ...table(
+      ['resource', 'item', 'source', 'restored', 'outcome', 'why'],
+      report.resources.flatMap((r) =>
+        r.configuration
+          .filter((c) => c.outcome !== 'carried' && c.outcome !== 'unset')
+          .map((c) => [
+            `\`${r.key}\``,
+            c.item,
+            c.source && shortIds(c.source, ids),
+            c.restored && shortIds(c.restored, ids),
+            c.outcome === 'differs' || c.outcome === 'unknown' ? c.outcome.toUpperCase() : c.outcome,
+            c.note ?? '',
+          ]),
+      ),
+    ),
+  ];
+}
+
 /** The report as Markdown, for a change record or an incident review. */
 export function renderMarkdown(report: PlanReport): string {
   const outcome = report.outcome
@@ -169,6 +197,10 @@ export function renderMarkdown(report: PlanReport): string {
     '## Data checks',
     '',
     ...dataChecks(report, ids),
+    '',
+    '## Configuration',
+    '',
+    ...configuration(report, ids),
     '',
     '## Approvals and operator actions',
     '',

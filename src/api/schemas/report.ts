@@ -2,7 +2,13 @@ import Type, { type Static } from 'typebox';
 import { RESOURCE_KINDS } from '../../domain/contract.js';
 import { literals, OpenObject, StageSchema, Timestamp } from './common.js';
 import { WorkflowStatusSchema } from './plans.js';
-import { AuditEntrySchema, MeasurementsSchema, PlanErrorSchema, VerificationSchema } from './status.js';
+import {
+  AuditEntrySchema,
+  ConfigurationItemSchema,
+  MeasurementsSchema,
+  PlanErrorSchema,
+  VerificationSchema,
+} from './status.js';
 
 const Seconds = Type.Union([Type.Number({ description: 'seconds' }), Type.Null()]);
 const OptionalTime = Type.Union([Timestamp, Type.Null()]);
@@ -35,6 +41,9 @@ const ResourceReportSchema = Type.Object({
     }),
   ),
   verification: Type.Union([VerificationSchema, Type.Null()]),
+  configuration: Type.Array(ConfigurationItemSchema, {
+    description: 'From the last verification: each item of the kind’s configuration table and its outcome',
+  }),
   lastError: Type.Union([
     OpenObject({ type: Type.String(), message: Type.String(), at: Timestamp }),
     Type.Null(),

@@ -51,6 +51,14 @@ const RestoredSchema = OpenObject({
   details: Type.Optional(Details),
 });
 
+export const ConfigurationItemSchema = OpenObject({
+  item: Type.String(),
+  source: Type.Union([Type.String(), Type.Null()]),
+  restored: Type.Union([Type.String(), Type.Null()]),
+  outcome: literals(['carried', 'mapped', 'differs', 'unset', 'unknown']),
+  note: Type.Optional(Type.String()),
+});
+
 export const VerificationSchema = OpenObject({
   ok: Type.Boolean(),
   checks: Type.Array(
@@ -62,6 +70,11 @@ export const VerificationSchema = OpenObject({
     }),
   ),
   at: Timestamp,
+  configuration: Type.Optional(
+    Type.Array(ConfigurationItemSchema, {
+      description: 'The kind’s configuration table: what was carried, mapped, or differs (and why)',
+    }),
+  ),
 });
 
 const LastErrorSchema = OpenObject({ type: Type.String(), message: Type.String(), at: Timestamp });

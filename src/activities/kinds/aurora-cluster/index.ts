@@ -1,4 +1,6 @@
 import type { ResourceKindModule } from '../resource-kind.js';
+import { withConfiguration } from '../shared/configuration.js';
+import { auroraConfiguration } from '../shared/db-configuration.js';
 import { copyDbRecoveryPoint } from '../shared/db-snapshots.js';
 import {
   cleanupClusterIntermediates,
@@ -34,7 +36,7 @@ export const auroraClusterKind: ResourceKindModule = {
   takeRecoveryPoint: (ctx) => takeClusterRecoveryPoint(ctx),
   copyRecoveryPoint: (ctx, recoveryPoint) => copyDbRecoveryPoint(ctx, clusterSnapshotApi, recoveryPoint),
   restore: restoreCluster,
-  verify: verifyCluster,
+  verify: withConfiguration(verifyCluster, auroraConfiguration),
   removeTestCopy: removeClusterTestCopy,
   cleanupIntermediates: cleanupClusterIntermediates,
   concludeRecovery: concludeCluster,

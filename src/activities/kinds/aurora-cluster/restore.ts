@@ -8,6 +8,8 @@ import type { PrimaryCopy, RecoveryPoint, RestoreResult, Retirement } from '../.
 import { needsPersonFailure } from '../../aws/errors.js';
 import type { KindContext } from '../resource-kind.js';
 import { createOrExists } from '../shared/calls.js';
+import { withCustomerTags } from '../shared/configuration.js';
+import { carriedCluster } from '../shared/db-configuration.js';
 import {
   adoptOrConflict,
   isOurs,
@@ -161,6 +163,8 @@ export async function restoreCluster(
     if (!snapshot)
       throw needsPersonFailure('NotFound', `the copy ${copy.id} is not in primary: run the copy again`);
     const placement = dbPlacement(ctx.resource, ctx.input.phase === 'test-failback');
+    // What the table carries (shared/db-configuration.ts): a snapshot restores a default configuration.
+    const carried = await carriedCluster(ctx);
     const created = await createOrExists(env, `RestoreDBClusterFromSnapshot ${name} from ${copy.id}`, () =>
       env.rds.send(
         new RestoreDBClusterFromSnapshotCommand({
@@ -170,7 +174,8 @@ export async function restoreCluster(
           EngineVersion: snapshot.engineVersion,
           DBSubnetGroupName: placement.subnetGroup,
           VpcSecurityGroupIds: placement.securityGroupIds,
-          Tags: ctx.tags({ [TAG_RESTORED_FROM]: copy.id }),
+          ...carried.params,
+          Tags: withCustomerTags(ctx.tags({ [TAG_RESTORED_FROM]: copy.id }), carried.tags),
         }),
       ),
     );

@@ -139,6 +139,13 @@ describe('ec2-instance preflight: instances the plan cannot stop or terminate sa
     expect(about(declared, /in primary/)).toEqual([]);
   });
 
+  it('refuses across accounts an instance of an AWS Marketplace product (its AMI cannot be copied there)', async () => {
+    // The emulator's Marketplace product AMI (emulator/failback_emulator/patches/ec2_marketplace.py).
+    const marketplace = { ImageId: 'ami-0ba5eba11c0ffee00' };
+    const source = await seedInstance(aws.recovery.ec2, unique('market'), {}, marketplace);
+    expect(about(await preflight(source, unique('t')), /AWS Marketplace product/)).toEqual(['error']);
+  });
+
   it('warns that termination protection on the source stops conclude recovery', async () => {
     const source = await seedInstance(aws.recovery.ec2, unique('protected'));
     await aws.recovery.ec2.send(

@@ -23,7 +23,9 @@ const ASG_TAG = 'aws:autoscaling:groupName';
  *   to keep (`options.instanceStoreDisposable`), since nothing in primary may be destroyed;
  * - a spot instance can be reclaimed at any time: a warning for the source, refused for the old primary
  *   (it would not stay retired);
- * - termination protection on the source stops conclude recovery: a warning.
+ * - termination protection on the source stops conclude recovery: a warning;
+ * - an AMI derived from an AWS Marketplace AMI cannot be copied into another account: refused across
+ *   accounts, with the way out.
  */
 export async function checkInstanceHazards(
   findings: Findings,
@@ -39,6 +41,13 @@ export async function checkInstanceHazards(
         'error',
         'settings',
         `instance ${id} in recovery belongs to Auto Scaling group ${group}: the plan stops it to quiesce it and the group would terminate and replace it. Suspend the group's HealthCheck, ReplaceUnhealthy and Terminate processes (or put the instance in Standby), then run preflight again`,
+      );
+    const marketplace = (source.ProductCodes ?? []).filter((c) => c.ProductCodeType === 'marketplace');
+    if (marketplace.length && ctx.crossAccount)
+      findings.add(
+        'error',
+        'settings',
+        `instance ${id} in recovery runs an AWS Marketplace product (${marketplace.map((c) => c.ProductCodeId).join(', ')}): AWS refuses to copy an AMI derived from a Marketplace AMI into another account. Subscribe to the product in primary and launch it there (move the data on separate EBS volumes or a database), or fail back within one account; then leave this instance out of the plan`,
       );
     if (source.InstanceLifecycle === 'spot')
       findings.add(

@@ -1,4 +1,6 @@
 import type { ResourceKindModule } from '../resource-kind.js';
+import { withConfiguration } from '../shared/configuration.js';
+import { ec2Configuration } from './configuration.js';
 import {
   cleanupInstanceIntermediates,
   compensateInstance,
@@ -24,7 +26,7 @@ export const ec2InstanceKind: ResourceKindModule = {
   takeRecoveryPoint: (ctx) => takeImage(ctx),
   copyRecoveryPoint: copyImage,
   restore: (ctx, copy) => launchInstance(ctx, copy),
-  verify: verifyInstance,
+  verify: withConfiguration(verifyInstance, ec2Configuration),
   removeTestCopy: removeInstanceTestCopy,
   cleanupIntermediates: cleanupInstanceIntermediates,
   concludeRecovery: concludeInstance,

@@ -13,7 +13,9 @@ import {
   tagValue,
 } from '../shared/markers.js';
 import { restoredName } from '../shared/names.js';
-import { stringListOption, stringOption } from '../shared/options.js';
+import { withCustomerTags } from '../shared/configuration.js';
+import { stringOption } from '../shared/options.js';
+import { carriedLaunch, network } from './configuration.js';
 import {
   createTags,
   describeInstance,
@@ -111,16 +113,12 @@ export async function launchInstance(ctx: KindContext, copy: PrimaryCopy): Promi
   const retirement = ctx.input.phase === 'failback' ? await retireInstance(ctx) : undefined;
   const env = ctx.primary;
   const name = restoredName(ctx);
-  const test = ctx.input.phase === 'test-failback';
   let instance = (await findInstances(env, planFilters(ctx)))[0];
   if (!instance) {
-    const subnetId =
-      (test ? stringOption(ctx.resource, 'testSubnetId') : undefined) ??
-      stringOption(ctx.resource, 'subnetId');
-    const securityGroupIds =
-      (test ? stringListOption(ctx.resource, 'testSecurityGroupIds') : undefined) ??
-      stringListOption(ctx.resource, 'securityGroupIds');
-    const tags = ctx.tags({ Name: name, [TAG_RESTORED_FROM]: copy.id });
+    const { subnetId, securityGroupIds } = network(ctx);
+    // What the table carries (ec2-instance/configuration.ts): the source's tags, key pair, user data…
+    const { tags: customer, ...carried } = await carriedLaunch(ctx);
+    const tags = withCustomerTags(ctx.tags({ Name: name, [TAG_RESTORED_FROM]: copy.id }), customer);
     const type = await instanceType(ctx);
     instance = await runOnce(ctx, name, copy, async (ClientToken) => {
       const out = await call(env, `RunInstances ${name} from ${copy.id}`, () =>
@@ -132,6 +130,7 @@ export async function launchInstance(ctx: KindContext, copy: PrimaryCopy): Promi
             MaxCount: 1,
             ...(subnetId ? { SubnetId: subnetId } : {}),
             ...(securityGroupIds ? { SecurityGroupIds: securityGroupIds } : {}),
+            ...carried,
             ClientToken,
             // Everything RunInstances creates carries the plan's tags (the access role may only
             // launch and tag what does).

@@ -1,4 +1,6 @@
 import type { ResourceKindModule } from '../resource-kind.js';
+import { withConfiguration } from '../shared/configuration.js';
+import { rdsConfiguration } from '../shared/db-configuration.js';
 import { copyDbRecoveryPoint, takeDbRecoveryPoint } from '../shared/db-snapshots.js';
 import {
   cleanupDbIntermediates,
@@ -34,7 +36,7 @@ export const rdsInstanceKind: ResourceKindModule = {
   takeRecoveryPoint: (ctx) => takeDbRecoveryPoint(ctx, dbSnapshotApi),
   copyRecoveryPoint: (ctx, recoveryPoint) => copyDbRecoveryPoint(ctx, dbSnapshotApi, recoveryPoint),
   restore: (ctx, copy) => restoreDbInstance(ctx, copy),
-  verify: verifyDbInstance,
+  verify: withConfiguration(verifyDbInstance, rdsConfiguration),
   removeTestCopy: removeDbTestCopy,
   cleanupIntermediates: cleanupDbIntermediates,
   concludeRecovery: concludeDbInstance,

@@ -4,6 +4,8 @@ import type { PrimaryCopy, RestoreResult, Retirement } from '../../../domain/res
 import { needsPersonFailure } from '../../aws/errors.js';
 import type { KindContext } from '../resource-kind.js';
 import { createOrExists } from '../shared/calls.js';
+import { withCustomerTags } from '../shared/configuration.js';
+import { carriedDbInstance } from '../shared/db-configuration.js';
 import {
   adoptOrConflict,
   isOurs,
@@ -89,6 +91,8 @@ export async function restoreDbInstance(ctx: KindContext, copy: PrimaryCopy): Pr
   if (existing) adoptOrConflict(existing.TagList, ctx, what);
   else {
     const placement = dbPlacement(ctx.resource, ctx.input.phase === 'test-failback');
+    // What the table carries (shared/db-configuration.ts): a snapshot does not bring it back.
+    const carried = await carriedDbInstance(ctx);
     const created = await createOrExists(env, `RestoreDBInstanceFromDBSnapshot ${name} from ${copy.id}`, () =>
       env.rds.send(
         new RestoreDBInstanceFromDBSnapshotCommand({
@@ -97,7 +101,8 @@ export async function restoreDbInstance(ctx: KindContext, copy: PrimaryCopy): Pr
           DBSubnetGroupName: placement.subnetGroup,
           VpcSecurityGroupIds: placement.securityGroupIds,
           DBInstanceClass: placement.instanceClass,
-          Tags: ctx.tags({ [TAG_RESTORED_FROM]: copy.id }),
+          ...carried.params,
+          Tags: withCustomerTags(ctx.tags({ [TAG_RESTORED_FROM]: copy.id }), carried.tags),
         }),
       ),
     );

@@ -1,0 +1,115 @@
+import {
+  CreateKeyPairCommand,
+  EC2Client,
+  type RunInstancesCommandInput,
+  type Tag,
+} from '@aws-sdk/client-ec2';
+import {
+  CreateDBClusterParameterGroupCommand,
+  CreateDBParameterGroupCommand,
+  RDSClient,
+  type CreateDBClusterCommandInput,
+  type CreateDBInstanceCommandInput,
+} from '@aws-sdk/client-rds';
+import { seedingClientConfig } from './accounts.js';
+import type { Side } from './seed.js';
+
+/**
+ * A scenario whose resources carry non-default configuration (issue 15): ten tags with odd
+ * characters, a key pair, user data, metadata options, detailed monitoring and EBS optimisation on the
+ * instances; a parameter group, Multi-AZ, IAM authentication and copy-tags-to-snapshots on the DB
+ * instances; a cluster parameter group, serverless v2 scaling and IAM authentication on the clusters.
+ * The key pair and the groups exist in both accounts (a failback can only carry what primary has).
+ */
+export interface Configured {
+  keyName: string;
+  parameterGroup: string;
+  clusterParameterGroup: string;
+  tags: Tag[];
+  userData: string;
+}
+
+/** Tag values AWS allows (letters, digits, spaces and + - = . _ : / @) in every odd combination. */
+export const ODD_TAGS: Tag[] = [
+  { Key: 'cost-center', Value: 'cc/42 : retail' },
+  { Key: 'owner', Value: 'ops+dr@example.com' },
+  { Key: 'team name', Value: 'Payments EU' },
+  { Key: 'env:tier', Value: 'prod=1' },
+  { Key: 'backup/policy', Value: 'daily_35d' },
+  { Key: 'Compliance.Level', Value: 'PCI-DSS 4.0' },
+  { Key: 'empty', Value: '' },
+  { Key: 'ünïcode', Value: 'café_été' },
+  { Key: 'a', Value: 'x'.repeat(256) },
+  { Key: 'k'.repeat(128), Value: 'longest key' },
+];
+
+export function configuredNames(app: string): Omit<Configured, 'tags' | 'userData'> {
+  return {
+    keyName: `${app}-key`,
+    parameterGroup: `${app}-pg`,
+    clusterParameterGroup: `${app}-cluster-pg`,
+  };
+}
+
+/** The instances' user data (base64), as AWS takes and gives it. */
+export function configuredUserData(app: string): string {
+  return Buffer.from(`#!/bin/sh\necho ${app} > /etc/app-name\n`).toString('base64');
+}
+
+/** The key pair and the parameter groups in one account. */
+export async function seedConfiguredSide(side: Side, app: string): Promise<Configured> {
+  const config = seedingClientConfig(side.accountId, side.region);
+  const ec2 = new EC2Client(config);
+  const rds = new RDSClient(config);
+  const names = configuredNames(app);
+  try {
+    await ec2.send(new CreateKeyPairCommand({ KeyName: names.keyName }));
+    await rds.send(
+      new CreateDBParameterGroupCommand({
+        DBParameterGroupName: names.parameterGroup,
+        DBParameterGroupFamily: 'postgres13',
+        Description: 'the application database parameters',
+      }),
+    );
+    await rds.send(
+      new CreateDBClusterParameterGroupCommand({
+        DBClusterParameterGroupName: names.clusterParameterGroup,
+        DBParameterGroupFamily: 'aurora-postgresql12',
+        Description: 'the application cluster parameters',
+      }),
+    );
+  } finally {
+    ec2.destroy();
+    rds.destroy();
+  }
+  return { ...names, tags: ODD_TAGS, userData: configuredUserData(app) };
+}
+
+export function configuredInstance(c: Configured): Partial<RunInstancesCommandInput> {
+  return {
+    KeyName: c.keyName,
+    UserData: c.userData,
+    MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 2, HttpEndpoint: 'enabled' },
+    EbsOptimized: true,
+    Monitoring: { Enabled: true },
+  };
+}
+
+export function configuredDb(c: Configured): Partial<CreateDBInstanceCommandInput> {
+  return {
+    DBParameterGroupName: c.parameterGroup,
+    MultiAZ: true,
+    EnableIAMDatabaseAuthentication: true,
+    CopyTagsToSnapshot: true,
+    BackupRetentionPeriod: 14,
+  };
+}
+
+export function configuredCluster(c: Configured): Partial<CreateDBClusterCommandInput> {
+  return {
+    DBClusterParameterGroupName: c.clusterParameterGroup,
+    EnableIAMDatabaseAuthentication: true,
+    CopyTagsToSnapshot: true,
+    ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 8 },
+  };
+}

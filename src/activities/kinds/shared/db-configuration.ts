@@ -1,0 +1,193 @@
+import {
+  DescribeDBClusterParameterGroupsCommand,
+  DescribeDBParameterGroupsCommand,
+  type DBCluster,
+  type DBInstance,
+  type RestoreDBClusterFromSnapshotCommandInput,
+  type RestoreDBInstanceFromDBSnapshotCommandInput,
+} from '@aws-sdk/client-rds';
+import type { KindContext } from '../resource-kind.js';
+import { describeOrUndefined } from './calls.js';
+import {
+  customerTags,
+  listItem,
+  tagsItem,
+  TAGS_PER_RESOURCE,
+  valueItem,
+  type ConfigurationItem,
+  type ConfigurationTable,
+} from './configuration.js';
+import { dbPlacement } from './options.js';
+import { describeDbCluster, describeDbInstance } from './rds.js';
+
+const DELETION_PROTECTION = {
+  notCarried:
+    'left off the copy so that the plan can still remove it on abort: turn it on after primary-validated',
+  notInTest: 'a test copy is never protected: the test failback removes it',
+};
+const TAGS_NOTE = `a database takes ${TAGS_PER_RESOURCE} tags and the plan's own come first`;
+const PARAMETER_GROUP_NOTE =
+  'carried when primary has a parameter group of that name (groups are not copied): create it there, then retry';
+
+function isDefault(name: string | undefined): boolean {
+  return !name || name.startsWith('default.') || name.startsWith('default:');
+}
+
+/** The items DB instances and clusters share, read through `pick`. */
+function sharedItems<R>(pick: (r: R) => DBInstance | DBCluster): ConfigurationItem<R>[] {
+  return [
+    { item: 'tags', read: (r) => tagsItem(pick(r).TagList), notCarried: TAGS_NOTE },
+    { item: 'engine version', read: (r) => pick(r).EngineVersion },
+    {
+      item: 'deletion protection',
+      read: (r) => valueItem(pick(r).DeletionProtection),
+      ...DELETION_PROTECTION,
+    },
+    { item: 'IAM database authentication', read: (r) => valueItem(pick(r).IAMDatabaseAuthenticationEnabled) },
+    { item: 'copy tags to snapshots', read: (r) => valueItem(pick(r).CopyTagsToSnapshot) },
+    { item: 'backup retention (days)', read: (r) => valueItem(pick(r).BackupRetentionPeriod) },
+    {
+      item: 'security groups',
+      read: (r) => listItem(pick(r).VpcSecurityGroups?.map((g) => g.VpcSecurityGroupId)),
+      mapped: (ctx) => listItem(dbPlacement(ctx.resource, false).securityGroupIds),
+      notCarried: 'security groups belong to their account and VPC: map them (options.vpcSecurityGroupIds)',
+    },
+  ];
+}
+
+/** RDS DB instances: adding an item is one line (and, if the restore can carry it, one in `carriedDbInstance`). */
+export const rdsConfiguration: ConfigurationTable<DBInstance> = {
+  items: [
+    ...sharedItems<DBInstance>((db) => db),
+    {
+      item: 'instance class',
+      read: (db) => db.DBInstanceClass,
+      mapped: (ctx) => dbPlacement(ctx.resource, false).instanceClass,
+    },
+    {
+      item: 'storage',
+      read: (db) =>
+        [db.StorageType, `${db.AllocatedStorage ?? '?'}GiB`, ...(db.Iops ? [`${db.Iops}iops`] : [])].join(
+          ' ',
+        ),
+    },
+    { item: 'Multi-AZ', read: (db) => valueItem(db.MultiAZ) },
+    {
+      item: 'parameter group',
+      read: (db) => listItem(db.DBParameterGroups?.map((g) => g.DBParameterGroupName)),
+      notCarried: PARAMETER_GROUP_NOTE,
+    },
+    {
+      item: 'option group',
+      read: (db) => listItem(db.OptionGroupMemberships?.map((g) => g.OptionGroupName)),
+    },
+    {
+      item: 'enhanced monitoring (s)',
+      read: (db) => valueItem(db.MonitoringInterval || undefined),
+      notCarried: 'needs a monitoring role in primary: turn it on after the failback',
+    },
+    {
+      item: 'Performance Insights',
+      read: (db) => valueItem(db.PerformanceInsightsEnabled || undefined),
+      notCarried: 'turn it on after the failback (ModifyDBInstance): a restore does not take it',
+    },
+    {
+      item: 'subnet group',
+      read: (db) => db.DBSubnetGroup?.DBSubnetGroupName,
+      mapped: (ctx) => dbPlacement(ctx.resource, ctx.input.phase === 'test-failback').subnetGroup,
+      notCarried: 'subnet groups belong to their account: map it (options.dbSubnetGroupName)',
+    },
+  ],
+  describe: (ctx, side, id) => describeDbInstance(side === 'recovery' ? ctx.recovery : ctx.primary, id),
+};
+
+/** Aurora clusters: the cluster's own items (its members' classes and tiers are restored from the source). */
+export const auroraConfiguration: ConfigurationTable<DBCluster> = {
+  items: [
+    ...sharedItems<DBCluster>((c) => c),
+    {
+      item: 'cluster parameter group',
+      read: (c) => c.DBClusterParameterGroup,
+      notCarried: PARAMETER_GROUP_NOTE,
+    },
+    {
+      item: 'serverless v2 scaling',
+      read: (c) =>
+        c.ServerlessV2ScalingConfiguration
+          ? `${c.ServerlessV2ScalingConfiguration.MinCapacity}-${c.ServerlessV2ScalingConfiguration.MaxCapacity} ACU`
+          : undefined,
+    },
+    { item: 'members', read: (c) => valueItem(c.DBClusterMembers?.length) },
+  ],
+  describe: (ctx, side, id) => describeDbCluster(side === 'recovery' ? ctx.recovery : ctx.primary, id),
+};
+
+async function parameterGroupInPrimary(ctx: KindContext, name: string, cluster: boolean): Promise<boolean> {
+  const env = ctx.primary;
+  const found = await describeOrUndefined(env, `Describe parameter group ${name}`, async () =>
+    cluster
+      ? (
+          await env.rds.send(
+            new DescribeDBClusterParameterGroupsCommand({ DBClusterParameterGroupName: name }),
+          )
+        ).DBClusterParameterGroups?.[0]
+      : (await env.rds.send(new DescribeDBParameterGroupsCommand({ DBParameterGroupName: name })))
+          .DBParameterGroups?.[0],
+  );
+  return found !== undefined;
+}
+
+/** A restore's parameters that carry the source instance's configuration (rdsConfiguration's carried items). */
+export async function carriedDbInstance(ctx: KindContext): Promise<{
+  tags: Array<{ Key: string; Value: string }>;
+  params: Partial<RestoreDBInstanceFromDBSnapshotCommandInput>;
+}> {
+  const db = await describeDbInstance(ctx.recovery, ctx.resource.source);
+  if (!db) return { tags: [], params: {} };
+  const group = db.DBParameterGroups?.[0]?.DBParameterGroupName;
+  const option = db.OptionGroupMemberships?.[0]?.OptionGroupName;
+  const carryGroup = !isDefault(group) && (await parameterGroupInPrimary(ctx, group ?? '', false));
+  return {
+    tags: customerTags(db.TagList),
+    params: {
+      ...(db.MultiAZ !== undefined ? { MultiAZ: db.MultiAZ } : {}),
+      ...(db.IAMDatabaseAuthenticationEnabled !== undefined
+        ? { EnableIAMDatabaseAuthentication: db.IAMDatabaseAuthenticationEnabled }
+        : {}),
+      ...(db.CopyTagsToSnapshot !== undefined ? { CopyTagsToSnapshot: db.CopyTagsToSnapshot } : {}),
+      ...(carryGroup ? { DBParameterGroupName: group } : {}),
+      // Preflight refuses a source whose option group primary lacks (shared/db-hazards.ts).
+      ...(!isDefault(option) ? { OptionGroupName: option } : {}),
+    },
+  };
+}
+
+/** The same for a cluster (auroraConfiguration's carried items). */
+export async function carriedCluster(ctx: KindContext): Promise<{
+  tags: Array<{ Key: string; Value: string }>;
+  params: Partial<RestoreDBClusterFromSnapshotCommandInput>;
+}> {
+  const c = await describeDbCluster(ctx.recovery, ctx.resource.source);
+  if (!c) return { tags: [], params: {} };
+  const group = c.DBClusterParameterGroup;
+  const carryGroup = !isDefault(group) && (await parameterGroupInPrimary(ctx, group ?? '', true));
+  const scaling = c.ServerlessV2ScalingConfiguration;
+  return {
+    tags: customerTags(c.TagList),
+    params: {
+      ...(c.IAMDatabaseAuthenticationEnabled !== undefined
+        ? { EnableIAMDatabaseAuthentication: c.IAMDatabaseAuthenticationEnabled }
+        : {}),
+      ...(c.CopyTagsToSnapshot !== undefined ? { CopyTagsToSnapshot: c.CopyTagsToSnapshot } : {}),
+      ...(carryGroup ? { DBClusterParameterGroupName: group } : {}),
+      ...(scaling?.MinCapacity !== undefined && scaling.MaxCapacity !== undefined
+        ? {
+            ServerlessV2ScalingConfiguration: {
+              MinCapacity: scaling.MinCapacity,
+              MaxCapacity: scaling.MaxCapacity,
+            },
+          }
+        : {}),
+    },
+  };
+}

@@ -1,0 +1,233 @@
+import {
+  DescribeInstanceAttributeCommand,
+  DescribeInstancesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
+import {
+  CreateDBSubnetGroupCommand,
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  RDSClient,
+} from '@aws-sdk/client-rds';
+import type { Client, Connection } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedingClientConfig } from '../scripts/scenario/accounts.js';
+import { configuredNames, configuredUserData, ODD_TAGS } from '../scripts/scenario/configured.js';
+import { seedScenario } from '../scripts/scenario/seed.js';
+import { step } from '../scripts/stack/log.js';
+import { ec2Configuration } from '../src/activities/kinds/ec2-instance/configuration.js';
+import { auroraConfiguration, rdsConfiguration } from '../src/activities/kinds/shared/db-configuration.js';
+import type { ConfigurationOutcome } from '../src/domain/resources.js';
+import type { PlanSpec } from '../src/domain/plan-spec.js';
+import { windowOpenNow } from '../src/domain/window-times.js';
+import { scenarioAccounts } from './support/aws.js';
+import { drive } from './support/plan-driver.js';
+import { startPlan } from './support/plans.js';
+import { startTestWorker, testClient, uniqueTaskQueue, type RunningWorker } from './support/temporal.js';
+
+/**
+ * Issue 15: what the application was, it is again. A scenario whose every resource carries
+ * non-default configuration (ten odd tags, a key pair, user data, metadata options, monitoring, EBS
+ * optimisation, two encrypted volumes; a parameter group, Multi-AZ, IAM authentication, copy-tags,
+ * 14 days of backups; a cluster parameter group and serverless v2 scaling) is failed back across
+ * accounts; each item of each kind's declared table must come out as declared below, and the copies
+ * are read back with the SDK, independently of the plan's own comparison.
+ */
+const EXPECTED: Record<string, Record<string, ConfigurationOutcome>> = {
+  'ec2-instance': {
+    tags: 'carried',
+    'instance type': 'carried',
+    'block devices': 'carried',
+    'volume encryption': 'mapped',
+    'instance profile': 'unset',
+    'key pair': 'carried',
+    'user data': 'carried',
+    'metadata options': 'carried',
+    'EBS optimised': 'carried',
+    'detailed monitoring': 'carried',
+    tenancy: 'carried',
+    subnet: 'mapped',
+    'security groups': 'mapped',
+  },
+  'rds-instance': {
+    tags: 'carried',
+    'engine version': 'carried',
+    'deletion protection': 'carried',
+    'IAM database authentication': 'carried',
+    'copy tags to snapshots': 'carried',
+    'backup retention (days)': 'carried',
+    'security groups': 'mapped',
+    'instance class': 'carried',
+    storage: 'carried',
+    'Multi-AZ': 'carried',
+    'parameter group': 'carried',
+    'option group': 'carried',
+    'enhanced monitoring (s)': 'unset',
+    'Performance Insights': 'unset',
+    'subnet group': 'mapped',
+  },
+  'aurora-cluster': {
+    tags: 'carried',
+    'engine version': 'carried',
+    'deletion protection': 'carried',
+    'IAM database authentication': 'carried',
+    'copy tags to snapshots': 'carried',
+    'backup retention (days)': 'carried',
+    'security groups': 'mapped',
+    'cluster parameter group': 'carried',
+    'serverless v2 scaling': 'carried',
+    members: 'carried',
+  },
+};
+
+const TABLES = {
+  'ec2-instance': ec2Configuration.items,
+  'rds-instance': rdsConfiguration.items,
+  'aurora-cluster': auroraConfiguration.items,
+};
+
+const customer = (tags: Array<{ Key?: string; Value?: string }> | undefined) =>
+  (tags ?? [])
+    .filter((t) => !t.Key?.startsWith('failback:') && !t.Key?.startsWith('aws:') && t.Key !== 'Name')
+    .map((t) => `${t.Key}=${t.Value}`)
+    .sort();
+
+/** The copies' network in primary, mapped through the plan spec (a subnet, a security group, a subnet group). */
+async function withNetwork(spec: PlanSpec): Promise<PlanSpec> {
+  const config = seedingClientConfig(spec.primary.accountId, spec.primary.region);
+  const ec2 = new EC2Client(config);
+  const rds = new RDSClient(config);
+  try {
+    const subnet = (await ec2.send(new DescribeSubnetsCommand({}))).Subnets![0]!;
+    const { SecurityGroups = [] } = await ec2.send(
+      new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [subnet.VpcId!] }] }),
+    );
+    const groups = [SecurityGroups[0]!.GroupId!];
+    const subnetGroup = `${spec.application}-db-subnets`;
+    const { Subnets = [] } = await ec2.send(new DescribeSubnetsCommand({}));
+    await rds.send(
+      new CreateDBSubnetGroupCommand({
+        DBSubnetGroupName: subnetGroup,
+        DBSubnetGroupDescription: 'the application subnets',
+        SubnetIds: Subnets.filter((n) => n.VpcId === subnet.VpcId).map((n) => n.SubnetId!),
+      }),
+    );
+    const db = { dbSubnetGroupName: subnetGroup, vpcSecurityGroupIds: groups };
+    return {
+      ...spec,
+      resources: (spec.resources ?? []).map((r) =>
+        r.kind === 'ec2-instance'
+          ? { ...r, options: { subnetId: subnet.SubnetId!, securityGroupIds: groups } }
+          : r.kind === 'rds-instance' || r.kind === 'aurora-cluster'
+            ? { ...r, options: db }
+            : r,
+      ),
+    };
+  } finally {
+    ec2.destroy();
+    rds.destroy();
+  }
+}
+
+describe('configuration carried (issue 15)', { timeout: 900_000 }, () => {
+  let client: Client;
+  let connection: Connection;
+  let worker: RunningWorker;
+  const taskQueue = uniqueTaskQueue('configuration');
+
+  beforeAll(async () => {
+    ({ client, connection } = await testClient());
+    worker = await startTestWorker(taskQueue);
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await connection?.close();
+  });
+
+  it('every item of every kind’s table comes out as declared, and the copies say so to the SDK', async () => {
+    const planId = `cfg-${Date.now().toString(36)}`;
+    const scenario = await seedScenario({
+      planId,
+      ...scenarioAccounts(48, true),
+      configured: true,
+      ec2Instances: 1,
+      rdsInstances: 1,
+      auroraClusters: 1,
+      auroraReaders: 1,
+      stalePrimary: false,
+      tables: [{ name: 'ledger', shape: 'orders', items: 20 }],
+    });
+    const spec: PlanSpec = await withNetwork({
+      ...scenario.spec,
+      maintenanceWindow: windowOpenNow(Date.now()),
+    });
+    const final = await drive(await startPlan(client, taskQueue, spec), { timeoutMs: 600_000 });
+    expect(final.errors.map((e) => `${e.type}: ${e.message}`)).toEqual([]);
+    expect(final.stage).toBe('completed');
+
+    for (const resource of final.resources.filter((r) => r.kind in EXPECTED)) {
+      const items = resource.verification?.configuration ?? [];
+      for (const i of items)
+        step(`configuration ${resource.kind} ${i.item}: ${i.outcome}${i.note ? ` (${i.note})` : ''}`);
+      const table = TABLES[resource.kind as keyof typeof TABLES];
+      // The report lists exactly the declared table, in its order.
+      expect(items.map((i) => i.item)).toEqual(table.map((i) => i.item));
+      const outcomes = Object.fromEntries(items.map((i) => [i.item, i.outcome]));
+      expect(outcomes, resource.key).toEqual(EXPECTED[resource.kind]);
+      for (const i of items.filter((x) => x.outcome === 'differs')) expect(i.note, i.item).toBeTruthy();
+    }
+
+    // Independently: the copies in primary, read with the SDK.
+    const primary = seedingClientConfig(spec.primary.accountId, spec.primary.region);
+    const recovery = seedingClientConfig(spec.recovery.accountId, spec.recovery.region);
+    const names = configuredNames(spec.application);
+    const odd = ODD_TAGS.map((t) => `${t.Key}=${t.Value}`);
+    const ec2 = new EC2Client(primary);
+    const rds = new RDSClient(primary);
+    const ec2Recovery = new EC2Client(recovery);
+    try {
+      const web = final.resources.find((r) => r.kind === 'ec2-instance')!;
+      const [copy] = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [web.restored!.id] })))
+        .Reservations![0]!.Instances!;
+      const [source] = (await ec2Recovery.send(new DescribeInstancesCommand({ InstanceIds: [web.source] })))
+        .Reservations![0]!.Instances!;
+      expect(customer(copy!.Tags)).toEqual(customer(source!.Tags));
+      expect(customer(copy!.Tags)).toEqual(expect.arrayContaining(odd));
+      expect(copy!.KeyName).toBe(names.keyName);
+      expect(copy!.MetadataOptions?.HttpTokens).toBe('required');
+      expect(copy!.MetadataOptions?.HttpPutResponseHopLimit).toBe(2);
+      expect(copy!.EbsOptimized).toBe(true);
+      // The seeded instance has a root and a data volume (the source is terminated by now: conclude).
+      expect(copy!.BlockDeviceMappings?.map((m) => m.DeviceName).sort()).toEqual(['/dev/sda1', '/dev/sdf']);
+      const userData = await ec2.send(
+        new DescribeInstanceAttributeCommand({ InstanceId: copy!.InstanceId!, Attribute: 'userData' }),
+      );
+      expect(userData.UserData?.Value).toBe(configuredUserData(spec.application));
+
+      const db = final.resources.find((r) => r.kind === 'rds-instance')!;
+      const [dbCopy] = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: db.target })))
+        .DBInstances!;
+      expect(dbCopy!.MultiAZ).toBe(true);
+      expect(dbCopy!.IAMDatabaseAuthenticationEnabled).toBe(true);
+      expect(dbCopy!.DBParameterGroups?.[0]?.DBParameterGroupName).toBe(names.parameterGroup);
+      expect(customer(dbCopy!.TagList)).toEqual(expect.arrayContaining(odd));
+
+      const cluster = final.resources.find((r) => r.kind === 'aurora-cluster')!;
+      const [clusterCopy] = (
+        await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: cluster.target }))
+      ).DBClusters!;
+      expect(clusterCopy!.DBClusterParameterGroup).toBe(names.clusterParameterGroup);
+      expect(clusterCopy!.ServerlessV2ScalingConfiguration).toMatchObject({
+        MinCapacity: 0.5,
+        MaxCapacity: 8,
+      });
+      expect(customer(clusterCopy!.TagList)).toEqual(expect.arrayContaining(odd));
+    } finally {
+      ec2.destroy();
+      rds.destroy();
+      ec2Recovery.destroy();
+    }
+  });
+});
