@@ -23,6 +23,24 @@ const db: ResourceStatus = {
     ok: true,
     at: '2026-11-28T02:30:00Z',
     checks: [{ name: 'engine', expected: 'postgres', actual: 'postgres', ok: true }],
+    configuration: [
+      { item: 'Multi-AZ', source: 'true', restored: 'true', outcome: 'carried' },
+      { item: 'Performance Insights', source: null, restored: null, outcome: 'unset' },
+      {
+        item: 'subnet group',
+        source: 'dr-subnets',
+        restored: 'shop-subnets',
+        outcome: 'mapped',
+        note: 'as the plan spec maps it',
+      },
+      {
+        item: 'deletion protection',
+        source: 'true',
+        restored: 'false',
+        outcome: 'differs',
+        note: 'left off the copy | turn it on after primary-validated',
+      },
+    ],
   },
   timings: {
     'test-failback': [
@@ -312,6 +330,24 @@ describe('renderMarkdown', () => {
     );
     expect(markdown).toContain('1 verified, 1 failed, 0 not verified.');
     expect(markdown).toContain('- Outcome: **completed** at 2026-11-28T03:10:00Z');
+  });
+
+  it('has a configuration section: the counts, and each item not simply carried with why', () => {
+    const section = markdown.slice(markdown.indexOf('## Configuration'));
+    expect(section).toContain('1 carried, 1 mapped, 1 unset, 1 differs, 0 unknown.');
+    expect(section).toContain(
+      '| `rds-instance:shop-db` | deletion protection | true | false | DIFFERS | left off the copy \\| turn it on after primary-validated |',
+    );
+    expect(section).toContain(
+      '| `rds-instance:shop-db` | subnet group | dr-subnets | shop-subnets | mapped |',
+    );
+    expect(section).not.toContain('Multi-AZ');
+    expect(computeReport(input).resources.find((r) => r.kind === 'rds-instance')?.configuration).toHaveLength(
+      4,
+    );
+    expect(computeReport(input).resources.find((r) => r.kind === 'dynamodb-table')?.configuration).toEqual(
+      [],
+    );
   });
 
   it('has a well-formed table everywhere: every row has as many cells as its header', () => {
