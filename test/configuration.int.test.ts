@@ -11,8 +11,7 @@ import {
   DescribeDBInstancesCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
-import type { Client, Connection } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seedingClientConfig } from '../scripts/scenario/accounts.js';
 import { configuredNames, configuredUserData, ODD_TAGS } from '../scripts/scenario/configured.js';
 import { seedScenario } from '../scripts/scenario/seed.js';
@@ -25,7 +24,7 @@ import { windowOpenNow } from '../src/domain/window-times.js';
 import { scenarioAccounts } from './support/aws.js';
 import { drive } from './support/plan-driver.js';
 import { startPlan } from './support/plans.js';
-import { startTestWorker, testClient, uniqueTaskQueue, type RunningWorker } from './support/temporal.js';
+import { useProductWorker } from './support/temporal.js';
 
 /**
  * Issue 15: what the application was, it is again. A scenario whose every resource carries
@@ -35,6 +34,18 @@ import { startTestWorker, testClient, uniqueTaskQueue, type RunningWorker } from
  * accounts; each item of each kind's declared table must come out as declared below, and the copies
  * are read back with the SDK, independently of the plan's own comparison.
  */
+/** The items RDS instances and Aurora clusters share (shared/db-configuration.ts `sharedItems`). */
+const DATABASE: Record<string, ConfigurationOutcome> = {
+  tags: 'carried',
+  'engine version': 'carried',
+  // Not set on the sources: a copy is never protected while the plan may still remove it.
+  'deletion protection': 'carried',
+  'IAM database authentication': 'carried',
+  'copy tags to snapshots': 'carried',
+  'backup retention (days)': 'carried',
+  'security groups': 'mapped',
+};
+
 const EXPECTED: Record<string, Record<string, ConfigurationOutcome>> = {
   'ec2-instance': {
     tags: 'carried',
@@ -52,13 +63,7 @@ const EXPECTED: Record<string, Record<string, ConfigurationOutcome>> = {
     'security groups': 'mapped',
   },
   'rds-instance': {
-    tags: 'carried',
-    'engine version': 'carried',
-    'deletion protection': 'carried',
-    'IAM database authentication': 'carried',
-    'copy tags to snapshots': 'carried',
-    'backup retention (days)': 'carried',
-    'security groups': 'mapped',
+    ...DATABASE,
     'instance class': 'carried',
     storage: 'carried',
     'Multi-AZ': 'carried',
@@ -69,13 +74,7 @@ const EXPECTED: Record<string, Record<string, ConfigurationOutcome>> = {
     'subnet group': 'mapped',
   },
   'aurora-cluster': {
-    tags: 'carried',
-    'engine version': 'carried',
-    'deletion protection': 'carried',
-    'IAM database authentication': 'carried',
-    'copy tags to snapshots': 'carried',
-    'backup retention (days)': 'carried',
-    'security groups': 'mapped',
+    ...DATABASE,
     'cluster parameter group': 'carried',
     'serverless v2 scaling': 'carried',
     members: 'carried',
@@ -132,19 +131,7 @@ async function withNetwork(spec: PlanSpec): Promise<PlanSpec> {
 }
 
 describe('configuration carried (issue 15)', { timeout: 900_000 }, () => {
-  let client: Client;
-  let connection: Connection;
-  let worker: RunningWorker;
-  const taskQueue = uniqueTaskQueue('configuration');
-
-  beforeAll(async () => {
-    ({ client, connection } = await testClient());
-    worker = await startTestWorker(taskQueue);
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await connection?.close();
-  });
+  const temporal = useProductWorker('configuration');
 
   it('every item of every kind’s table comes out as declared, and the copies say so to the SDK', async () => {
     const planId = `cfg-${Date.now().toString(36)}`;
@@ -163,7 +150,9 @@ describe('configuration carried (issue 15)', { timeout: 900_000 }, () => {
       ...scenario.spec,
       maintenanceWindow: windowOpenNow(Date.now()),
     });
-    const final = await drive(await startPlan(client, taskQueue, spec), { timeoutMs: 600_000 });
+    const final = await drive(await startPlan(temporal.client, temporal.taskQueue, spec), {
+      timeoutMs: 600_000,
+    });
     expect(final.errors.map((e) => `${e.type}: ${e.message}`)).toEqual([]);
     expect(final.stage).toBe('completed');
 

@@ -12,8 +12,7 @@ import {
   RDSClient,
 } from '@aws-sdk/client-rds';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import type { Client, Connection } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { EmulatorAdmin } from '../emulator/client.js';
 import { seedingClientConfig } from '../scripts/scenario/accounts.js';
 import { seedScenario, type Scenario, type ScenarioOptions } from '../scripts/scenario/seed.js';
@@ -34,7 +33,7 @@ import { runActivity } from './support/activity.js';
 import { drive, type DrivePath } from './support/plan-driver.js';
 import { startPlan } from './support/plans.js';
 import { grantedActions, templateActions } from './support/template.js';
-import { startTestWorker, testClient, uniqueTaskQueue, type RunningWorker } from './support/temporal.js';
+import { useProductWorker } from './support/temporal.js';
 
 /**
  * Least privilege, measured (issue 13): three plans under the emulator's IAM and KMS evaluation fail
@@ -299,20 +298,8 @@ async function stagedAccessRole(s: Scenario, spec: PlanSpec): Promise<PlanSpec> 
 }
 
 describe('least privilege, measured', { timeout: 900_000 }, () => {
-  let client: Client;
-  let connection: Connection;
-  let worker: RunningWorker;
-  const taskQueue = uniqueTaskQueue('least-privilege');
+  const temporal = useProductWorker('least-privilege');
   const admin = new EmulatorAdmin(inject('awsEndpoint'));
-
-  beforeAll(async () => {
-    ({ client, connection } = await testClient());
-    worker = await startTestWorker(taskQueue);
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await connection?.close();
-  });
 
   it('every action the access stack grants is used by a tested path; none is a wildcard', async () => {
     const used: Record<string, Set<string>> = {
@@ -332,7 +319,7 @@ describe('least privilege, measured', { timeout: 900_000 }, () => {
         let spec: PlanSpec = { ...scenario.spec, maintenanceWindow: windowOpenNow(Date.now()) };
         spec.options = { ...spec.options, testFailback: c.testFailback };
         if (c.prepare) spec = await c.prepare(scenario, spec);
-        const handle = await startPlan(client, taskQueue, spec);
+        const handle = await startPlan(temporal.client, temporal.taskQueue, spec);
         const final = await drive(handle, { ...c.path, timeoutMs: 600_000 });
         step(`least privilege: plan ${c.name} ${final.stage}`);
         const expected = c.expectErrors ?? [];

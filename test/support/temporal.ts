@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { createWorker } from '../../src/worker.js';
 
 /** A task queue of this test's own, so parallel test files never take each other's tasks. */
@@ -41,6 +41,32 @@ export async function startTestWorker(
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await connection.close();
+    },
+  };
+}
+
+/**
+ * For a describe block: a client and the product's worker on a task queue of its own, started before
+ * the block's tests and stopped after them. Read `client` inside the tests (it is set by beforeAll).
+ */
+export function useProductWorker(prefix: string): { readonly client: Client; readonly taskQueue: string } {
+  const taskQueue = uniqueTaskQueue(prefix);
+  let client: Client | undefined;
+  let connection: Connection | undefined;
+  let worker: RunningWorker | undefined;
+  beforeAll(async () => {
+    ({ client, connection } = await testClient());
+    worker = await startTestWorker(taskQueue);
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await connection?.close();
+  });
+  return {
+    taskQueue,
+    get client() {
+      if (!client) throw new Error('useProductWorker: the client is set in beforeAll');
+      return client;
     },
   };
 }
