@@ -1,6 +1,7 @@
 import { retiredName, testTargetName } from '../../../domain/naming.js';
 import type { AwsEnvironment } from '../../aws/clients.js';
 import type { DiscoveredResource, KindContext, PreflightResult } from '../resource-kind.js';
+import { checkCarriedDb } from '../shared/db-configuration.js';
 import { checkClusterReplicas, checkSourceDeletionProtection } from '../shared/db-hazards.js';
 import { checkDbEncryption, checkSnapshotNames, checkSubnetGroups } from '../shared/db-preflight.js';
 import { isOurs, TAG_RETIRED_BY, tagValue } from '../shared/markers.js';
@@ -93,6 +94,7 @@ export async function preflightCluster(ctx: KindContext): Promise<PreflightResul
   }
   checkClusterReplicas(findings, cluster, old && !isOurs(old.TagList, ctx, 'failback') ? old : undefined);
   checkSourceDeletionProtection(findings, `DB cluster ${source}`, Boolean(cluster?.DeletionProtection));
+  await checkCarriedDb(findings, ctx, `DB cluster ${source}`, cluster, true);
   const testName = testTargetName(target, ctx.plan.planId, ctx.resource.kind);
   const test = await findings.probe('name-conflict', `DB cluster ${testName}`, () =>
     describeDbCluster(ctx.primary, testName),

@@ -19,6 +19,7 @@ import {
   type ConfigurationTable,
 } from '../shared/configuration.js';
 import { stringListOption, stringOption } from '../shared/options.js';
+import { where, type Findings } from '../shared/preflight.js';
 import { describeInstance } from './ec2.js';
 
 /** What makes an instance what it is: the instance, its volumes, its user data. */
@@ -209,4 +210,35 @@ export async function carriedLaunch(
     ...(source.Monitoring?.State ? { Monitoring: { Enabled: source.Monitoring.State === 'enabled' } } : {}),
     ...(source.Placement?.Tenancy ? { Placement: { Tenancy: source.Placement.Tenancy } } : {}),
   };
+}
+
+/**
+ * Preflight: what of the source's configuration the copy will lack unless the operator acts first
+ * (the table's lines that depend on primary), each with the fix.
+ */
+export async function checkCarriedInstance(
+  findings: Findings,
+  ctx: KindContext,
+  source: Instance | undefined,
+): Promise<void> {
+  const id = source?.InstanceId ?? ctx.resource.source;
+  const keyName = source?.KeyName;
+  if (keyName) {
+    const { absent } = await findings.lookup('settings', `key pair ${keyName} in primary`, async () =>
+      (await keyPairInPrimary(ctx, keyName)) ? true : undefined,
+    );
+    if (absent)
+      findings.add(
+        'warning',
+        'settings',
+        `instance ${id} in recovery uses key pair ${keyName}, which primary (${where(ctx.primary)}) lacks: its copy launches without one. Import the public key into primary under that name (aws ec2 import-key-pair --key-name ${keyName}), then run preflight again`,
+      );
+  }
+  const profile = source?.IamInstanceProfile?.Arn?.split('/').pop();
+  if (profile)
+    findings.add(
+      'warning',
+      'settings',
+      `instance ${id} in recovery has instance profile ${profile}: its copy launches without one (passing a role needs iam:PassRole in primary). After the failback attach the profile of that name in primary (aws ec2 associate-iam-instance-profile)`,
+    );
 }

@@ -1,5 +1,6 @@
 import { AutoScalingClient, CreateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import {
+  CreateKeyPairCommand,
   CreateLaunchTemplateCommand,
   DescribeInstancesCommand,
   ModifyInstanceAttributeCommand,
@@ -144,6 +145,16 @@ describe('ec2-instance preflight: instances the plan cannot stop or terminate sa
     const marketplace = { ImageId: 'ami-0ba5eba11c0ffee00' };
     const source = await seedInstance(aws.recovery.ec2, unique('market'), {}, marketplace);
     expect(about(await preflight(source, unique('t')), /AWS Marketplace product/)).toEqual(['error']);
+  });
+
+  it('warns of a key pair primary lacks: the copy would launch without it', async () => {
+    const keyName = unique('key');
+    await aws.recovery.ec2.send(new CreateKeyPairCommand({ KeyName: keyName }));
+    const source = await seedInstance(aws.recovery.ec2, unique('keyed'), {}, { KeyName: keyName });
+    const target = unique('t');
+    expect(about(await preflight(source, target), /key pair/)).toEqual(['warning']);
+    await aws.primary.ec2.send(new CreateKeyPairCommand({ KeyName: keyName }));
+    expect(about(await preflight(source, target), /key pair/)).toEqual([]);
   });
 
   it('warns that termination protection on the source stops conclude recovery', async () => {

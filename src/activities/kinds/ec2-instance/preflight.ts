@@ -14,6 +14,7 @@ import { CONCLUDE_PHASE } from '../shared/names.js';
 import { stringListOption, stringOption } from '../shared/options.js';
 import { checkKmsKey, Findings, where } from '../shared/preflight.js';
 import { describeInstance, findInstances, findOwnImageByName } from './ec2.js';
+import { checkCarriedInstance } from './configuration.js';
 import { checkInstanceHazards } from './hazards.js';
 
 /** Instances (not terminated) carrying every tag; the target defaults to the Name tag. */
@@ -150,6 +151,7 @@ export async function preflightInstance(ctx: KindContext): Promise<PreflightResu
     }
   }
   await checkInstanceHazards(findings, ctx, instance, old.length === 1 ? old[0] : undefined);
+  await checkCarriedInstance(findings, ctx, instance);
   const testName = testTargetName(target, ctx.plan.planId, ctx.resource.kind);
   const tests = await findings.probe('name-conflict', `instances named ${testName}`, () =>
     findInstances(ctx.primary, [{ Name: 'tag:Name', Values: [testName] }]),

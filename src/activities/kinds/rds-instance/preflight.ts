@@ -1,6 +1,7 @@
 import { retiredName, testTargetName } from '../../../domain/naming.js';
 import type { AwsEnvironment } from '../../aws/clients.js';
 import type { DiscoveredResource, KindContext, PreflightResult } from '../resource-kind.js';
+import { checkCarriedDb } from '../shared/db-configuration.js';
 import {
   checkInstanceReplicas,
   checkOptionGroups,
@@ -105,6 +106,7 @@ export async function preflightDbInstance(ctx: KindContext): Promise<PreflightRe
     ctx,
     (db?.OptionGroupMemberships ?? []).map((m) => m.OptionGroupName ?? ''),
   );
+  await checkCarriedDb(findings, ctx, `DB instance ${source}`, db, false);
   const testName = testTargetName(target, ctx.plan.planId, ctx.resource.kind);
   const test = await findings.probe('name-conflict', `DB instance ${testName}`, () =>
     describeDbInstance(ctx.primary, testName),

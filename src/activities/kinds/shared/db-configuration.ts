@@ -18,6 +18,7 @@ import {
   type ConfigurationTable,
 } from './configuration.js';
 import { dbPlacement } from './options.js';
+import { where, type Findings } from './preflight.js';
 import { describeDbCluster, describeDbInstance } from './rds.js';
 
 const DELETION_PROTECTION = {
@@ -190,4 +191,43 @@ export async function carriedCluster(ctx: KindContext): Promise<{
         : {}),
     },
   };
+}
+
+/**
+ * Preflight: what of a database's configuration its copy will lack unless the operator acts first, or
+ * will lack anyway (turned on after the failback), each with the fix.
+ */
+export async function checkCarriedDb(
+  findings: Findings,
+  ctx: KindContext,
+  what: string,
+  source: DBInstance | DBCluster | undefined,
+  cluster: boolean,
+): Promise<void> {
+  if (!source) return;
+  const group = cluster
+    ? (source as DBCluster).DBClusterParameterGroup
+    : (source as DBInstance).DBParameterGroups?.[0]?.DBParameterGroupName;
+  if (group && !isDefault(group)) {
+    const { absent } = await findings.lookup('settings', `parameter group ${group} in primary`, async () =>
+      (await parameterGroupInPrimary(ctx, group, cluster)) ? true : undefined,
+    );
+    if (absent)
+      findings.add(
+        'warning',
+        'settings',
+        `${what} in recovery uses ${cluster ? 'cluster ' : ''}parameter group ${group}, which primary (${where(ctx.primary)}) lacks: its copy gets the default group. Create ${group} in primary with the same family and parameters, then run preflight again`,
+      );
+  }
+  const db = source as DBInstance;
+  const later = [
+    ...(db.MonitoringInterval ? [`enhanced monitoring every ${db.MonitoringInterval} s`] : []),
+    ...(db.PerformanceInsightsEnabled ? ['Performance Insights'] : []),
+  ];
+  if (later.length)
+    findings.add(
+      'warning',
+      'settings',
+      `${what} in recovery has ${later.join(', ')}: its copy in primary does not get it (a restore does not take it). Turn it on after primary-validated (ModifyDB${cluster ? 'Cluster' : 'Instance'})`,
+    );
 }

@@ -1,5 +1,7 @@
 import {
   CreateDBClusterCommand,
+  CreateDBClusterParameterGroupCommand,
+  CreateDBParameterGroupCommand,
   CreateDBInstanceReadReplicaCommand,
   CreateOptionGroupCommand,
   type RDSClient,
@@ -110,6 +112,43 @@ describe('database preflight: what a rename, copy and conclude cannot take', () 
       new CreateOptionGroupCommand({ ...optionGroup, OptionGroupDescription: 'made in primary first' }),
     );
     expect(about(await preflight('rds-instance', source, target), /option group/)).toEqual([]);
+  });
+
+  it('warns of a parameter group primary lacks (instance and cluster), and of what a restore never takes', async () => {
+    const group = unique('pg');
+    await aws.recovery.rds.send(
+      new CreateDBParameterGroupCommand({
+        DBParameterGroupName: group,
+        DBParameterGroupFamily: 'postgres13',
+        Description: 'the application parameters',
+      }),
+    );
+    const source = unique('db');
+    await seedDbInstance(aws.recovery.rds, source, {}, { DBParameterGroupName: group });
+    const target = unique('t');
+    expect(about(await preflight('rds-instance', source, target), /parameter group/)).toEqual(['warning']);
+    await aws.primary.rds.send(
+      new CreateDBParameterGroupCommand({
+        DBParameterGroupName: group,
+        DBParameterGroupFamily: 'postgres13',
+        Description: 'made in primary first',
+      }),
+    );
+    expect(about(await preflight('rds-instance', source, target), /parameter group/)).toEqual([]);
+
+    const clusterGroup = unique('cpg');
+    await aws.recovery.rds.send(
+      new CreateDBClusterParameterGroupCommand({
+        DBClusterParameterGroupName: clusterGroup,
+        DBParameterGroupFamily: 'aurora-postgresql12',
+        Description: 'the cluster parameters',
+      }),
+    );
+    const cluster = unique('cl');
+    await seedCluster(aws.recovery.rds, cluster, 1, {}, { DBClusterParameterGroupName: clusterGroup });
+    expect(about(await preflight('aurora-cluster', cluster, unique('t')), /cluster parameter group/)).toEqual(
+      ['warning'],
+    );
   });
 
   it('replica clusters: of the source a warning, of the old primary refused', async () => {
