@@ -29,6 +29,7 @@ MODULES = (
     "policy_principals",
     "identifier_limits",
     "autoscaling_role",
+    "autoscaling_health",
 )
 _installed = False
 
