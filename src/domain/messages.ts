@@ -68,7 +68,9 @@ export const setMaintenanceWindowUpdate = defineUpdate<Ack, [MaintenanceWindowPa
   'setMaintenanceWindowChecked',
 );
 export const dnsCutoverCompleteUpdate = defineUpdate<Ack, [DnsCutoverPayload]>('dnsCutoverCompleteChecked');
-export const dnsRollbackCompleteUpdate = defineUpdate<Ack, [DnsRollbackPayload]>('dnsRollbackCompleteChecked');
+export const dnsRollbackCompleteUpdate = defineUpdate<Ack, [DnsRollbackPayload]>(
+  'dnsRollbackCompleteChecked',
+);
 export const retryUpdate = defineUpdate<Ack, [RetryPayload]>('retryChecked');
 export const abortUpdate = defineUpdate<Ack, [AbortPayload]>('abortChecked');
 

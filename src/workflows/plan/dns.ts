@@ -42,7 +42,9 @@ export async function cutoverDns(
       records: dns.records,
     };
     if (state.safe) {
-      progress.dnsPrevious = await attempt(state, 'read Route 53 records', () => quick.readDnsRecords(target));
+      progress.dnsPrevious = await attempt(state, 'read Route 53 records', () =>
+        quick.readDnsRecords(target),
+      );
       progress.trafficServed = true;
       state.status.dns = { ...state.status.dns, previousRecords: previousRecords(progress) };
     }
@@ -105,7 +107,11 @@ export async function rollBackDns(
         note: `waiting the records' TTL (${ttl} s) for resolvers to drop primary's addresses`,
       });
       if (ms > 0) await sleep(ms, { summary: `DNS drains back to recovery (TTL ${ttl} s)` });
-      state.status.dns = { ...state.status.dns, rolledBackAt: nowIso(), rolledBackBy: 'failback-orchestrator (route53)' };
+      state.status.dns = {
+        ...state.status.dns,
+        rolledBackAt: nowIso(),
+        rolledBackBy: 'failback-orchestrator (route53)',
+      };
     }
   } else if (progress.trafficServed) {
     state.recordError(

@@ -69,7 +69,8 @@ async function run(input: FailbackPlanInput, state: PlanState, progress: PlanPro
  */
 function onWorkflowCancel(state: PlanState): void {
   const by = 'temporal (workflow cancellation)';
-  const reason = 'the workflow was cancelled (temporal workflow cancel, or Request Cancellation in the Web UI)';
+  const reason =
+    'the workflow was cancelled (temporal workflow cancel, or Request Cancellation in the Web UI)';
   const entry = { by, action: 'abort' as const, comment: reason };
   const verdict = checkAbort(view(state), { by, reason });
   if (!verdict.ok) {
