@@ -15,6 +15,8 @@ export interface ActivityEvent {
 
 interface Hold {
   released: boolean;
+  /** Already holding a call (a later call of the same activity goes through). */
+  taken: boolean;
   entered: () => void;
   wait: Promise<void>;
 }
@@ -49,7 +51,7 @@ export class ActivityControl {
   hold(planId: string, activity: string, key = ''): Promise<void> {
     let entered!: () => void;
     const wait = new Promise<void>((resolve) => (entered = resolve));
-    this.holds.set(this.id(planId, activity, key), { released: false, entered, wait });
+    this.holds.set(this.id(planId, activity, key), { released: false, taken: false, entered, wait });
     return wait;
   }
 
@@ -107,8 +109,8 @@ export class ActivityControl {
             });
           }
           const hold = this.matching(this.holds, planId, name, key);
-          if (hold) {
-            this.holds.delete(hold.k);
+          if (hold && !hold.found.taken) {
+            hold.found.taken = true;
             this.record(planId, name, key, 'held');
             hold.found.entered();
             while (!hold.found.released) {
