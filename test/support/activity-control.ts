@@ -43,6 +43,9 @@ export class ActivityControl {
   private readonly holds = new Map<string, Hold>();
   private readonly failures = new Map<string, string>();
 
+  /** `onEvent`: also told of each event (a worker in its own process writes them to a file). */
+  constructor(private readonly onEvent?: (event: ActivityEvent) => void) {}
+
   private id(planId: string, activity: string, key = '') {
     return `${planId}|${activity}|${key}`;
   }
@@ -74,7 +77,9 @@ export class ActivityControl {
   }
 
   private record(planId: string, activity: string, key: string, event: ActivityEvent['event']) {
-    this.events.push({ planId, activity, key, event, seq: ++this.seq });
+    const recorded = { planId, activity, key, event, seq: ++this.seq };
+    this.events.push(recorded);
+    this.onEvent?.(recorded);
   }
 
   private matching<T>(map: Map<string, T>, planId: string, activity: string, key: string) {
