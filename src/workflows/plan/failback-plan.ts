@@ -37,7 +37,7 @@ export async function failbackPlan(input: FailbackPlanInput): Promise<PlanStatus
 
   // `temporal workflow cancel` / the Web UI's Request Cancellation cancels the root scope: it is an
   // abort request, and nothing of the plan runs in that scope, so nothing is cut off mid-step and no
-  // promise is left to reject unhandled (decision 0032).
+  // promise is left to reject unhandled (decision 0034).
   CancellationScope.current().cancelRequested.catch(() => onWorkflowCancel(state));
   return CancellationScope.nonCancellable(() => run(input, state, progress));
 }
