@@ -229,6 +229,37 @@ describe('abort safety: nothing of the forward flow acts beside compensation', {
     await recordPlanHistories(client, handle.workflowId, 'canned-abort-route53-drain');
   });
 
+  it('restores Route 53 when the abort comes while the cutover is in flight (it never returned)', async () => {
+    const records = [{ name: 'shop.example.com', type: 'A' as const, value: '10.0.0.1', ttl: 60 }];
+    const s0 = spec({
+      options: { testFailback: false },
+      dnsCutover: { mode: 'route53', hostedZoneId: 'Z123', records },
+    });
+    const held = control.hold(s0.planId, 'cutoverDns');
+    const handle = await startPlan(client, taskQueue, s0);
+    await approve(handle, 'primary-ready', 'failback');
+    await held;
+    await handle.signal(abortSignal, { by: 'ana', reason: 'abort during the cutover' });
+    const final = await waitForStage(handle, 'aborted');
+    expect(control.of(s0.planId, 'cutoverDns').map((e) => e.event)).toEqual(['start', 'held', 'cancelled']);
+    expect(first(s0.planId, 'restoreDns', 'end')).toBeGreaterThan(ended(s0.planId, 'cutoverDns'));
+    // What was restored is what the plan read before the cutover (the canned readDnsRecords' values).
+    const events = (await handle.fetchHistory()).events ?? [];
+    const scheduled = events.find(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'restoreDns',
+    );
+    const data = scheduled?.activityTaskScheduledEventAttributes?.input?.payloads?.[0]?.data;
+    expect(data, 'restoreDns was scheduled').toBeDefined();
+    const restored = JSON.parse(Buffer.from(data!).toString('utf8')) as { previous: unknown };
+    expect(restored.previous).toEqual([
+      { name: 'shop.example.com', type: 'A', ttl: 60, values: ['192.0.2.1'] },
+    ]);
+    expect(final.dns.previousRecords).toEqual([
+      { name: 'shop.example.com', type: 'A', ttl: 60, value: '192.0.2.1' },
+    ]);
+    expect(final.dns.rolledBackAt).toBeDefined();
+  });
+
   it('shows aborting, not the old stage, while compensating after an abort from needs-attention', async () => {
     const s0 = spec();
     control.failOnce(s0.planId, 'copyRecoveryPoint');
