@@ -54,9 +54,15 @@ async function waitFor(plan: string, before: NonNullable<Rule['before']>): Promi
   }, 60_000);
 }
 
+const nameOf = (plan: string) => PLAN_NAMES.find((name) => plans[name] === plan)!;
+
 /** Prepares a plan through the API: started, and driven to a gate or to needs-attention. */
 async function prepare(plan: string, until: 'started' | 'gate:test-failback' | 'operator'): Promise<void> {
-  const started = await api.request('operator', { method: 'POST', url: '/v1/plans', payload: spec(plan) });
+  const started = await api.request('operator', {
+    method: 'POST',
+    url: '/v1/plans',
+    payload: spec(nameOf(plan)),
+  });
   expect(started.statusCode, started.body).toBe(201);
   if (until === 'started') return;
   await waitFor(plan, { waitingFor: 'gate:primary-ready' });
@@ -70,16 +76,32 @@ async function prepare(plan: string, until: 'started' | 'gate:test-failback' | '
   await waitFor(plan, { waitingFor: until });
 }
 
-const spec = (planId: string) => ({
-  ...validSpec(),
-  planId,
-  application: 'shop',
-  maintenanceWindow: undefined,
-});
+/**
+ * The README's plan is `main` (application shop). The others are plans of applications and resources
+ * of their own: two active plans on the same application or resources are refused (decision 0033).
+ */
+const suffix = (name: PlanName) => (name === 'main' ? '' : `-${name.toLowerCase()}`);
+const spec = (name: PlanName) => {
+  const base = validSpec();
+  return {
+    ...base,
+    planId: plans[name],
+    application: `shop${suffix(name)}`,
+    resources: base.resources!.map((r) => ({
+      ...r,
+      source: `${r.source}${suffix(name)}`,
+      target: `${r.target}${suffix(name)}`,
+    })),
+    maintenanceWindow: undefined,
+  };
+};
 
 beforeAll(async () => {
   // Two injected failures, each taken by the first plan to reach it: the retry plans are prepared first.
-  const failOnce = new Set(['ensureAccessStack:', 'takeRecoveryPoint:rds-instance:shop-db']);
+  const failOnce = new Set([
+    'ensureAccessStack:',
+    `takeRecoveryPoint:rds-instance:shop-db${suffix('cliRetry')}`,
+  ]);
   worker = await startWorkerWith(taskQueue, fakeActivities({ failOnce }).activities);
   api = await startTestApi(taskQueue);
   apiUrl = await api.app.listen({ host: '127.0.0.1', port: 0 });
@@ -87,9 +109,9 @@ beforeAll(async () => {
   binDir = path.join(workDir, 'bin');
   mkdirSync(binDir);
   symlinkSync(inject('temporalCli'), path.join(binDir, 'temporal'));
-  for (const plan of Object.values(plans)) {
-    mkdirSync(path.join(workDir, plan));
-    writeFileSync(path.join(workDir, plan, 'plan.json'), JSON.stringify(spec(plan), null, 2));
+  for (const name of PLAN_NAMES) {
+    mkdirSync(path.join(workDir, plans[name]));
+    writeFileSync(path.join(workDir, plans[name], 'plan.json'), JSON.stringify(spec(name), null, 2));
   }
   await prepare(plans.retry, 'operator'); // access stack fails: needs-attention
   await prepare(plans.cliRetry, 'operator'); // its test failback fails: needs-attention

@@ -35,6 +35,8 @@ export function describeWaiting(waiting: WaitingFor | null, status?: PlanStatus)
         : `a maintenance window${status?.failbackApproval ? ` (failback already approved by ${status.failbackApproval.by})` : ''}`;
     case 'dns-cutover':
       return 'DNS to point at primary (dns-cutover)';
+    case 'dns-rollback':
+      return 'DNS to point back at recovery (dns-rollback): compensation waits for it';
     case 'operator':
       return `an operator: retry or abort (${waiting.reason})`;
   }

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { accessStackActivities } from './access-stack/index.js';
 import { dnsActivities } from './dns/route53.js';
+import { planConflictActivities } from './plan-conflicts.js';
 import { preflightActivities } from './preflight/index.js';
 import { probeEnvironment } from './probe.js';
 import { resourceSteps } from './resource-steps.js';
@@ -20,6 +21,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...dnsActivities,
     ...preflightActivities,
     ...scheduleActivities(deps.temporalClient),
+    ...planConflictActivities(deps.temporalClient),
   };
 }
 

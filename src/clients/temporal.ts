@@ -4,6 +4,7 @@ import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors
 import type { TemporalConfig } from '../config/index.js';
 import { connectionOptions, type TemporalConnectionSettings } from '../config/temporal-connection.js';
 import { planWorkflowId } from '../domain/contract.js';
+import { FOOTPRINT_MEMO_KEY, footprintMemo, footprintOf } from '../domain/plan-conflicts.js';
 import type { FailbackPlanInput } from '../domain/messages.js';
 import {
   FailbackApplication,
@@ -66,6 +67,8 @@ export function planStartOptions(taskQueue: string, input: FailbackPlanInput) {
       '',
       'Stage, what it waits for and how to continue it: **Current Details** (User Metadata tab).',
     ].join('\n'),
+    // What other plans' conflict checks compare from the first moment (the plan refines it after preflight).
+    memo: { [FOOTPRINT_MEMO_KEY]: footprintMemo(footprintOf(spec)) },
     typedSearchAttributes: [
       { key: FailbackPlanId, value: spec.planId },
       { key: FailbackApplication, value: spec.application },

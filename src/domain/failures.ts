@@ -20,7 +20,13 @@ export type RetryableFailure = (typeof RETRYABLE)[number];
 
 /** What the operator should do, by failure type (shown in status and the report). */
 export const OPERATOR_ACTIONS: Record<
-  NeedsPersonFailure | 'WindowMissed' | 'ManualDnsRollback' | 'Unknown',
+  | NeedsPersonFailure
+  | 'WindowMissed'
+  | 'ManualDnsRollback'
+  | 'ChildWorkflowFailed'
+  | 'PlanConflict'
+  | 'WorkflowCancelled'
+  | 'Unknown',
   string
 > = {
   AccessDenied:
@@ -36,7 +42,14 @@ export const OPERATOR_ACTIONS: Record<
     'The copy does not match its source: inspect both (see checks), then retry (re-copies) or abort.',
   PreflightFailed: 'Fix the preflight findings listed, then send retry.',
   WindowMissed: 'Set a new maintenance window (setMaintenanceWindow) and approve the failback gate again.',
-  ManualDnsRollback: 'Point DNS back at the recovery environment now: the plan cannot undo a manual cutover.',
+  ManualDnsRollback:
+    'Point DNS back at the recovery environment now, wait for its TTL, then send dnsRollbackComplete: compensation waits for it before it renames anything back in primary.',
+  ChildWorkflowFailed:
+    'A phase or resource workflow failed or was terminated (see its history in the Web UI): send retry to run it again for the unfinished resources, or abort.',
+  PlanConflict:
+    'Another plan is active on the same application or resources: let it finish (or abort it), then start this plan again.',
+  WorkflowCancelled:
+    'The workflow was cancelled (temporal workflow cancel / Web UI): it is treated as an abort and compensates.',
   Unknown: 'Inspect the error; send retry once the cause is fixed, or abort.',
 };
 

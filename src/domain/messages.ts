@@ -28,6 +28,15 @@ export interface DnsCutoverPayload {
   by: string;
   details?: string;
 }
+/**
+ * Compensation of a manual-DNS plan whose traffic may have moved to primary: a person pointed DNS back
+ * at the recovery environment and resolvers answer with it again (the records' TTL has passed), so
+ * primary's resources may be renamed back. Accepted only while the aborting plan waits for it.
+ */
+export interface DnsRollbackPayload {
+  by: string;
+  details?: string;
+}
 export interface RetryPayload {
   by: string;
 }
@@ -40,6 +49,7 @@ export const approveSignal = defineSignal<[ApprovePayload]>('approve');
 export const rejectSignal = defineSignal<[RejectPayload]>('reject');
 export const setMaintenanceWindowSignal = defineSignal<[MaintenanceWindowPayload]>('setMaintenanceWindow');
 export const dnsCutoverCompleteSignal = defineSignal<[DnsCutoverPayload]>('dnsCutoverComplete');
+export const dnsRollbackCompleteSignal = defineSignal<[DnsRollbackPayload]>('dnsRollbackComplete');
 export const retrySignal = defineSignal<[RetryPayload]>('retry');
 export const abortSignal = defineSignal<[AbortPayload]>('abort');
 
@@ -58,6 +68,9 @@ export const setMaintenanceWindowUpdate = defineUpdate<Ack, [MaintenanceWindowPa
   'setMaintenanceWindowChecked',
 );
 export const dnsCutoverCompleteUpdate = defineUpdate<Ack, [DnsCutoverPayload]>('dnsCutoverCompleteChecked');
+export const dnsRollbackCompleteUpdate = defineUpdate<Ack, [DnsRollbackPayload]>(
+  'dnsRollbackCompleteChecked',
+);
 export const retryUpdate = defineUpdate<Ack, [RetryPayload]>('retryChecked');
 export const abortUpdate = defineUpdate<Ack, [AbortPayload]>('abortChecked');
 

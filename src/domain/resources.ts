@@ -158,7 +158,17 @@ export type FindingSeverity = 'error' | 'warning' | 'info';
 export interface PreflightFinding {
   resource?: string;
   severity: FindingSeverity;
-  check: 'spec' | 'exists' | 'access' | 'name-conflict' | 'kms' | 'quota' | 'settings' | 'selection';
+  check:
+    | 'spec'
+    | 'exists'
+    | 'access'
+    | 'name-conflict'
+    | 'kms'
+    | 'quota'
+    | 'settings'
+    | 'selection'
+    /** Another running plan holds the same application or resources (decision 0033). */
+    | 'plan-conflict';
   message: string;
 }
 

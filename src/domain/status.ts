@@ -11,6 +11,8 @@ export type WaitingFor =
   /** No window yet (start/end absent), or a timer to its start. */
   | { kind: 'maintenance-window'; start?: string; end?: string; since: string }
   | { kind: 'dns-cutover'; since: string }
+  /** Aborting after a manual cutover: a person points DNS back at recovery (dnsRollbackComplete). */
+  | { kind: 'dns-rollback'; since: string }
   /** needs-attention: an operator must send `retry` or `abort`. */
   | { kind: 'operator'; since: string; reason: string };
 
@@ -64,7 +66,15 @@ export interface AuditEntry {
   at: string;
   /** The identity: the API token's name, or the `by` of a CLI signal. */
   by: string;
-  action: 'start' | 'approve' | 'reject' | 'setMaintenanceWindow' | 'dnsCutoverComplete' | 'retry' | 'abort';
+  action:
+    | 'start'
+    | 'approve'
+    | 'reject'
+    | 'setMaintenanceWindow'
+    | 'dnsCutoverComplete'
+    | 'dnsRollbackComplete'
+    | 'retry'
+    | 'abort';
   outcome: 'accepted' | 'ignored';
   gate?: string;
   /** Why it was ignored, or the operator's reason/comment. */
@@ -122,8 +132,16 @@ export interface PlanStatus {
     details?: string;
     /** Route 53: the values before the cutover, restored by an abort. */
     previousRecords?: DnsRecord[];
+    /** Compensation: when DNS pointed back at recovery (and resolvers' caches had drained), and by whom. */
+    rolledBackAt?: string;
+    rolledBackBy?: string;
   };
   accessStack?: { stackName: string; roleArn: string; state: 'created' | 'existing' | 'deleted' };
+  /**
+   * The recovery-point schedule (options.recoveryPointSchedule): whether the plan paused it when the
+   * failback started (it ran then), and whether it runs again (completion, or an abort that paused it).
+   */
+  recoveryPointSchedule?: { scheduleId: string; pausedByPlan: boolean; resumed?: boolean };
   measurements: PlanMeasurements;
   /** Set when the plan ended: completed, aborted (with reason) or failed. */
   outcome?: { result: 'completed' | 'aborted' | 'failed'; at: string; reason?: string };

@@ -1,4 +1,4 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { NEEDS_PERSON } from '../domain/failures.js';
 import type { PlanTuning } from '../domain/messages.js';
@@ -8,13 +8,21 @@ import type { PlanTuning } from '../domain/messages.js';
  * a long start-to-close, a heartbeat timeout that notices a dead worker quickly, retries with backoff
  * for throttling and 5xx, and no retry at all for failures that need a person (NEEDS_PERSON): those
  * park the plan in needs-attention. Unknown errors get a bounded number of attempts, never forever.
+ *
+ * `waitForCancellation` (runs with the abort-safety patch): a cancelled activity is waited for until it
+ * has stopped (it notices at its next heartbeat or AWS call), so compensation never runs beside it;
+ * without it the SDK's default, TRY_CANCEL, reports the cancellation at once (decision 0030).
  */
-export function planActivities(tuning: PlanTuning | undefined) {
+export function planActivities(tuning: PlanTuning | undefined, waitForCancellation = false) {
   const scale = tuning?.timeScale ?? 1;
   // A heartbeat at least every poll interval (≤ 60 s × scale): five minutes × scale, floor 10 s.
   const heartbeatMs = Math.max(10_000, Math.round(300_000 * scale));
   const nonRetryableErrorTypes = [...NEEDS_PERSON, 'WaitFailed'];
+  const cancellation = waitForCancellation
+    ? { cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED }
+    : {};
   const awsSteps = proxyActivities<Activities>({
+    ...cancellation,
     startToCloseTimeout: '24 hours',
     heartbeatTimeout: heartbeatMs,
     retry: {
@@ -26,6 +34,7 @@ export function planActivities(tuning: PlanTuning | undefined) {
     },
   });
   const quick = proxyActivities<Activities>({
+    ...cancellation,
     startToCloseTimeout: '10 minutes',
     heartbeatTimeout: heartbeatMs,
     retry: {

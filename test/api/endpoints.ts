@@ -43,6 +43,7 @@ export const ENDPOINTS: Endpoint[] = [
     perPlan: true,
   },
   { method: 'POST', url: '/v1/plans/{planId}/dns-cutover', role: 'approver', body: {}, perPlan: true },
+  { method: 'POST', url: '/v1/plans/{planId}/dns-rollback', role: 'approver', body: {}, perPlan: true },
   { method: 'POST', url: '/v1/plans/{planId}/retry', role: 'operator', body: {}, perPlan: true },
   {
     method: 'POST',

@@ -22,6 +22,13 @@ afterAll(async () => {
 });
 
 const spec = (id: string) => ({ ...validSpec(), planId: id, application, maintenanceWindow: undefined });
+// Another application on resources of its own: one on the same ones is refused while the first runs.
+const otherApplication = `${application}-2`;
+const otherSpec = () => ({
+  ...spec(otherPlanId),
+  application: otherApplication,
+  resources: validSpec().resources!.map((r) => ({ ...r, source: `${r.source}-2`, target: `${r.target}-2` })),
+});
 const hours = (n: number) => new Date(Date.now() + n * 3_600_000).toISOString();
 const detail = async (id: string) => {
   const response = await api.request('viewer', { method: 'GET', url: `/v1/plans/${id}` });
@@ -46,11 +53,18 @@ describe('a plan through the API, against the real failbackPlan workflow', () =>
     expect(again.statusCode, again.body).toBe(409);
     expect(again.json()).toMatchObject({ type: 'urn:failback:problem:plan-exists', planId });
 
-    const other = await api.request('operator', {
+    const same = await api.request('operator', {
       method: 'POST',
       url: '/v1/plans',
       payload: spec(otherPlanId),
     });
+    expect(same.statusCode, same.body).toBe(409);
+    expect(same.json()).toMatchObject({
+      type: 'urn:failback:problem:plan-conflict',
+      conflicts: [{ planId, shared: expect.arrayContaining([`application ${application}`]) }],
+    });
+
+    const other = await api.request('operator', { method: 'POST', url: '/v1/plans', payload: otherSpec() });
     expect(other.statusCode, other.body).toBe(201);
   });
 
@@ -147,7 +161,9 @@ describe('a plan through the API, against the real failbackPlan workflow', () =>
     };
     const ours = await eventually(async () => {
       const page = await list(`application=${application}&stage=needs-attention&status=running`);
-      expect(page.plans.map((p) => p.planId).sort()).toEqual([planId, otherPlanId].sort());
+      expect(page.plans.map((p) => p.planId)).toEqual([planId]);
+      const others = await list(`application=${otherApplication}&stage=needs-attention&status=running`);
+      expect(others.plans.map((p) => p.planId)).toEqual([otherPlanId]);
       return page;
     });
     expect(ours.plans[0]).toMatchObject({
@@ -160,10 +176,12 @@ describe('a plan through the API, against the real failbackPlan workflow', () =>
     expect((await list(`application=${application}&stage=awaiting-window`)).plans).toEqual([]);
     expect((await list(`application=${application}&status=completed`)).plans).toEqual([]);
 
-    const first = await list(`application=${application}&pageSize=1`);
+    // Pages (both plans are running and in needs-attention; other test files' plans may be listed too).
+    const running = 'stage=needs-attention&status=running&pageSize=1';
+    const first = await list(running);
     expect(first.plans).toHaveLength(1);
     expect(first.nextPageToken).toEqual(expect.any(String));
-    const second = await list(`application=${application}&pageSize=1&pageToken=${first.nextPageToken}`);
+    const second = await list(`${running}&pageToken=${first.nextPageToken}`);
     expect(second.plans).toHaveLength(1);
     expect(second.plans[0]!.planId).not.toBe(first.plans[0]!.planId);
   });

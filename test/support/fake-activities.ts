@@ -49,6 +49,10 @@ export function fakeActivities(options: { failOnce?: Set<string> } = {}): {
     async deleteAccessStack() {
       record('deleteAccessStack');
     },
+    async readDnsRecords({ records }) {
+      record('readDnsRecords');
+      return records.map((r) => ({ name: r.name, type: r.type, ttl: r.ttl, values: ['192.0.2.1'] }));
+    },
     async cutoverDns({ records }) {
       record('cutoverDns');
       return {
@@ -57,12 +61,21 @@ export function fakeActivities(options: { failOnce?: Set<string> } = {}): {
         at: at(),
       };
     },
-    async restoreDns() {
+    async restoreDns({ previous }) {
       record('restoreDns');
+      return { changed: previous.length };
+    },
+    async pauseRecoveryPointSchedule() {
+      record('pauseRecoveryPointSchedule');
+      return { paused: true };
     },
     async resumeRecoveryPointSchedule() {
       record('resumeRecoveryPointSchedule');
       return { resumed: true };
+    },
+    async findPlanConflicts() {
+      record('findPlanConflicts');
+      return [];
     },
     async quiesceSource({ resource }) {
       record('quiesceSource', resource.key);

@@ -1,5 +1,6 @@
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { operatorAction, type NeedsPersonFailure, type RetryableFailure } from '../../domain/failures.js';
+import { throwIfCancelled } from './heartbeat.js';
 
 /** The parts of an AWS SDK v3 error we classify by. */
 interface AwsErrorShape {
@@ -129,7 +130,7 @@ function retryable(
  * unchanged, so Temporal retries it within the activity's bounded retry policy.
  */
 export function classifyAwsError(error: unknown, ctx: ClassifyContext): Error {
-  if (error instanceof ApplicationFailure) return error;
+  if (error instanceof ApplicationFailure || error instanceof CancelledFailure) return error;
   if (!(error instanceof Error)) return new Error(`${ctx.what}: ${String(error)}`);
   const aws = error as Error & AwsErrorShape;
   const code = codeOf(aws);
@@ -159,6 +160,8 @@ export function throwIfTransient(error: unknown, what: string): void {
 
 /** Runs one AWS call and classifies its failure. */
 export async function aws<T>(ctx: ClassifyContext, call: () => Promise<T>): Promise<T> {
+  // A cancelled activity makes no further AWS call (decision 0030).
+  throwIfCancelled();
   try {
     return await call();
   } catch (error) {

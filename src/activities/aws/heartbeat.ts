@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { CancelledFailure } from '@temporalio/common';
 
 /** The running activity's context, or undefined outside one (unit tests, scripts). */
 function current(): Context | undefined {
@@ -31,12 +32,30 @@ export function stickyDetails(): Record<string, unknown> {
 /** The details each running activity heartbeated last: keepAlive repeats them. */
 const lastSent = new WeakMap<Context, unknown>();
 
-/** Every heartbeat of the product goes through here (pollUntil's too), so keepAlive can repeat it. */
+/**
+ * Stops a cancelled activity (abort, worker shutdown) here, before it makes its next AWS call: the
+ * workflow waits for it to end (ActivityCancellationType.WAIT_CANCELLATION_COMPLETED), and only then
+ * does compensation look at what it made (decision 0030). keepAlive's heartbeats bring the request;
+ * a call already sent to AWS finishes, so its effect is there for compensation to find.
+ */
+export function throwIfCancelled(): void {
+  const signal = current()?.cancellationSignal;
+  if (!signal?.aborted) return;
+  const reason: unknown = signal.reason;
+  throw reason instanceof CancelledFailure ? reason : new CancelledFailure(String(reason ?? 'cancelled'));
+}
+
+/**
+ * Every heartbeat of the product goes through here (pollUntil's too), so keepAlive can repeat it. The
+ * details are sent first (a retry elsewhere, after a worker shutdown, resumes from them), then a
+ * cancelled activity stops.
+ */
 export function sendHeartbeat(details: unknown): void {
   const context = current();
   if (!context) return;
   lastSent.set(context, details);
   context.heartbeat(details);
+  throwIfCancelled();
 }
 
 /** Records facts for a retry and heartbeats them at once. */
@@ -83,6 +102,7 @@ export function abortSignal(): AbortSignal | undefined {
   return current()?.cancellationSignal;
 }
 
+/** Cancellable inside an activity: a cancelled activity stops waiting at once (CancelledFailure). */
 export async function sleep(ms: number): Promise<void> {
   const context = current();
   if (context) await context.sleep(ms);

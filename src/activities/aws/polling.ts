@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import { sendHeartbeat } from './heartbeat.js';
+import { sendHeartbeat, throwIfCancelled } from './heartbeat.js';
 
 /**
  * Waiting for AWS inside an activity without burning threads or history: each probe is one describe
@@ -83,6 +83,8 @@ export async function pollUntil<T>(
   const max = options.maxIntervalMs ?? Math.max(min, 30 * 60_000 * scale);
   const started = Date.now();
   for (let attempt = 0; ; attempt++) {
+    // A cancelled activity probes no more (and the caller makes no further call after it).
+    throwIfCancelled();
     const result = await probe();
     sendHeartbeat({ ...options.details, what, state: result.state, progress: result.progress, attempt });
     if (result.failed) throw new WaitFailed(`${what}: ${result.failed}`);

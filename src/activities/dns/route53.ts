@@ -22,7 +22,11 @@ export interface CutoverDnsInput {
   primary: EnvironmentRef;
   hostedZoneId: string;
   records: DnsRecord[];
+  /** What readDnsRecords found before the cutover (the plan recorded it): returned as `previous`. */
+  previous?: PreviousRecord[];
 }
+
+export type ReadDnsInput = Omit<CutoverDnsInput, 'previous'>;
 
 export interface RestoreDnsInput {
   planId: string;
@@ -106,6 +110,29 @@ interface CutoverProgress {
   dnsChangeId?: string;
 }
 
+function previousOf(records: DnsRecord[], current: Array<ResourceRecordSet | undefined>): PreviousRecord[] {
+  return records.map((r, i) => {
+    const record = current[i];
+    return {
+      name: r.name,
+      type: r.type,
+      ...(record?.TTL !== undefined ? { ttl: record.TTL } : {}),
+      values: valuesOf(record),
+    };
+  });
+}
+
+/**
+ * The records' values now, read-only: the plan records them before the cutover changes anything, so
+ * an abort during or right after the cutover restores them whatever the timing (decision 0031).
+ */
+export async function readDnsRecords(input: ReadDnsInput): Promise<PreviousRecord[]> {
+  const env = environment(input);
+  const zone = zoneId(input.hostedZoneId);
+  const current = await Promise.all(input.records.map((r) => currentRecord(env, zone, r.name, r.type)));
+  return previousOf(input.records, current);
+}
+
 /**
  * Points the records at primary in one atomic change batch and waits for INSYNC. The previous values
  * are read first and kept in the heartbeat before the change is sent, so a retried attempt (which sees
@@ -117,16 +144,7 @@ export async function cutoverDns(input: CutoverDnsInput): Promise<DnsCutoverResu
   const earlier = previousHeartbeat<CutoverProgress>();
   const current = await Promise.all(input.records.map((r) => currentRecord(env, zone, r.name, r.type)));
   const previous: PreviousRecord[] =
-    earlier?.dnsPrevious ??
-    input.records.map((r, i) => {
-      const record = current[i];
-      return {
-        name: r.name,
-        type: r.type,
-        ...(record?.TTL !== undefined ? { ttl: record.TTL } : {}),
-        values: valuesOf(record),
-      };
-    });
+    input.previous ?? earlier?.dnsPrevious ?? previousOf(input.records, current);
   remember({ dnsPrevious: previous, ...(earlier?.dnsChangeId ? { dnsChangeId: earlier.dnsChangeId } : {}) });
   const pending = input.records.filter((r, i) => {
     const record = current[i];
@@ -154,8 +172,11 @@ export async function cutoverDns(input: CutoverDnsInput): Promise<DnsCutoverResu
   return { changeId, previous, at: new Date().toISOString() };
 }
 
-/** Puts the previous values back (deleting records that did not exist before) and waits for INSYNC. */
-export async function restoreDns(input: RestoreDnsInput): Promise<void> {
+/**
+ * Puts the previous values back (deleting records that did not exist before) and waits for INSYNC.
+ * Returns how many records it changed (0: they were as before, e.g. the cutover never sent its change).
+ */
+export async function restoreDns(input: RestoreDnsInput): Promise<{ changed: number; changeId?: string }> {
   const env = environment(input);
   const zone = zoneId(input.hostedZoneId);
   const changes: Change[] = [];
@@ -179,7 +200,7 @@ export async function restoreDns(input: RestoreDnsInput): Promise<void> {
       });
     }
   }
-  if (changes.length === 0) return;
+  if (changes.length === 0) return { changed: 0 };
   const changeId = await sendChanges(
     env,
     zone,
@@ -188,6 +209,7 @@ export async function restoreDns(input: RestoreDnsInput): Promise<void> {
   );
   await waitInsync(env, changeId);
   log.info('DNS records restored', { planId: input.planId, changeId, records: changes.length });
+  return { changed: changes.length, changeId };
 }
 
-export const dnsActivities = { cutoverDns, restoreDns };
+export const dnsActivities = { readDnsRecords, cutoverDns, restoreDns };

@@ -10,6 +10,7 @@ export const PROBLEM_TYPES = {
   planExists: 'urn:failback:problem:plan-exists',
   wrongState: 'urn:failback:problem:wrong-state',
   planFinished: 'urn:failback:problem:plan-finished',
+  planConflict: 'urn:failback:problem:plan-conflict',
   temporalUnavailable: 'urn:failback:problem:temporal-unavailable',
   workerUnavailable: 'urn:failback:problem:worker-unavailable',
   preflightFailed: 'urn:failback:problem:preflight-failed',
@@ -79,6 +80,21 @@ export const problems = {
       detail,
       planId,
       ...(stage ? { stage } : {}),
+    });
+  },
+  /** Another running plan holds the application or resources (decision 0033): named in `conflicts`. */
+  planConflict(
+    planId: string,
+    detail: string,
+    conflicts: Array<{ planId: string; workflowId: string; shared: string[] }>,
+  ): ProblemError {
+    return new ProblemError({
+      status: 409,
+      type: PROBLEM_TYPES.planConflict,
+      title: 'Another plan is active on the same application or resources',
+      detail,
+      planId,
+      conflicts,
     });
   },
   planFinished(planId: string, workflowStatus: string): ProblemError {

@@ -41,6 +41,13 @@ export const DnsCutoverBodySchema = Type.Object(
   { additionalProperties: false },
 );
 
+export const DnsRollbackBodySchema = Type.Object(
+  {
+    details: Type.Optional(OperatorText(1, 'What was changed back (records, provider ticket)')),
+  },
+  { additionalProperties: false },
+);
+
 export const RetryBodySchema = Type.Object({}, { additionalProperties: false });
 
 export const AbortBodySchema = Type.Object(

@@ -30,17 +30,32 @@ export const PlanStartedSchema = Type.Object({
   runId: Type.String(),
 });
 
+export const PLAN_OUTCOMES = [
+  'completed',
+  'aborted',
+  'failed',
+  'canceled',
+  'terminated',
+  'timed-out',
+] as const;
+const PlanOutcomeSchema = literals(PLAN_OUTCOMES);
+
 /** One row of GET /v1/plans: what Temporal visibility knows without asking the workflow. */
 export const PlanSummarySchema = OpenObject({
   planId: Type.String(),
   application: Type.Union([Type.String(), Type.Null()]),
   stage: Type.Union([StageSchema, Type.Null()]),
   waitingFor: Type.Union([Type.String(), Type.Null()], {
-    description: 'FailbackWaitingFor: nothing, gate:<gate>, maintenance-window, dns-cutover, operator',
+    description:
+      'FailbackWaitingFor: nothing, gate:<gate>, maintenance-window, dns-cutover, dns-rollback, operator',
   }),
   workflowId: Type.String(),
   runId: Type.String(),
   workflowStatus: WorkflowStatusSchema,
+  outcome: Type.Union([PlanOutcomeSchema, Type.Null()], {
+    description:
+      'How the plan ended (null while it runs): an aborted plan’s workflow completes too, so this, not workflowStatus, tells completed from aborted',
+  }),
   startedAt: Timestamp,
   closedAt: Type.Union([Timestamp, Type.Null()]),
 });
@@ -52,12 +67,15 @@ export const PlanListQuerySchema = Type.Object(
     stage: Type.Optional(StageSchema),
     application: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' })),
     status: Type.Optional(
-      literals(['running', 'completed', 'failed', 'canceled', 'terminated', 'timed-out'], {
-        description: 'Workflow execution status',
+      literals(['running', ...PLAN_OUTCOMES], {
+        description:
+          'running, or how the plan ended: completed (stage completed), aborted (compensated), failed (the workflow failed, or the plan ended failed), canceled, terminated, timed-out',
       }),
     ),
     waitingFor: Type.Optional(
-      Type.String({ pattern: '^(nothing|gate:[a-z-]{1,40}|maintenance-window|dns-cutover|operator)$' }),
+      Type.String({
+        pattern: '^(nothing|gate:[a-z-]{1,40}|maintenance-window|dns-cutover|dns-rollback|operator)$',
+      }),
     ),
     pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
     pageToken: Type.Optional(

@@ -30,6 +30,7 @@ export const PreflightReportSchema = OpenObject(
           'quota',
           'settings',
           'selection',
+          'plan-conflict',
         ]),
         message: Type.String(),
       }),

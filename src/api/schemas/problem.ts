@@ -24,6 +24,15 @@ export const ProblemSchema = Type.Object(
     errors: Type.Optional(Type.Array(FieldErrorSchema, { description: 'Every field error (400)' })),
     planId: Type.Optional(Type.String()),
     stage: Type.Optional(Type.String({ description: '409: the plan stage the action did not fit' })),
+    conflicts: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { planId: Type.String(), workflowId: Type.String(), shared: Type.Array(Type.String()) },
+          { additionalProperties: true },
+        ),
+        { description: '409 plan-conflict: the running plans that hold the application or resources' },
+      ),
+    ),
   },
   { additionalProperties: true, $id: 'Problem' },
 );

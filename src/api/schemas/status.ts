@@ -18,6 +18,10 @@ const WaitingForSchema = Type.Union([
     since: Timestamp,
   }),
   OpenObject({ kind: Type.Literal('dns-cutover'), since: Timestamp }),
+  OpenObject(
+    { kind: Type.Literal('dns-rollback'), since: Timestamp },
+    { description: 'Aborting after a manual cutover: a person points DNS back at recovery' },
+  ),
   OpenObject({ kind: Type.Literal('operator'), since: Timestamp, reason: Type.String() }),
 ]);
 
@@ -115,6 +119,7 @@ export const AuditEntrySchema = OpenObject({
     'reject',
     'setMaintenanceWindow',
     'dnsCutoverComplete',
+    'dnsRollbackComplete',
     'retry',
     'abort',
   ]),
@@ -184,12 +189,21 @@ export const PlanStatusSchema = OpenObject(
       by: Type.Optional(Type.String()),
       details: Type.Optional(Type.String()),
       previousRecords: Type.Optional(Type.Array(DnsRecordSchema)),
+      rolledBackAt: Type.Optional(Timestamp),
+      rolledBackBy: Type.Optional(Type.String()),
     }),
     accessStack: Type.Optional(
       OpenObject({
         stackName: Type.String(),
         roleArn: Type.String(),
         state: literals(['created', 'existing', 'deleted']),
+      }),
+    ),
+    recoveryPointSchedule: Type.Optional(
+      OpenObject({
+        scheduleId: Type.String(),
+        pausedByPlan: Type.Boolean(),
+        resumed: Type.Optional(Type.Boolean()),
       }),
     ),
     measurements: MeasurementsSchema,

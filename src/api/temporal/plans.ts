@@ -24,6 +24,8 @@ import { problems, ProblemError } from '../plugins/problems.js';
 import type { RunEnvironment } from '../report/compute.js';
 import type { PlanDetail, PlanListQuery, PlanSummary, WorkflowStatusName } from '../schemas/plans.js';
 import { isTemporalReachable, planStartOptions } from '../../clients/temporal.js';
+import { findConflictingPlans } from '../../clients/plan-conflicts.js';
+import { describeConflicts, footprintOf } from '../../domain/plan-conflicts.js';
 import type { Registry } from 'prom-client';
 import { temporalProblem } from './errors.js';
 import { PlanMetrics } from './plan-metrics.js';
@@ -103,6 +105,7 @@ export class PlanGateway {
   async start(spec: PlanSpec, startedBy: string): Promise<{ workflowId: string; runId: string }> {
     const workflowId = planWorkflowId(spec.planId);
     const input: FailbackPlanInput = { spec, startedBy, ...(this.tuning ? { tuning: this.tuning } : {}) };
+    await this.refuseConflicts(spec);
     try {
       const handle = await this.serverCall(() =>
         this.client.workflow.start(PLAN_WORKFLOW_TYPE, planStartOptions(this.taskQueue, input)),
@@ -112,6 +115,29 @@ export class PlanGateway {
       if (error instanceof WorkflowExecutionAlreadyStartedError) throw problems.planExists(spec.planId);
       throw await this.problem(error, `starting plan ${spec.planId}`);
     }
+  }
+
+  /**
+   * 409 naming the running plans that hold this spec's application or explicit resources (the plan
+   * itself checks its resolved resources too, and a CLI start is checked there: decision 0033).
+   */
+  private async refuseConflicts(spec: PlanSpec): Promise<void> {
+    let conflicts;
+    try {
+      conflicts = await this.serverCall(() =>
+        findConflictingPlans(this.client, { taskQueue: this.taskQueue, footprint: footprintOf(spec) }),
+      );
+    } catch (error) {
+      throw await this.problem(error, `checking plan ${spec.planId} against the running plans`);
+    }
+    // Its own id running is "plan exists" (REJECT_DUPLICATE), answered by the start itself.
+    const others = conflicts.filter((c) => c.workflowId !== planWorkflowId(spec.planId));
+    if (others.length > 0)
+      throw problems.planConflict(
+        spec.planId,
+        describeConflicts(spec.planId, others),
+        others.map(({ planId, workflowId, shared }) => ({ planId, workflowId, shared })),
+      );
   }
 
   async preflight(spec: PlanSpec): Promise<PreflightReport> {

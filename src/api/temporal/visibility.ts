@@ -17,14 +17,33 @@ type RawExecution = Awaited<
 type RawTimestamp =
   { seconds?: number | { toNumber(): number } | null; nanos?: number | null } | null | undefined;
 
-const EXECUTION_STATUS: Record<NonNullable<PlanListQuery['status']>, string> = {
-  running: 'Running',
-  completed: 'Completed',
-  failed: 'Failed',
-  canceled: 'Canceled',
-  terminated: 'Terminated',
-  'timed-out': 'TimedOut',
+/**
+ * `status` is the plan's outcome, not only Temporal's: an aborted plan's workflow completes too (it
+ * returns its status after compensating), so `completed` means completed *with stage completed*,
+ * `aborted` the ones that ended aborted, and `failed` a failed workflow or a plan that ended failed
+ * (invalid spec, refused for a conflict). The stage attribute is set before the workflow returns.
+ */
+const STATUS_CLAUSE: Record<NonNullable<PlanListQuery['status']>, string> = {
+  running: `ExecutionStatus = 'Running'`,
+  completed: `ExecutionStatus = 'Completed' AND ${FailbackStage.name} = 'completed'`,
+  aborted: `ExecutionStatus = 'Completed' AND ${FailbackStage.name} = 'aborted'`,
+  failed: `(ExecutionStatus = 'Failed' OR (ExecutionStatus = 'Completed' AND ${FailbackStage.name} = 'failed'))`,
+  canceled: `ExecutionStatus = 'Canceled'`,
+  terminated: `ExecutionStatus = 'Terminated'`,
+  'timed-out': `ExecutionStatus = 'TimedOut'`,
 };
+
+/** How a plan ended, from its workflow status and final stage (null while it runs). */
+export function planOutcome(workflowStatus: string, stage: string | null): PlanSummary['outcome'] {
+  if (workflowStatus === 'RUNNING') return null;
+  if (workflowStatus === 'COMPLETED')
+    return stage === 'completed' || stage === 'aborted' || stage === 'failed' ? stage : null;
+  if (workflowStatus === 'FAILED') return 'failed';
+  if (workflowStatus === 'CANCELLED') return 'canceled';
+  if (workflowStatus === 'TERMINATED') return 'terminated';
+  if (workflowStatus === 'TIMED_OUT') return 'timed-out';
+  return null;
+}
 
 /**
  * The visibility query of GET /v1/plans. Every value has passed a schema whose pattern admits no quote
@@ -35,7 +54,7 @@ export function listQuery(filter: PlanListQuery): string {
   if (filter.stage) clauses.push(`${FailbackStage.name} = '${filter.stage}'`);
   if (filter.application) clauses.push(`${FailbackApplication.name} = '${filter.application}'`);
   if (filter.waitingFor) clauses.push(`${FailbackWaitingFor.name} = '${filter.waitingFor}'`);
-  if (filter.status) clauses.push(`ExecutionStatus = '${EXECUTION_STATUS[filter.status]}'`);
+  if (filter.status) clauses.push(STATUS_CLAUSE[filter.status]!);
   return clauses.join(' AND ');
 }
 
@@ -56,14 +75,17 @@ function keyword(raw: RawExecution, name: string): string | null {
 
 export function planSummary(raw: RawExecution): PlanSummary {
   const workflowId = raw.execution?.workflowId ?? '';
+  const stage = keyword(raw, FailbackStage.name) as Stage | null;
+  const workflowStatus = WORKFLOW_STATUSES[raw.status ?? 0] ?? 'UNKNOWN';
   return {
     planId: keyword(raw, FailbackPlanId.name) ?? workflowId.replace(/^failback-/, ''),
     application: keyword(raw, FailbackApplication.name),
-    stage: keyword(raw, FailbackStage.name) as Stage | null,
+    stage,
     waitingFor: keyword(raw, FailbackWaitingFor.name),
     workflowId,
     runId: raw.execution?.runId ?? '',
-    workflowStatus: WORKFLOW_STATUSES[raw.status ?? 0] ?? 'UNKNOWN',
+    workflowStatus,
+    outcome: planOutcome(workflowStatus, stage),
     startedAt: isoTime(raw.startTime) ?? new Date(0).toISOString(),
     closedAt: isoTime(raw.closeTime),
   };

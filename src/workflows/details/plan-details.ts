@@ -91,6 +91,15 @@ export function nextSteps(status: PlanStatus): NextStep[] {
           cli: cliSignal(planId, 'dnsCutoverComplete', { by: '<you>', details: '<what you changed>' }),
         },
       ];
+    case 'dns-rollback':
+      return [
+        {
+          role: 'approver',
+          what: 'point DNS back at recovery, wait for its TTL, then confirm: compensation goes on',
+          api: apiCall('approver', planId, 'dns-rollback', { details: '<what you changed back>' }),
+          cli: cliSignal(planId, 'dnsRollbackComplete', { by: '<you>', details: '<what you changed back>' }),
+        },
+      ];
     case 'operator':
       return [
         {
@@ -132,6 +141,8 @@ export function waitingLine(status: PlanStatus): string {
         : `**Waiting for an operator to set the maintenance window**, ${since}`;
     case 'dns-cutover':
       return `**Waiting for the DNS cutover** (manual: a person flips DNS and confirms), ${since}`;
+    case 'dns-rollback':
+      return `**Aborting, waiting for DNS to point back at recovery** (manual: a person flips it back and confirms), ${since}`;
     case 'operator':
       return `**Needs attention:** ${waiting.reason}, ${since}`;
   }

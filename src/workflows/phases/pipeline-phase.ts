@@ -23,6 +23,8 @@ import { renderPhaseDetails } from '../details/phase-details.js';
 import { CopySchedule } from './copy-schedule.js';
 import { CopySlots, type CopySlotRequest } from './copy-slots.js';
 import { acquireCopySlotSignal, copySlotGrantedSignal, releaseCopySlotSignal } from './messages.js';
+import { childWorkflowFailure, isOwnCancellation } from '../failures.js';
+import { ABORT_SAFETY_PATCH } from '../versions.js';
 
 export interface PipelinePhaseInput {
   plan: PlanContext;
@@ -63,6 +65,8 @@ async function runPipelinePhase(
   phase: 'test-failback' | 'failback',
   input: PipelinePhaseInput,
 ): Promise<PipelinePhaseResult> {
+  // With it: an abort waits for every resource child in flight; a failed child is a failed resource.
+  const safe = patched(ABORT_SAFETY_PATCH);
   const crossRegion = input.plan.primary.region !== input.plan.recovery.region;
   const states = new Map<
     string,
@@ -120,7 +124,7 @@ async function runPipelinePhase(
   const result: PipelinePhaseResult = { phase, results: [] };
   let resources = input.resources;
   if (phase === 'failback') {
-    const quiesce = await quiesceAll(input, states);
+    const quiesce = await quiesceAll(input, states, safe);
     result.quiescedAt = quiesce.quiescedAt;
     result.quiesced = quiesce.records;
     result.results.push(...quiesce.failures);
@@ -149,12 +153,23 @@ async function runPipelinePhase(
       });
       states.set(resource.key, outcome.ok ? { state: 'succeeded' } : failedState(outcome));
       return compact(outcome);
+    } catch (error) {
+      if (!safe || isOwnCancellation(error)) throw error;
+      // Terminated, failed, or cancelled from outside: the resource needs a person (retry runs it again).
+      const failed: ResourcePhaseResult = {
+        key: resource.key,
+        ok: false,
+        error: { ...childWorkflowFailure(error), step: 'resourceFailback' },
+        timings: [],
+      };
+      states.set(resource.key, failedState(failed));
+      return failed;
     } finally {
       grants.push(...slots.release(workflowId));
     }
   };
   const results = patched('copy-schedule')
-    ? await scheduledAll(resources, schedule, childId, runChild)
+    ? await scheduledAll(resources, schedule, childId, runChild, safe)
     : await boundedAll(resources, input.concurrency, runChild);
   childrenDone = true;
   await grantSender;
@@ -165,20 +180,30 @@ async function runPipelinePhase(
 /**
  * Runs every resource's child in the order `schedule` allows (copy-schedule.ts); results in plan
  * order. A child ends in a result whatever happens to its resource, so the only rejection is
- * cancellation (abort): kept, and rethrown once the children in flight have ended.
+ * cancellation (abort): kept, and rethrown once the children in flight have ended (with
+ * `waitForInFlight`, also when the cancellation arrives while no child could start).
  */
 async function scheduledAll(
   resources: ResolvedResource[],
   schedule: CopySchedule<ResolvedResource>,
   childId: (resource: ResolvedResource) => string,
   run: (resource: ResolvedResource) => Promise<ResourcePhaseResult>,
+  waitForInFlight = false,
 ): Promise<ResourcePhaseResult[]> {
   const position = new Map(resources.map((r, i) => [r.key, i]));
   const results = new Array<ResourcePhaseResult>(resources.length);
   const inFlight: Promise<void>[] = [];
   let failure: { error: unknown } | undefined;
   while (!schedule.drained && !failure) {
-    await condition(() => failure !== undefined || schedule.canStart);
+    if (waitForInFlight) {
+      // Cancelled while waiting for a slot: no child starts, and those in flight are waited for.
+      try {
+        await condition(() => failure !== undefined || schedule.canStart);
+      } catch (error) {
+        failure ??= { error };
+        break;
+      }
+    } else await condition(() => failure !== undefined || schedule.canStart);
     if (failure) break;
     const resource = schedule.take(childId)!;
     inFlight.push(
@@ -242,29 +267,35 @@ function failedState(outcome: ResourcePhaseResult) {
 async function quiesceAll(
   input: PipelinePhaseInput,
   states: Map<string, { state: ResourceState; step?: string }>,
+  safe: boolean,
 ) {
-  const { awsSteps } = planActivities(input.tuning);
+  const { awsSteps } = planActivities(input.tuning, safe);
   const records: QuiesceRecord[] = [];
   const failures: ResourcePhaseResult[] = [];
-  await boundedAll(input.resources, input.concurrency, async (resource) => {
-    states.set(resource.key, { state: 'running', step: 'quiesceSource' });
-    const startedAt = new Date().toISOString();
-    try {
-      const quiesced = await awsSteps.quiesceSource({ plan: input.plan, phase: 'failback', resource });
-      records.push({ key: resource.key, at: quiesced.quiescedAt, stopped: quiesced.stopped });
-      states.set(resource.key, { state: 'pending' });
-    } catch (error) {
-      if (isCancellation(error)) throw error;
-      const failure = { ...describeFailure(error), step: 'quiesceSource' };
-      failures.push({
-        key: resource.key,
-        ok: false,
-        error: failure,
-        timings: [{ step: 'quiesceSource', startedAt, finishedAt: new Date().toISOString() }],
-      });
-      states.set(resource.key, { state: 'failed', step: 'quiesceSource' });
-    }
-  });
+  await boundedAll(
+    input.resources,
+    input.concurrency,
+    async (resource) => {
+      states.set(resource.key, { state: 'running', step: 'quiesceSource' });
+      const startedAt = new Date().toISOString();
+      try {
+        const quiesced = await awsSteps.quiesceSource({ plan: input.plan, phase: 'failback', resource });
+        records.push({ key: resource.key, at: quiesced.quiescedAt, stopped: quiesced.stopped });
+        states.set(resource.key, { state: 'pending' });
+      } catch (error) {
+        if (isCancellation(error)) throw error;
+        const failure = { ...describeFailure(error), step: 'quiesceSource' };
+        failures.push({
+          key: resource.key,
+          ok: false,
+          error: failure,
+          timings: [{ step: 'quiesceSource', startedAt, finishedAt: new Date().toISOString() }],
+        });
+        states.set(resource.key, { state: 'failed', step: 'quiesceSource' });
+      }
+    },
+    { settle: safe },
+  );
   const quiescedAt = records.reduce(
     (latest, r) => (r.at > latest ? r.at : latest),
     records[0]?.at ?? new Date().toISOString(),

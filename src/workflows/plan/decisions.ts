@@ -3,6 +3,7 @@ import type {
   AbortPayload,
   ApprovePayload,
   DnsCutoverPayload,
+  DnsRollbackPayload,
   MaintenanceWindowPayload,
   RejectPayload,
   RetryPayload,
@@ -22,6 +23,8 @@ export interface PlanView {
   finished: boolean;
   aborting: boolean;
   failbackApproved: boolean;
+  /** The failback gate was rejected (a plan started before the fix kept waiting: approving is refused). */
+  failbackRejected?: boolean;
   pastPointOfNoReturn: boolean;
   dnsMode: 'manual' | 'route53';
   /** Workflow time, ms since epoch. */
@@ -57,6 +60,7 @@ function gateFits(view: PlanView, gate: Gate): Verdict {
       return no(`the failback gate opens in stage awaiting-window; the plan is in ${view.stage}`);
     }
     if (view.failbackApproved) return no('the failback gate is already approved for this window');
+    if (view.failbackRejected) return no('the failback gate was rejected: abort the plan');
     return OK;
   }
   const waiting = view.waitingFor;
@@ -97,6 +101,16 @@ export function checkDnsCutover(view: PlanView, payload: DnsCutoverPayload): Ver
   if (view.waitingFor?.kind === 'dns-cutover') return OK;
   if (view.dnsMode === 'route53') return no('this plan flips DNS itself (route53 mode)');
   return no(`the plan is not waiting for the DNS cutover (stage ${view.stage})`);
+}
+
+export function checkDnsRollback(view: PlanView, payload: DnsRollbackPayload): Verdict {
+  if (typeof payload?.by !== 'string' || payload.by.trim() === '')
+    return no('`by` (who sends it) is required');
+  if (view.finished) return no(`the plan is ${view.stage}: nothing changes any more`);
+  if (view.waitingFor?.kind === 'dns-rollback') return OK;
+  return no(
+    `the plan is not waiting for DNS to point back at recovery (stage ${view.stage}): that is asked only while an abort undoes a manual cutover`,
+  );
 }
 
 export function checkRetry(view: PlanView, payload: RetryPayload): Verdict {

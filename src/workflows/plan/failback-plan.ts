@@ -1,24 +1,26 @@
-import { CancellationScope, condition, executeChild, isCancellation } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
 import type { FailbackPlanInput } from '../../domain/messages.js';
+import { footprintOf } from '../../domain/plan-conflicts.js';
 import { checkPlanRules } from '../../domain/plan-rules.js';
-import type { PlanContext, ResolvedResource } from '../../domain/resources.js';
 import type { PlanStatus } from '../../domain/status.js';
-import { planActivities } from '../activities.js';
-import { concludeRecovery, finalCleanup, testCleanup } from '../phases/task-phases.js';
+import { ABORT_SAFETY_PATCH } from '../versions.js';
 import { compensate, type PlanProgress } from './compensate.js';
-import { registerHandlers } from './handlers.js';
+import { publishFootprint } from './conflicts.js';
+import { checkAbort } from './decisions.js';
+import { runForward } from './forward.js';
+import { registerHandlers, view } from './handlers.js';
 import { nowIso, PlanState } from './state.js';
-import { attempt, gate, GateRejected, runCopyPhase, runTaskPhase } from './steps.js';
-import { awaitOpenApprovedWindow } from './window.js';
+import { GateRejected } from './steps.js';
 
 /**
  * The failback plan (DESIGN.md §1): one durable workflow that owns the stages, the gates, the window
  * timer, the audit log and the `status` query, and runs each phase as a child workflow so its own
- * history stays small. Abort (or a rejected gate) cancels the forward flow and runs compensation in a
- * non-cancellable scope. Returns the final status.
+ * history stays small. Abort (or a rejected gate, or a workflow cancellation) cancels the forward flow
+ * and, once everything it started has stopped, runs compensation in a non-cancellable scope. Returns
+ * the final status.
  */
 export async function failbackPlan(input: FailbackPlanInput): Promise<PlanStatus> {
-  const state = new PlanState(input.spec, input.startedBy);
+  const state = new PlanState(input.spec, input.startedBy, patched(ABORT_SAFETY_PATCH));
   registerHandlers(state);
   const progress: PlanProgress = { testStarted: false, testCleaned: false, failbackStarted: false, done: {} };
 
@@ -30,11 +32,22 @@ export async function failbackPlan(input: FailbackPlanInput): Promise<PlanStatus
     state.status.outcome = { result: 'failed', at: nowIso(), reason: 'invalid plan spec' };
     return state.status;
   }
+  // Other plans' conflict checks read what this one holds (a CLI start set no memo).
+  if (state.safe) publishFootprint(footprintOf(input.spec));
 
+  // `temporal workflow cancel` / the Web UI's Request Cancellation cancels the root scope: it is an
+  // abort request, and nothing of the plan runs in that scope, so nothing is cut off mid-step and no
+  // promise is left to reject unhandled (decision 0034).
+  CancellationScope.current().cancelRequested.catch(() => onWorkflowCancel(state));
+  return CancellationScope.nonCancellable(() => run(input, state, progress));
+}
+
+async function run(input: FailbackPlanInput, state: PlanState, progress: PlanProgress): Promise<PlanStatus> {
   const forward = new CancellationScope();
   const abortWatch = condition(() => state.abortRequest !== undefined).then(() => forward.cancel());
   try {
-    await forward.run(() => runForward(input, state, progress));
+    const outcome = await forward.run(() => runForward(input, state, progress));
+    if (outcome === 'refused') return state.status;
     state.enterStage('completed');
     state.measure('completedAt');
     state.waitFor(null);
@@ -49,177 +62,21 @@ export async function failbackPlan(input: FailbackPlanInput): Promise<PlanStatus
   return state.status;
 }
 
-async function runForward(input: FailbackPlanInput, state: PlanState, progress: PlanProgress): Promise<void> {
-  const { spec } = input;
-  const { quick } = planActivities(input.tuning);
-  const concurrency = spec.options?.concurrency ?? 16;
-
-  // 1. Preflight: a read-only look at both environments.
-  const report = await attempt(state, 'preflight', async () => {
-    const report = await quick.preflightPlan({ spec, now: Date.now() });
-    if (report.ok) return report;
-    for (const f of report.findings.filter((x) => x.severity === 'error')) {
-      state.recordError('PreflightFailed', `${f.check}: ${f.message}`, f.resource);
-    }
-    throw new Error(
-      `preflight found ${report.findings.filter((x) => x.severity === 'error').length} problem(s)`,
-    );
-  });
-  const resources = report.resources;
-  state.setResources(resources);
-  progress.resources = resources;
-
-  // 2. A person confirms primary is ready; then the access stack.
-  await gate(state, 'primary-ready', 'awaiting-primary-ready');
-  state.enterStage('access-stack');
-  const accessStack = await attempt(state, 'access stack', () =>
-    quick.ensureAccessStack({
-      planId: spec.planId,
-      primary: spec.primary,
-      ...(report.access ? { grants: report.access } : {}),
-      ...(spec.dnsCutover.mode === 'route53' ? { hostedZoneId: spec.dnsCutover.hostedZoneId } : {}),
-    }),
-  );
-  state.status.accessStack = {
-    stackName: accessStack.stackName,
-    roleArn: accessStack.roleArn,
-    state: accessStack.state,
-  };
-  progress.accessStackCreated = accessStack.state === 'created';
-  const plan: PlanContext = {
-    planId: spec.planId,
-    application: spec.application,
-    primary: { ...spec.primary, roleArn: accessStack.roleArn },
-    recovery: spec.recovery,
-  };
-  progress.plan = plan;
-  const phaseInput = { plan, concurrency, ...(input.tuning ? { tuning: input.tuning } : {}) };
-
-  // 3. Test failback, validated by a person, then its copies are removed.
-  if (spec.options?.testFailback !== false) {
-    state.enterStage('test-failback');
-    progress.testStarted = true;
-    await runCopyPhase(state, 'test-failback', phaseInput, resources, () => undefined);
-    await gate(state, 'test-failback', 'awaiting-test-validation');
-    await runTestCleanup(state, phaseInput, resources);
-    progress.testCleaned = true;
+/**
+ * A workflow cancellation request: an abort like any other (audited), unless an abort cannot be
+ * accepted now — already aborting, or primary validated (recovery is being concluded): then the
+ * request is recorded as ignored and the plan goes on.
+ */
+function onWorkflowCancel(state: PlanState): void {
+  const by = 'temporal (workflow cancellation)';
+  const reason =
+    'the workflow was cancelled (temporal workflow cancel, or Request Cancellation in the Web UI)';
+  const entry = { by, action: 'abort' as const, comment: reason };
+  const verdict = checkAbort(view(state), { by, reason });
+  if (!verdict.ok) {
+    state.ignored(entry, `${verdict.reason}: the cancellation request changes nothing`);
+    return;
   }
-
-  // 4-5. The maintenance window (approved), then the failback itself.
-  state.enterStage('awaiting-window');
-  await awaitOpenApprovedWindow(state);
-  state.enterStage('failback');
-  state.waitFor(null);
-  state.measure('failbackStartedAt');
-  progress.failbackStarted = true;
-  await runCopyPhase(state, 'failback', phaseInput, resources, (result) => {
-    if (result.quiescedAt && !state.status.measurements.quiescedAt)
-      state.measure('quiescedAt', result.quiescedAt);
-    for (const q of result.quiesced ?? []) {
-      const done = (progress.done[q.key] ??= {});
-      done.quiescedSource = (done.quiescedSource ?? false) || q.stopped;
-    }
-    for (const r of result.results) {
-      const done = (progress.done[r.key] ??= {});
-      if (r.restore?.retirement) done.retirement = r.restore.retirement;
-      if (r.restore?.restored) done.restored = r.restore.restored;
-    }
-  });
-  state.measure('restoreCompletedAt');
-  const captured = state.status.resources
-    .map((r) => r.recoveryPoint?.capturedAt)
-    .filter((t): t is string => !!t);
-  if (captured.length > 0)
-    state.measure(
-      'finalRecoveryPointsAt',
-      captured.reduce((a, b) => (a < b ? a : b)),
-    );
-
-  // 6. DNS cutover: a person flips it and says so, or the plan does it in Route 53.
-  await cutoverDns(input, state, progress, plan);
-
-  // 7. A person validates the application in primary; from here on there is nothing to abort.
-  await gate(state, 'primary-validated', 'awaiting-primary-validation');
-  state.pastPointOfNoReturn = true;
-
-  // 8. Conclude recovery: final backups kept, live copies in recovery removed.
-  state.enterStage('conclude-recovery');
-  await runTaskPhase(state, 'conclude-recovery', resources, (pending, workflowId) =>
-    executeChild(concludeRecovery, { workflowId, args: [{ ...phaseInput, resources: pending }] }),
-  );
-
-  // 9. Cleanup: intermediates, the access stack (option), recovery points resume.
-  state.enterStage('cleanup');
-  await runTaskPhase(state, 'cleanup', resources, (pending, workflowId) =>
-    executeChild(finalCleanup, { workflowId, args: [{ ...phaseInput, resources: pending }] }),
-  );
-  if (spec.options?.removeAccessStack !== false && progress.accessStackCreated) {
-    await attempt(state, 'delete access stack', () =>
-      quick.deleteAccessStack({ planId: spec.planId, primary: spec.primary }),
-    );
-    state.status.accessStack = { ...state.status.accessStack!, state: 'deleted' };
-  }
-  const scheduleId = spec.options?.recoveryPointSchedule;
-  if (scheduleId)
-    await attempt(state, 'resume recovery points', () =>
-      quick.resumeRecoveryPointSchedule({ planId: spec.planId, scheduleId }),
-    );
-}
-
-async function runTestCleanup(
-  state: PlanState,
-  phaseInput: { plan: PlanContext; concurrency: number },
-  resources: ResolvedResource[],
-) {
-  state.waitFor(null);
-  await runTaskPhase(state, 'test-cleanup', resources, (pending, workflowId) =>
-    executeChild(testCleanup, { workflowId, args: [{ ...phaseInput, resources: pending }] }),
-  );
-}
-
-async function cutoverDns(
-  input: FailbackPlanInput,
-  state: PlanState,
-  progress: PlanProgress,
-  plan: PlanContext,
-): Promise<void> {
-  const dns = input.spec.dnsCutover;
-  state.enterStage('awaiting-dns-cutover');
-  if (dns.mode === 'manual') {
-    state.dnsConfirmed = undefined;
-    state.waitFor({ kind: 'dns-cutover', since: nowIso() });
-    await condition(() => state.dnsConfirmed !== undefined);
-    state.status.dns = {
-      ...state.status.dns,
-      cutoverAt: nowIso(),
-      by: state.dnsConfirmed!.by,
-      ...(state.dnsConfirmed!.details ? { details: state.dnsConfirmed!.details } : {}),
-    };
-  } else {
-    state.waitFor(null);
-    const { quick } = planActivities(input.tuning);
-    const result = await attempt(state, 'Route 53 cutover', () =>
-      quick.cutoverDns({
-        planId: plan.planId,
-        primary: plan.primary,
-        hostedZoneId: dns.hostedZoneId,
-        records: dns.records,
-      }),
-    );
-    progress.dnsPrevious = result.previous;
-    state.status.dns = {
-      ...state.status.dns,
-      cutoverAt: result.at,
-      by: 'failback-orchestrator (route53)',
-      previousRecords: result.previous.map((p) => ({
-        name: p.name,
-        type: p.type as 'A',
-        ttl: p.ttl ?? 300,
-        value: p.values.join(','),
-      })),
-    };
-  }
-  progress.trafficServed = true;
-  state.measure('dnsCutoverAt', state.status.dns.cutoverAt);
-  state.waitFor(null);
+  state.abortRequest = { by, reason };
+  state.audit({ ...entry, outcome: 'accepted' });
 }

@@ -7,6 +7,8 @@ import {
   approveUpdate,
   dnsCutoverCompleteSignal,
   dnsCutoverCompleteUpdate,
+  dnsRollbackCompleteSignal,
+  dnsRollbackCompleteUpdate,
   rejectSignal,
   rejectUpdate,
   retrySignal,
@@ -18,6 +20,7 @@ import {
   type Ack,
   type ApprovePayload,
   type DnsCutoverPayload,
+  type DnsRollbackPayload,
   type MaintenanceWindowPayload,
   type RejectPayload,
   type RetryPayload,
@@ -27,6 +30,7 @@ import {
   checkAbort,
   checkApprove,
   checkDnsCutover,
+  checkDnsRollback,
   checkMaintenanceWindow,
   checkReject,
   checkRetry,
@@ -37,7 +41,7 @@ import { describeCurrentDetails } from '../details/current-details.js';
 import { renderPlanDetails } from '../details/plan-details.js';
 import { nowIso, type PlanState } from './state.js';
 
-function view(state: PlanState): PlanView {
+export function view(state: PlanState): PlanView {
   return {
     stage: state.stage,
     effectiveStage: state.effectiveStage,
@@ -45,6 +49,7 @@ function view(state: PlanState): PlanView {
     finished: state.finished,
     aborting: state.abortRequest !== undefined,
     failbackApproved: state.failbackApproved !== undefined,
+    failbackRejected: state.decisions.get('failback')?.decision === 'reject',
     pastPointOfNoReturn: state.pastPointOfNoReturn,
     dnsMode: state.spec.dnsCutover.mode,
     now: Date.now(),
@@ -89,8 +94,22 @@ const maintenanceWindow: MessageKind<MaintenanceWindowPayload> = {
   apply(state, p) {
     const start = new Date(Date.parse(p.start)).toISOString();
     const end = new Date(Date.parse(p.end)).toISOString();
+    const before = state.status.maintenanceWindow;
     state.status.maintenanceWindow = { start, end, setBy: p.by, setAt: nowIso() };
     state.windowVersion++;
+    // An approval is for the window it was given for: a moved window needs a new one (decision 0034).
+    const moved = before !== undefined && (before.start !== start || before.end !== end);
+    if (state.safe && moved && state.failbackApproved) {
+      const was = state.failbackApproved;
+      state.failbackApproved = undefined;
+      delete state.status.failbackApproval;
+      state.status.timeline.push({
+        stage: state.stage,
+        at: nowIso(),
+        note: `window moved from ${before.start} – ${before.end}: the failback approval by ${was.by} was for that window, approve again`,
+      });
+      return `maintenance window moved to ${start} – ${end}: the failback gate must be approved again`;
+    }
     return `maintenance window set to ${start} – ${end}`;
   },
   audit: (p) => ({ action: 'setMaintenanceWindow', details: `${String(p?.start)} – ${String(p?.end)}` }),
@@ -103,6 +122,15 @@ const dnsCutover: MessageKind<DnsCutoverPayload> = {
     return 'DNS cutover recorded';
   },
   audit: (p) => ({ action: 'dnsCutoverComplete', ...(p?.details ? { details: p.details } : {}) }),
+};
+
+const dnsRollback: MessageKind<DnsRollbackPayload> = {
+  check: checkDnsRollback,
+  apply(state, p) {
+    state.dnsRolledBack = { by: p.by, ...(p.details ? { details: p.details } : {}) };
+    return 'DNS rollback recorded: compensation goes on';
+  },
+  audit: (p) => ({ action: 'dnsRollbackComplete', ...(p?.details ? { details: p.details } : {}) }),
 };
 
 const retry: MessageKind<RetryPayload> = {
@@ -168,6 +196,7 @@ export function registerHandlers(state: PlanState): void {
   register(state, reject, rejectSignal, rejectUpdate);
   register(state, maintenanceWindow, setMaintenanceWindowSignal, setMaintenanceWindowUpdate);
   register(state, dnsCutover, dnsCutoverCompleteSignal, dnsCutoverCompleteUpdate);
+  register(state, dnsRollback, dnsRollbackCompleteSignal, dnsRollbackCompleteUpdate);
   register(state, retry, retrySignal, retryUpdate);
   register(state, abort, abortSignal, abortUpdate);
 }

@@ -41,6 +41,10 @@ export class PlanState {
   abortRequest: AbortRequest | undefined;
   retryRequestedBy: string | undefined;
   dnsConfirmed: { by: string; details?: string } | undefined;
+  /** Compensation after a manual cutover: a person confirmed DNS points back at recovery. */
+  dnsRolledBack: { by: string; details?: string } | undefined;
+  /** The stage the abort came from (what `interruptedStage` shows while aborting). */
+  abortedFrom: Stage | undefined;
   /** Bumped on every window change, so a waiting timer re-arms. */
   windowVersion = 0;
   /** Set once the failback gate was approved for the current window (reset when a window is missed). */
@@ -51,6 +55,8 @@ export class PlanState {
   constructor(
     readonly spec: PlanSpec,
     startedBy: string,
+    /** The run has the abort-safety patch (versions.ts): every new behaviour keys off this. */
+    readonly safe = false,
   ) {
     const at = nowIso();
     this.status = {
@@ -78,8 +84,12 @@ export class PlanState {
     return FINAL_STAGES.includes(this.status.stage);
   }
 
-  /** The stage work is in, also while parked in needs-attention or aborting. */
+  /**
+   * The stage work is in, also while parked in needs-attention. While aborting it is `aborting` (the
+   * patched runs; before, the stage an abort from needs-attention came from leaked in here).
+   */
   get effectiveStage(): Stage {
+    if (this.safe && this.status.stage === 'aborting') return 'aborting';
     return this.status.interruptedStage ?? this.status.stage;
   }
 

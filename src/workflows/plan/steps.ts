@@ -10,6 +10,7 @@ import {
   type PipelinePhaseResult,
 } from '../phases/pipeline-phase.js';
 import type { TaskResult } from '../phases/task-phases.js';
+import { childWorkflowFailure, isOwnCancellation } from '../failures.js';
 import { nowIso, type PlanState } from './state.js';
 
 /** Thrown inside the forward flow when a gate is rejected: the plan compensates like an abort. */
@@ -22,6 +23,8 @@ export class GateRejected extends Error {
  * scope is cancelled, so this throws). The error is already recorded in status.errors.
  */
 export async function needsAttention(state: PlanState, reason: string): Promise<void> {
+  // While compensating (state.safe): the plan parks from `aborting` and goes back to it on retry,
+  // whatever stage the abort itself came from.
   const interrupted = state.effectiveStage;
   state.retryRequestedBy = undefined;
   state.status.interruptedStage = interrupted;
@@ -30,7 +33,48 @@ export async function needsAttention(state: PlanState, reason: string): Promise<
   state.waitFor({ kind: 'operator', since: nowIso(), reason });
   await condition(() => state.retryRequestedBy !== undefined);
   state.enterStage(interrupted, `retry requested by ${state.retryRequestedBy}`);
+  if (state.safe && interrupted === 'aborting' && state.abortedFrom)
+    state.status.interruptedStage = state.abortedFrom;
   state.retryRequestedBy = undefined;
+}
+
+/**
+ * A phase child that failed, timed out, was terminated or was cancelled from outside (not by our
+ * abort): every resource it ran counts as unfinished, the error is recorded, and the plan parks until
+ * retry (the phase runs again for them, adopting what the lost run made) or abort (decision 0030).
+ */
+export async function parkForFailedChild(
+  state: PlanState,
+  phase: string,
+  resources: ResolvedResource[],
+  error: unknown,
+): Promise<void> {
+  const failure = childWorkflowFailure(error);
+  delete state.status.activePhase;
+  for (const r of resources) {
+    const status = state.resource(r.key);
+    if (!status) continue;
+    status.state = 'failed';
+    status.lastError = { type: failure.type, message: failure.message, at: nowIso() };
+  }
+  state.recordError(failure.type, `${phase}: ${failure.message}`);
+  await needsAttention(state, `the ${phase} phase did not finish: ${failure.message}`);
+}
+
+/** Runs a phase child; its failure (state.safe) parks the plan and the phase runs again on retry. */
+async function phaseChild<R>(
+  state: PlanState,
+  phase: string,
+  resources: ResolvedResource[],
+  run: () => Promise<R>,
+): Promise<{ ok: true; value: R } | { ok: false }> {
+  try {
+    return { ok: true, value: await run() };
+  } catch (error) {
+    if (!state.safe || isOwnCancellation(error) || error instanceof GateRejected) throw error;
+    await parkForFailedChild(state, phase, resources, error);
+    return { ok: false };
+  }
 }
 
 /** Runs a plan-level step; a failure parks the plan until retry (then runs it again) or abort. */
@@ -80,10 +124,14 @@ export async function runCopyPhase(
     markResources(state, pending, phase);
     // The quiesce is the phase's first step: it starts when the phase does.
     const phaseStartedAt = nowIso();
-    const result = await executeChild(phase === 'failback' ? failback : testFailback, {
-      workflowId,
-      args: [{ ...input, resources: pending, attempt }],
-    });
+    const run = await phaseChild(state, phase, pending, () =>
+      executeChild(phase === 'failback' ? failback : testFailback, {
+        workflowId,
+        args: [{ ...input, resources: pending, attempt }],
+      }),
+    );
+    if (!run.ok) continue;
+    const result = run.value;
     delete state.status.activePhase;
     onResult(result);
     recordQuiesce(state, phaseStartedAt, result);
@@ -115,7 +163,9 @@ export async function runTaskPhase<T>(
     const workflowId = phaseWorkflowId(state.spec.planId, phase, attempt);
     state.status.activePhase = { phase, workflowId };
     markResources(state, pending, phase);
-    const results = await run(pending, workflowId);
+    const ran = await phaseChild(state, phase, pending, () => run(pending, workflowId));
+    if (!ran.ok) continue;
+    const results = ran.value;
     delete state.status.activePhase;
     for (const r of results) {
       const status = state.resource(r.key);

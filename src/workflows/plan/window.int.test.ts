@@ -2,9 +2,11 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { WorkflowHandle } from '@temporalio/client';
 import {
   approveSignal,
   dnsCutoverCompleteSignal,
+  rejectSignal,
   setMaintenanceWindowSignal,
 } from '../../domain/messages.js';
 import type { PlanSpec } from '../../domain/plan-spec.js';
@@ -91,40 +93,84 @@ describe('maintenance window (time-skipping)', () => {
     expect(started).toBeLessThan(now + 3 * DAY + 2 * HOUR);
   });
 
-  it('re-arms the timer when the window moves earlier', async () => {
-    const { handle, now } = await planAtWindowStage({ start: 5 * DAY, end: 5 * DAY + HOUR });
-    await handle.signal(approveSignal, { gate: 'failback', by: 'ana' });
-    await handle.signal(setMaintenanceWindowSignal, {
-      start: iso(now + DAY),
-      end: iso(now + DAY + HOUR),
-      by: 'ana',
-    });
+  /** Moves the approved window; the approval was for the old one, so the gate waits again (issue 14). */
+  async function moveApprovedWindow(handle: WorkflowHandle, start: number, end: number) {
+    await waitForStatus(handle, (s) => s.waitingFor?.kind === 'maintenance-window', 'approved window');
+    await handle.signal(setMaintenanceWindowSignal, { start: iso(start), end: iso(end), by: 'ana' });
+    const moved = await waitForStatus(
+      handle,
+      (s) => s.maintenanceWindow?.start === iso(start) && s.waitingFor?.kind === 'gate',
+      'moved window waiting for a new approval',
+    );
+    expect(moved.waitingFor).toMatchObject({ kind: 'gate', gate: 'failback' });
+    expect(moved.failbackApproval).toBeUndefined();
+    expect(moved.timeline.at(-1)?.note).toMatch(/approval by ana was for that window, approve again/);
+    await handle.signal(approveSignal, { gate: 'failback', by: 'ben', comment: 'for the new window' });
     await waitForStatus(
       handle,
-      (s) => s.waitingFor?.kind === 'maintenance-window' && s.waitingFor.start === iso(now + DAY),
-      'moved window',
+      (s) => s.waitingFor?.kind === 'maintenance-window' && s.waitingFor.start === iso(start),
+      'moved window, approved again',
     );
+  }
+
+  it('re-arms the timer when the window moves earlier, after a new approval', async () => {
+    const { handle, now } = await planAtWindowStage({ start: 5 * DAY, end: 5 * DAY + HOUR });
+    await handle.signal(approveSignal, { gate: 'failback', by: 'ana' });
+    await moveApprovedWindow(handle, now + DAY, now + DAY + HOUR);
     await env.sleep(DAY + 10 * 60_000);
     const s = await waitForStatus(handle, failbackStarted, 'failback start');
     expect(Date.parse(s.measurements.failbackStartedAt!)).toBeLessThan(now + 2 * DAY);
     expect(s.audit.filter((a) => a.action === 'setMaintenanceWindow')).toHaveLength(1);
+    expect(s.failbackApproval).toMatchObject({ by: 'ben' });
   });
 
-  it('re-arms the timer when the window moves later', async () => {
+  it('re-arms the timer when the window moves later, after a new approval', async () => {
     const { handle, now } = await planAtWindowStage({ start: DAY, end: DAY + HOUR });
     await handle.signal(approveSignal, { gate: 'failback', by: 'ana' });
-    await handle.signal(setMaintenanceWindowSignal, {
-      start: iso(now + 3 * DAY),
-      end: iso(now + 3 * DAY + HOUR),
-      by: 'ana',
-    });
-    await waitForStatus(handle, (s) => s.maintenanceWindow?.start === iso(now + 3 * DAY), 'moved window');
+    await moveApprovedWindow(handle, now + 3 * DAY, now + 3 * DAY + HOUR);
     await env.sleep(2 * DAY);
     expect((await status(handle)).stage).toBe('awaiting-window');
     await env.sleep(DAY + 10 * 60_000);
     const s = await waitForStatus(handle, failbackStarted, 'failback start');
     expect(Date.parse(s.measurements.failbackStartedAt!)).toBeGreaterThanOrEqual(now + 3 * DAY);
   });
+
+  it('does not start a moved window on the old approval, even when the old start passes', async () => {
+    const { handle, now } = await planAtWindowStage({ start: DAY, end: DAY + HOUR });
+    await handle.signal(approveSignal, { gate: 'failback', by: 'ana' });
+    await waitForStatus(handle, (s) => s.waitingFor?.kind === 'maintenance-window', 'approved');
+    await handle.signal(setMaintenanceWindowSignal, {
+      start: iso(now + 2 * DAY),
+      end: iso(now + 2 * DAY + HOUR),
+      by: 'ana',
+    });
+    await waitForStatus(handle, (s) => s.failbackApproval === undefined, 'approval cleared');
+    await env.sleep(2 * DAY + 10 * 60_000); // the moved window is open: nobody approved it
+    const s = await status(handle);
+    expect(s.stage).toBe('awaiting-window');
+    expect(s.measurements.failbackStartedAt).toBeUndefined();
+    expect(s.waitingFor).toMatchObject({ kind: 'gate', gate: 'failback' });
+  });
+
+  for (const when of ['before', 'after'] as const) {
+    it(`aborts when the failback gate is rejected ${when} the window opens; a later approve is refused`, async () => {
+      const { handle } = await planAtWindowStage({ start: DAY, end: DAY + 4 * HOUR });
+      if (when === 'after') await env.sleep(DAY + HOUR);
+      await waitForGate(handle, 'failback');
+      await handle.signal(rejectSignal, { gate: 'failback', by: 'ana', reason: 'not this weekend' });
+      await handle.signal(approveSignal, { gate: 'failback', by: 'mallory' });
+      const final = await waitForStage(handle, 'aborted');
+      expect(final.outcome).toMatchObject({
+        result: 'aborted',
+        reason: expect.stringMatching(/failback rejected/),
+      });
+      expect(final.measurements.failbackStartedAt).toBeUndefined();
+      expect(
+        final.audit.filter((a) => a.gate === 'failback').map((a) => `${a.action}:${a.by}:${a.outcome}`),
+      ).toEqual(['reject:ana:accepted', 'approve:mallory:ignored']);
+      expect(final.audit.at(-1)?.reason).toMatch(/the plan is aborting|the failback gate was rejected/);
+    });
+  }
 
   it('sends the plan back to waiting for a new window when one is missed, and asks for approval again', async () => {
     const { handle, now } = await planAtWindowStage({ start: DAY, end: DAY + HOUR });

@@ -5,6 +5,7 @@ import {
   condition,
   getExternalWorkflowHandle,
   isCancellation,
+  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -21,6 +22,7 @@ import type {
 import type { StepTiming } from '../../domain/status.js';
 import { planActivities } from '../activities.js';
 import { acquireCopySlotSignal, copySlotGrantedSignal, releaseCopySlotSignal } from '../phases/messages.js';
+import { ABORT_SAFETY_PATCH } from '../versions.js';
 
 export interface ResourcePipelineInput {
   plan: PlanContext;
@@ -58,7 +60,8 @@ export function describeFailure(error: unknown): { type: string; message: string
  * person ends the run with ok=false and the error; cancellation (abort) propagates.
  */
 export async function resourceFailback(input: ResourcePipelineInput): Promise<ResourcePhaseResult> {
-  const { awsSteps } = planActivities(input.tuning);
+  // An abort waits for the step in flight to stop before the phase (and compensation) goes on.
+  const { awsSteps } = planActivities(input.tuning, patched(ABORT_SAFETY_PATCH));
   const step = { plan: input.plan, phase: input.phase, resource: input.resource };
   const result: ResourcePhaseResult = { key: input.resource.key, ok: false, timings: [] };
   let current = 'takeRecoveryPoint';

@@ -4,6 +4,7 @@ import {
   abortUpdate,
   approveUpdate,
   dnsCutoverCompleteUpdate,
+  dnsRollbackCompleteUpdate,
   rejectUpdate,
   retryUpdate,
   setMaintenanceWindowUpdate,
@@ -15,6 +16,7 @@ import {
   AcceptedSchema,
   ApprovalBodySchema,
   DnsCutoverBodySchema,
+  DnsRollbackBodySchema,
   MaintenanceWindowBodySchema,
   RetryBodySchema,
 } from '../../schemas/actions.js';
@@ -127,6 +129,28 @@ export const stepRoutes: FastifyPluginAsyncTypebox<StepRoutesOptions> = async (a
         ...(details !== undefined ? { details: trimmedText(details, '/details', 1) } : {}),
       });
       request.log.info({ stage: ack.stage }, 'DNS cutover accepted');
+      return reply.code(202).send({ planId, ...ack });
+    },
+  );
+
+  app.post(
+    '/v1/plans/:planId/dns-rollback',
+    {
+      config: { role: 'approver' },
+      preValidation: emptyBodyIsEmptyObject,
+      schema: stepSchema(
+        'Confirm that DNS points back at recovery (an abort after a manual cutover waits for it)',
+        DnsRollbackBodySchema,
+      ),
+    },
+    async (request, reply) => {
+      const { planId } = request.params;
+      const { details } = request.body;
+      const ack = await gateway.act(planId, dnsRollbackCompleteUpdate, {
+        by: callerName(request),
+        ...(details !== undefined ? { details: trimmedText(details, '/details', 1) } : {}),
+      });
+      request.log.info({ stage: ack.stage }, 'DNS rollback accepted');
       return reply.code(202).send({ planId, ...ack });
     },
   );

@@ -1,0 +1,14 @@
+/**
+ * Patch ids of changes to what the workflows do (decision 0003). Each workflow asks `patched()` once,
+ * at its very start, and passes the answer on: a run started before the change (its history has no
+ * marker) keeps the old behaviour to its end; a run started after it has the new one throughout.
+ */
+
+/**
+ * Issue 14, the workflow layer (decisions 0030–0034): cancelled work is waited for before
+ * compensation; Route 53 state recorded before the cutover; DNS drained back before primary is
+ * renamed back; failed or terminated children park the plan; the failback gate's rejection aborts;
+ * a moved window needs a new approval; an access stack or a schedule pause in flight is undone; the
+ * stage shown while compensating; plan conflicts refused.
+ */
+export const ABORT_SAFETY_PATCH = 'abort-safety';
