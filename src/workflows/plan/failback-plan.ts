@@ -1,4 +1,11 @@
-import { CancellationScope, condition, executeChild, isCancellation } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  condition,
+  executeChild,
+  isCancellation,
+  patched,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { FailbackPlanInput } from '../../domain/messages.js';
 import { checkPlanRules } from '../../domain/plan-rules.js';
 import type { PlanContext, ResolvedResource } from '../../domain/resources.js';
@@ -91,6 +98,11 @@ async function runForward(input: FailbackPlanInput, state: PlanState, progress: 
     application: spec.application,
     primary: { ...spec.primary, roleArn: accessStack.roleArn },
     recovery: spec.recovery,
+    // Ownership names the plan run, not only the plan id (decision 0035): a later plan with this id
+    // never takes this run's resources, or the production resources it restored, for its own.
+    ...(patched('plan-run-ownership')
+      ? { planRun: workflowInfo().firstExecutionRunId, startedAt: workflowInfo().startTime.toISOString() }
+      : {}),
   };
   progress.plan = plan;
   const phaseInput = { plan, concurrency, ...(input.tuning ? { tuning: input.tuning } : {}) };
