@@ -13,14 +13,12 @@ import { importTable } from './export-import.js';
 import { primaryTableName } from './names.js';
 import type { CopyMethod } from './method.js';
 import { isOurCopy } from './recognise.js';
+import { TAG_COPIED } from './reference.js';
 import { methodOf, settingsOf } from './recovery-point.js';
 import { retireOldTable } from './retire.js';
 import { scanCopy } from './scan-copy.js';
 import { applySettings, type TableSettings } from './settings.js';
 import { deleteTable, describeTable, tableTags, tagTable, waitTableActive } from './tables.js';
-
-/** Set on a scan-copied table once every item is in: `<count>/<content hash>`; a retry skips the copy. */
-const TAG_COPIED = 'failback:copied';
 
 function sse(ctx: KindContext) {
   const key = ctx.plan.primary.kmsKeyId;

@@ -71,11 +71,7 @@ export async function settingsAfterDelete(
  * on-demand backup (AVAILABLE before anything is deleted), then deleted to free its name. Idempotent:
  * a retry after the delete finds the kept backup by name.
  */
-export async function retireOldTable(
-  ctx: KindContext,
-  name: string,
-  rp: RecoveryPoint,
-): Promise<Retirement> {
+export async function retireOldTable(ctx: KindContext, name: string, rp: RecoveryPoint): Promise<Retirement> {
   const keepName = backupName(ctx, 'keep-retired');
   const table: TableDescription | undefined = await describeTable(ctx.primary, name);
   if (table && !(await isOurCopy(ctx, table, rp)).ours) {
@@ -85,7 +81,7 @@ export async function retireOldTable(
         `DynamoDB table ${name} in primary has deletion protection: the failback replaces it after a kept backup. Turn deletion protection off`,
       );
     if (table.TableStatus !== 'ACTIVE') await waitTableActive(ctx.primary, name, 'dynamodb:create-table');
-    const settings = await captureSettings(ctx.primary, table);
+    const settings = await captureSettings(ctx.primary, table, { everyTag: true });
     // Durable before anything is deleted: compensation restores the table with exactly these.
     await saveRetiredSettings(ctx, settings);
     remember({ retiredSettings: settings });
