@@ -11,7 +11,7 @@ import type { RecoveryPoint, PrimaryCopy } from '../../../domain/resources.js';
 import type { AwsEnvironment } from '../../aws/clients.js';
 import { expectedMs } from '../../aws/durations.js';
 import { needsPersonFailure } from '../../aws/errors.js';
-import { pollUntil } from '../../aws/polling.js';
+import { pollUntil, WaitFailed } from '../../aws/polling.js';
 import type { KindContext } from '../resource-kind.js';
 import { heartbeat, previousHeartbeat, remember, stickyDetails } from '../../aws/heartbeat.js';
 import { runToken } from '../shared/names.js';
@@ -265,6 +265,8 @@ export async function importTable(
     },
     { expectedMs: expectedMs('dynamodb:import'), details: stickyDetails() },
   ).catch((error: unknown) => {
+    // Only the import's own failure is the person's; a cancellation (an abort) must stay one.
+    if (!(error instanceof WaitFailed)) throw error;
     throw needsPersonFailure(
       'InvalidParameter',
       `ImportTable into ${name} failed: ${String(error)}; fix the cause (the bucket's policy, the files): a retry removes what the import left and imports again under a new token`,
