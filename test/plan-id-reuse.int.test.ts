@@ -13,6 +13,7 @@ import { accessRole, newRun } from './support/access.js';
 import { scanTable, type TableContent } from './support/data-checks.js';
 import { runStep } from './support/dynamodb.js';
 import { drive } from './support/plan-driver.js';
+import { recordPlanHistories } from './support/record-history.js';
 import { startPlan, waitForStage } from './support/plans.js';
 import { startTestWorker, testClient, uniqueTaskQueue, type RunningWorker } from './support/temporal.js';
 
@@ -108,6 +109,8 @@ describe('a plan id reused after the first plan’s history is deleted', { timeo
     const done = await drive(a, { timeoutMs: 400_000 });
     expect(done.stage, JSON.stringify(done.errors)).toBe('completed');
     const restored = Object.fromEntries(done.resources.map((r) => [r.key, r.restored?.id ?? '']));
+    // A complete plan that records its run (patched 'plan-run-ownership'), for the replay test.
+    await recordPlanHistories(client, a.workflowId, 'real-complete-plan-run');
 
     // 2. Production goes on in primary: new orders after the failback.
     const primaryDb = new DynamoDBClient(seedingClientConfig(where.primary.accountId, where.primary.region));
