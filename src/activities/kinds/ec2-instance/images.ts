@@ -2,9 +2,7 @@ import {
   DeleteSnapshotCommand,
   DeregisterImageCommand,
   DescribeImagesCommand,
-  DescribeSnapshotsCommand,
   type Image,
-  type Snapshot,
 } from '@aws-sdk/client-ec2';
 import type { AwsEnvironment } from '../../aws/clients.js';
 import { remember, stickyDetails } from '../../aws/heartbeat.js';
@@ -66,14 +64,6 @@ async function ownImageNamed(env: AwsEnvironment, name: string): Promise<Image |
   });
 }
 
-async function snapshotsById(env: AwsEnvironment, ids: string[]): Promise<Snapshot[]> {
-  if (ids.length === 0) return [];
-  const out = await describeOrUndefined(env, `DescribeSnapshots ${ids.join(',')}`, () =>
-    env.ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: ids })),
-  );
-  return out?.Snapshots ?? [];
-}
-
 /**
  * Removes the AMI the run named `name` in `env` (unless kept), with its snapshots, and the snapshots
  * of AMIs an earlier attempt deregistered but did not finish deleting (those carrying the run's tags).
@@ -89,10 +79,11 @@ export async function removeRunImage(
   const here = keyOf(env, '');
   for (const [key, ids] of Object.entries(pending())) {
     if (!key.startsWith(here)) continue;
-    for (const snapshot of await snapshotsById(env, ids)) {
-      if (!isOurs(snapshot.Tags, ctx, phase) || isKept(snapshot.Tags)) continue;
-      await deleteSnapshot(env, snapshot.SnapshotId ?? '');
-      removed.push(snapshot.SnapshotId ?? '');
+    // The snapshots of a deregistered AMI of this run, recorded before its deregistration: they are
+    // removed by id (the access stack lets DeleteSnapshot act only on what carries the plan's tags).
+    for (const id of ids) {
+      await deleteSnapshot(env, id);
+      removed.push(id);
     }
     const todo = pending();
     delete todo[key];
