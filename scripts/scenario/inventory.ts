@@ -56,7 +56,9 @@ export async function inventory(accountId: string, region: string): Promise<Inve
   const dynamodb = new DynamoDBClient(config);
   const cfn = new CloudFormationClient(config);
   const iam = new IAMClient(config);
-  const s3 = new S3Client({ ...config, forcePathStyle: true });
+  // Buckets of the account in another region (a same-account plan's bucket in recovery) answer
+  // PermanentRedirect to a client of this region, as AWS does: follow it to read their tags.
+  const s3 = new S3Client({ ...config, forcePathStyle: true, followRegionRedirects: true });
   try {
     const reservations = (await ec2.send(new DescribeInstancesCommand({}))).Reservations ?? [];
     const instances = reservations

@@ -39,7 +39,7 @@ export const OPERATOR_ACTIONS: Record<
     'The named resource does not exist where the plan expects it: check the spec and the environment, then retry or abort.',
   KmsKeyProblem: 'Make the KMS key usable by the role (key policy, grants, region), then send retry.',
   VerificationFailed:
-    'The copy does not match its source: inspect both (see checks), then retry (re-copies) or abort.',
+    'The copy does not match its source: inspect both (see checks), then retry (verifies again: the retry reuses the recovery point, copy and restore already made, and the first quiesce time) or abort.',
   PreflightFailed: 'Fix the preflight findings listed, then send retry.',
   WindowMissed: 'Set a new maintenance window (setMaintenanceWindow) and approve the failback gate again.',
   ManualDnsRollback:

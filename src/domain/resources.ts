@@ -21,6 +21,14 @@ export interface PlanContext {
   /** Primary through the access-stack role (roleArn + externalId of the spec). */
   primary: EnvironmentRef;
   recovery: EnvironmentRef;
+  /**
+   * The plan run (decision 0035): the plan workflow's first-execution run id. Everything the run
+   * creates carries it (failback:plan-run), names and tokens of what takes no tags derive from it, and
+   * only what carries it is the run's to adopt, change or remove. Absent in plans started before it.
+   */
+  planRun?: string;
+  /** When the plan run started (ISO 8601): nothing created before it can be the run's copy. */
+  startedAt?: string;
 }
 
 /** A resource of the plan after preflight resolved it (explicit or found by a tag selector). */

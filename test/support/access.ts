@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ensureAccessStack } from '../../src/activities/access-stack/stack.js';
 import {
   BOOTSTRAP_ROLE_POLICY,
@@ -64,14 +65,24 @@ export async function accessRole(
 /**
  * `plan` with its recovery role made and its own access role in primary, granted (unless `grants`
  * says otherwise) the plan's own export bucket in recovery, as preflight grants it for a table copied
- * by export and import.
+ * by export and import. It runs as a plan run does (a run id and its start, decision 0035) unless the
+ * plan says otherwise (`legacy`: a plan started before runs were recorded).
  */
 export async function withAccessRole(
   plan: PlanContext,
   grants: Partial<AccessGrants> = {},
+  options: { legacy?: boolean } = {},
 ): Promise<PlanContext> {
   await ensureRecoveryRole(plan.recovery.accountId);
   const { accountId, region } = plan.recovery;
   const exportBuckets = grants.exportBuckets ?? [derivedBucket(plan.planId, 'exp', accountId, region)];
-  return { ...plan, primary: await accessRole(plan.planId, plan.primary, { ...grants, exportBuckets }) };
+  return {
+    ...(options.legacy || plan.planRun ? plan : newRun(plan)),
+    primary: await accessRole(plan.planId, plan.primary, { ...grants, exportBuckets }),
+  };
+}
+
+/** The plan as a new run of it: a run id (as the workflow's first run id is) and its start time. */
+export function newRun(plan: PlanContext): PlanContext {
+  return { ...plan, planRun: randomUUID(), startedAt: new Date().toISOString() };
 }

@@ -7,6 +7,13 @@ import type { Scenario } from '../../scripts/scenario/seed.js';
 const PLAN = 'failback:plan-id';
 const PHASE = 'failback:phase';
 const KEEP = 'failback:keep';
+/** What a finished plan leaves on what it restored, instead of its ownership tags (decision 0035). */
+const RESTORED_BY = 'failback:restored-by';
+
+function expectHandedOver(tags: Record<string, string>, planId: string, what: string): void {
+  expect(tags[RESTORED_BY], `${what}: provenance`).toBe(planId);
+  expect(tags[PLAN], `${what}: no ownership tag left`).toBeUndefined();
+}
 
 /** Every resource of an inventory with its tags, for "nothing tagged X is left" checks. */
 function tagged(inv: Inventory) {
@@ -52,7 +59,7 @@ export function expectPrimaryFailedBack(
     if (r.kind === 'ec2-instance') {
       const live = after.instances.filter((i) => i.name === r.target && i.state === 'running');
       expect(live, `one running ${r.target}`).toHaveLength(1);
-      expect(live[0]!.tags[PLAN]).toBe(planId);
+      expectHandedOver(live[0]!.tags, planId, r.target);
       const old = before.instances.find((i) => i.name === r.target)!;
       expect(
         after.instances.find((i) => i.id === old.id),
@@ -61,7 +68,7 @@ export function expectPrimaryFailedBack(
     }
     if (r.kind === 'rds-instance') {
       const live = after.dbInstances.find((d) => d.id === r.target)!;
-      expect(live.tags[PLAN]).toBe(planId);
+      expectHandedOver(live.tags, planId, r.target);
       const old = before.dbInstances.find((d) => d.id === r.target)!;
       const retired = after.dbInstances.find((d) => d.resourceId === old.resourceId);
       expect(retired?.id, `stale ${r.target} renamed, not deleted`).toMatch(
@@ -70,7 +77,7 @@ export function expectPrimaryFailedBack(
     }
     if (r.kind === 'aurora-cluster') {
       const live = after.clusters.find((c) => c.id === r.target)!;
-      expect(live.tags[PLAN]).toBe(planId);
+      expectHandedOver(live.tags, planId, r.target);
       const source = recoveryBefore.clusters.find((c) => c.id === r.source)!;
       expect(live.members.length, `${r.target}: writer and readers`).toBe(source.members.length);
       const old = before.clusters.find((c) => c.id === r.target)!;

@@ -116,6 +116,11 @@ def start_instances(req: ApiRequest, who: Caller) -> Plan:
     return Plan(instances(req, who), [k for i in ids for k in _volume_keys(req, i)])
 
 
+@operation("ec2", "DeleteVolume")
+def volume(req: ApiRequest, _who: Caller) -> list[Check]:
+    return [_existing(req, "ec2:DeleteVolume", str(req.params.get("VolumeId", "")))]
+
+
 @operation("ec2", "DeleteSnapshot", "ModifySnapshotAttribute")
 def snapshot(req: ApiRequest, _who: Caller) -> list[Check]:
     return [_existing(req, f"ec2:{req.operation}", str(req.params.get("SnapshotId", "")))]

@@ -20,6 +20,7 @@ MODULES = (
     "dynamodb_scan",
     "dynamodb_tables",
     "dynamodb_transfer",
+    "dynamodb_import_tokens",
     "dynamodb_wire",
     "cloudformation",
     "cloudformation_iam",

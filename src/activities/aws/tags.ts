@@ -4,6 +4,11 @@ import { TAG_PHASE, TAG_PLAN_ID, TAG_SOURCE } from '../../domain/contract.js';
 export const TAG_KEEP = 'failback:keep';
 /** On an old primary resource the failback retired: when, and what replaced it. */
 export const TAG_RETIRED = 'failback:retired';
+/**
+ * The plan run that made a resource (decision 0035), beside failback:plan-id: a plan id may come back
+ * (its history deleted, another id reuse policy), a run never does.
+ */
+export const TAG_PLAN_RUN = 'failback:plan-run';
 
 export interface Tag {
   Key: string;
@@ -16,9 +21,11 @@ export function planTags(
   phase: string,
   source: string,
   extra: Record<string, string> = {},
+  planRun?: string,
 ): Tag[] {
   return [
     { Key: TAG_PLAN_ID, Value: planId },
+    ...(planRun ? [{ Key: TAG_PLAN_RUN, Value: planRun }] : []),
     { Key: TAG_PHASE, Value: phase },
     { Key: TAG_SOURCE, Value: source },
     ...Object.entries(extra).map(([Key, Value]) => ({ Key, Value })),

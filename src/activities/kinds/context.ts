@@ -15,6 +15,6 @@ export function kindContext(input: StepInput): KindContext {
     recovery: awsEnvironment(plan.recovery, { sessionName }),
     crossAccount: plan.primary.accountId !== plan.recovery.accountId,
     crossRegion: plan.primary.region !== plan.recovery.region,
-    tags: (extra) => planTags(plan.planId, phase, resource.source, extra),
+    tags: (extra) => planTags(plan.planId, phase, resource.source, extra, plan.planRun),
   };
 }

@@ -27,7 +27,7 @@ export interface KindContext {
   recovery: AwsEnvironment;
   crossAccount: boolean;
   crossRegion: boolean;
-  /** failback:plan-id / failback:phase / failback:source (+ extra) for everything this step creates. */
+  /** failback:plan-id / plan-run / phase / source (+ extra) for everything this step creates. */
   tags(extra?: Record<string, string>): Tag[];
 }
 

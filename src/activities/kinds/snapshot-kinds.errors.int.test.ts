@@ -3,8 +3,9 @@ import { CreateDBClusterSnapshotCommand, CreateDBSnapshotCommand } from '@aws-sd
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { EmulatorAdmin, type QuotaName } from '../../../emulator/client.js';
-import { artifactName } from '../../domain/naming.js';
 import type { ResourceKind } from '../../domain/contract.js';
+import { kindContext } from './context.js';
+import { recoveryPointName } from './shared/names.js';
 import type { PlanContext } from '../../domain/resources.js';
 import {
   ensurePlanRoles,
@@ -230,7 +231,8 @@ describe.each(fixtures)('$kind: AWS errors are classified, nothing is left untag
     plan = await preparedPlan(topology, unique('p'));
     const input = stepInput(plan, 'test-failback', resource());
     const max = fixture.kind === 'ec2-instance' ? 128 : 255;
-    const name = artifactName(plan.planId, 'test-failback', 'rp', input.resource.target, max);
+    // The name the run derives for its recovery point (the run is part of it, decision 0035).
+    const name = recoveryPointName(kindContext(input), max);
     await fixture.squat(source, name);
     expect(await failureType(runStep('takeRecoveryPoint', input))).toBe('NameConflict');
     await expectNothingLeft(input);

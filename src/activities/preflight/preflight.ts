@@ -16,6 +16,7 @@ import { heartbeat } from '../aws/heartbeat.js';
 import { kindContext } from '../kinds/context.js';
 import { kindModule } from '../kinds/index.js';
 import { checkAccess, checkKmsKey } from './access.js';
+import { earlierRunFindings } from './earlier-runs.js';
 import { resolveResources } from './resolve.js';
 
 /** Resources checked at once: each check is a few describe calls, a plan may hold thousands. */
@@ -70,6 +71,7 @@ export async function preflightPlan({ spec, now }: PreflightInput): Promise<Pref
   const { resources, findings: selection } =
     recoveryAccess.length === 0 ? await resolveResources(spec, recoveryEnv) : { resources: [], findings: [] };
   findings.push(...selection);
+  if (primaryAccess.length === 0) findings.push(...(await earlierRuns(spec.planId, primaryEnv, resources)));
 
   const report: PreflightReport = {
     ok: false,
@@ -153,6 +155,26 @@ async function preflightResource(
       message: `preflight of ${resource.key} failed: ${awsErrorCode(error) ?? ''} ${(error as Error).message}`,
     };
     return { resource, findings: [finding] };
+  }
+}
+
+/** What an earlier plan with this id left in primary; a probe that cannot look is a finding too. */
+async function earlierRuns(
+  planId: string,
+  primary: ReturnType<typeof awsEnvironment>,
+  resources: ResolvedResource[],
+): Promise<PreflightFinding[]> {
+  try {
+    return await earlierRunFindings(planId, primary, resources);
+  } catch (error) {
+    throwIfTransient(error, 'preflight');
+    return [
+      {
+        severity: 'error',
+        check: 'access',
+        message: `could not look for resources an earlier plan ${planId} left in primary: ${(error as Error).message}`,
+      },
+    ];
   }
 }
 

@@ -1,4 +1,4 @@
-import { executeChild } from '@temporalio/workflow';
+import { executeChild, patched, workflowInfo } from '@temporalio/workflow';
 import type { FailbackPlanInput } from '../../domain/messages.js';
 import { footprintOf } from '../../domain/plan-conflicts.js';
 import type { PlanContext, ResolvedResource } from '../../domain/resources.js';
@@ -70,6 +70,11 @@ export async function runForward(
     application: spec.application,
     primary: { ...spec.primary, roleArn: accessStack.roleArn },
     recovery: spec.recovery,
+    // Ownership names the plan run, not only the plan id (decision 0035): a later plan with this id
+    // never takes this run's resources, or the production resources it restored, for its own.
+    ...(patched('plan-run-ownership')
+      ? { planRun: workflowInfo().firstExecutionRunId, startedAt: workflowInfo().startTime.toISOString() }
+      : {}),
   };
   progress.plan = plan;
   const phaseInput = { plan, concurrency, ...(input.tuning ? { tuning: input.tuning } : {}) };

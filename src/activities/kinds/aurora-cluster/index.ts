@@ -11,6 +11,7 @@ import {
   verifyCluster,
 } from './lifecycle.js';
 import { preflightCluster, resolveClusters } from './preflight.js';
+import { quiesceCluster } from './quiesce.js';
 import { restoreCluster } from './restore.js';
 import { clusterSnapshotApi } from './snapshot-api.js';
 
@@ -24,14 +25,7 @@ export const auroraClusterKind: ResourceKindModule = {
   resolveSelection: resolveClusters,
   preflight: preflightCluster,
 
-  /**
-   * Aurora cannot stop a cluster while it is being snapshotted (and a stopped cluster cannot be
-   * snapshotted at all). The application is quiesced by the maintenance window (no production
-   * traffic); this records when, so verify can prove the recovery point was taken after it.
-   */
-  async quiesce() {
-    return { quiescedAt: new Date().toISOString(), stopped: false };
-  },
+  quiesce: quiesceCluster,
 
   takeRecoveryPoint: (ctx) => takeClusterRecoveryPoint(ctx),
   copyRecoveryPoint: (ctx, recoveryPoint) => copyDbRecoveryPoint(ctx, clusterSnapshotApi, recoveryPoint),

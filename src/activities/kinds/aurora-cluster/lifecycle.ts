@@ -15,7 +15,18 @@ import {
 } from '../shared/db-snapshots.js';
 import { check } from '../shared/checks.js';
 import { snapshotChainChecks } from '../shared/db-verify.js';
-import { isOurs, RETIREMENT_TAG_KEYS, TAG_KEEP } from '../shared/markers.js';
+import {
+  assertCreatedDuringRun,
+  isOurs,
+  OWNERSHIP_TAG_KEYS,
+  provenanceTags,
+  QUIESCE_MARK_KEYS,
+  quiescedByUs,
+  restoredByUs,
+  RETIREMENT_TAG_KEYS,
+  TAG_KEEP,
+  type AwsTags,
+} from '../shared/markers.js';
 import { keptBackupName } from '../shared/names.js';
 import {
   dbId,
@@ -26,6 +37,7 @@ import {
   removeRdsTags,
   renameDbCluster,
   renameDbInstance,
+  retagRds,
 } from '../shared/rds.js';
 import { clusterLayout, sourceLayout } from './layout.js';
 import { findRetiredCluster, retiredMembers } from './restore.js';
@@ -67,13 +79,18 @@ export async function verifyCluster(
   return { ok: checks.every((c) => c.ok), checks, at: new Date().toISOString() };
 }
 
-/** The clusters this phase restored in primary for this resource, found by the plan's tags. */
+/**
+ * The clusters this phase restored in primary for this resource, found by the run's tags, each
+ * checked to have been created during the run: one that served before it is never removed.
+ */
 async function restoredClusters(ctx: KindContext): Promise<string[]> {
-  return (await listDbClusters(ctx.primary))
-    .filter((c) => isOurs(c.TagList, ctx))
-    .map((c) => c.DBClusterIdentifier ?? '')
-    .filter(Boolean);
+  const ours = (await listDbClusters(ctx.primary)).filter((c) => isOurs(c.TagList, ctx));
+  for (const c of ours)
+    assertCreatedDuringRun(ctx, `DB cluster ${c.DBClusterIdentifier}`, c.ClusterCreateTime);
+  return ours.map((c) => c.DBClusterIdentifier ?? '').filter(Boolean);
 }
+
+const ownedKeys = (tags: AwsTags) => OWNERSHIP_TAG_KEYS.filter((k) => tags?.some((t) => t.Key === k));
 
 export async function removeClusterTestCopy(ctx: KindContext): Promise<CleanupReport> {
   const removed: string[] = [];
@@ -84,8 +101,26 @@ export async function removeClusterTestCopy(ctx: KindContext): Promise<CleanupRe
   return { removed: [...removed, ...snapshots.removed], kept: snapshots.kept };
 }
 
-export function cleanupClusterIntermediates(ctx: KindContext): Promise<CleanupReport> {
-  return removeDbSnapshots(ctx, clusterSnapshotApi);
+/**
+ * After the plan succeeded: the failback's snapshots go, and the new production cluster and its
+ * instances trade their ownership tags for provenance (decision 0035).
+ */
+export async function cleanupClusterIntermediates(ctx: KindContext): Promise<CleanupReport> {
+  const report = await removeDbSnapshots(ctx, clusterSnapshotApi);
+  const restored = (await listDbClusters(ctx.primary)).filter(
+    (c) => isOurs(c.TagList, ctx) || restoredByUs(c.TagList, ctx),
+  );
+  for (const cluster of restored) {
+    for (const member of cluster.DBClusterMembers ?? []) {
+      const db = await describeDbInstance(ctx.primary, member.DBInstanceIdentifier ?? '');
+      if (db?.DBInstanceArn && isOurs(db.TagList, ctx))
+        await retagRds(ctx.primary, db.DBInstanceArn, provenanceTags(ctx), ownedKeys(db.TagList));
+    }
+    const arn = cluster.DBClusterArn ?? '';
+    await retagRds(ctx.primary, arn, provenanceTags(ctx), ownedKeys(cluster.TagList));
+    report.kept.push(`${cluster.DBClusterIdentifier} (production: plan tags replaced by provenance)`);
+  }
+  return report;
 }
 
 /** Final cluster snapshot of the live copy in recovery (kept), then the cluster and its instances go. */
@@ -130,6 +165,9 @@ export async function compensateCluster(ctx: KindContext, input: CompensationInp
     await removeRdsTags(env, cluster.DBClusterArn ?? retired.DBClusterArn ?? '', RETIREMENT_TAG_KEYS);
     kept.push(target);
   }
+  const source = await describeDbCluster(ctx.recovery, ctx.resource.source);
+  if (source?.DBClusterArn && quiescedByUs(source.TagList, ctx))
+    await removeRdsTags(ctx.recovery, source.DBClusterArn, QUIESCE_MARK_KEYS);
   const snapshots = await removeDbSnapshots(ctx, clusterSnapshotApi);
   return { removed: [...removed, ...snapshots.removed], kept: [...kept, ...snapshots.kept] };
 }

@@ -13,9 +13,10 @@ import { carriedCluster } from '../shared/db-configuration.js';
 import {
   adoptOrConflict,
   isOurs,
+  retiredByUs,
+  retirementTags as markers,
   TAG_RESTORED_FROM,
   TAG_RETIRED,
-  TAG_RETIRED_BY,
   TAG_RETIRED_FROM,
   tagValue,
 } from '../shared/markers.js';
@@ -35,13 +36,11 @@ import {
 import { memberNames, sourceLayout, type MemberSpec } from './layout.js';
 import { clusterSnapshotApi } from './snapshot-api.js';
 
-/** The old primary cluster this plan retired (tagged failback:retired-by), under whichever name. */
+/** The old primary cluster this plan run retired (tagged failback:retired-by/-run), under whichever name. */
 export async function findRetiredCluster(ctx: KindContext): Promise<DBCluster | undefined> {
   const target = dbId(ctx.resource.target);
   return (await listDbClusters(ctx.primary)).find(
-    (c) =>
-      tagValue(c.TagList, TAG_RETIRED_BY) === ctx.plan.planId &&
-      tagValue(c.TagList, TAG_RETIRED_FROM) === target,
+    (c) => retiredByUs(c.TagList, ctx) && tagValue(c.TagList, TAG_RETIRED_FROM) === target,
   );
 }
 
@@ -57,7 +56,7 @@ export async function retiredMembers(
   for (const member of members) {
     const db = await describeDbInstance(ctx.primary, member.DBInstanceIdentifier ?? '');
     if (!db?.DBInstanceIdentifier) continue;
-    const ours = tagValue(db.TagList, TAG_RETIRED_BY) === ctx.plan.planId;
+    const ours = retiredByUs(db.TagList, ctx);
     const original = (ours ? tagValue(db.TagList, TAG_RETIRED_FROM) : undefined) ?? db.DBInstanceIdentifier;
     result.push({ id: db.DBInstanceIdentifier, original, arn: db.DBInstanceArn ?? '' });
   }
@@ -75,10 +74,7 @@ export async function retireCluster(ctx: KindContext): Promise<Retirement> {
   const current = await describeDbCluster(env, target);
   const old = current && !isOurs(current.TagList, ctx) ? current : await findRetiredCluster(ctx);
   if (!old?.DBClusterIdentifier) return { originalId: target, action: 'none', at: new Date().toISOString() };
-  let at =
-    tagValue(old.TagList, TAG_RETIRED_BY) === ctx.plan.planId
-      ? tagValue(old.TagList, TAG_RETIRED)
-      : undefined;
+  let at = retiredByUs(old.TagList, ctx) ? tagValue(old.TagList, TAG_RETIRED) : undefined;
   if (!at) {
     at = new Date().toISOString();
     await addRdsTags(env, old.DBClusterArn ?? '', retirementTags(ctx, at, target));
@@ -107,11 +103,7 @@ export async function retireCluster(ctx: KindContext): Promise<Retirement> {
 }
 
 function retirementTags(ctx: KindContext, at: string, original: string) {
-  return [
-    { Key: TAG_RETIRED_BY, Value: ctx.plan.planId },
-    { Key: TAG_RETIRED, Value: at },
-    { Key: TAG_RETIRED_FROM, Value: original },
-  ];
+  return markers(ctx, at, { [TAG_RETIRED_FROM]: original });
 }
 
 async function ensureMember(

@@ -8,7 +8,7 @@ import {
 import type { AwsEnvironment } from '../../aws/clients.js';
 import { expectedMs } from '../../aws/durations.js';
 import { pollUntil } from '../../aws/polling.js';
-import { stickyDetails } from '../../aws/heartbeat.js';
+import { remember, stickyDetails } from '../../aws/heartbeat.js';
 import { call, callMaybe } from './calls.js';
 
 export interface BackupRef {
@@ -16,6 +16,8 @@ export interface BackupRef {
   name: string;
   tableName: string;
   createdAt: string;
+  /** DescribeBackup only: the table it was taken of (which incarnation). */
+  source?: { TableId?: string; TableCreationDateTime?: Date; ItemCount?: number };
 }
 
 const toRef = (b: BackupSummary): BackupRef => ({
@@ -25,12 +27,9 @@ const toRef = (b: BackupSummary): BackupRef => ({
   createdAt: (b.BackupCreationDateTime ?? new Date()).toISOString(),
 });
 
-/** A user backup of `tableName` named `name` (backups outlive their table, so this works after a delete). */
-export async function findBackup(
-  env: AwsEnvironment,
-  tableName: string,
-  name: string,
-): Promise<BackupRef | undefined> {
+/** The user backups of `tableName` named `name` (backups outlive their table, so this works after a delete). */
+async function findBackups(env: AwsEnvironment, tableName: string, name: string): Promise<BackupRef[]> {
+  const found: BackupRef[] = [];
   let ExclusiveStartBackupArn: string | undefined;
   do {
     const out = await call(env, `ListBackups ${tableName}`, () =>
@@ -38,11 +37,61 @@ export async function findBackup(
         new ListBackupsCommand({ TableName: tableName, BackupType: 'USER', ExclusiveStartBackupArn }),
       ),
     );
-    const found = out.BackupSummaries?.find((b) => b.BackupName === name && b.BackupStatus !== 'DELETED');
-    if (found) return toRef(found);
+    for (const b of out.BackupSummaries ?? [])
+      if (b.BackupName === name && b.BackupStatus !== 'DELETED') found.push(toRef(b));
     ExclusiveStartBackupArn = out.LastEvaluatedBackupArn;
   } while (ExclusiveStartBackupArn);
-  return undefined;
+  return found;
+}
+
+/**
+ * The backup named `name` of `tableName`: the one this activity (or its previous attempt) created,
+ * by the ARN CreateBackup answered (kept in the heartbeat: ListBackups need not list a new backup at
+ * once, item 13), else the first ListBackups finds by the plan-derived name.
+ */
+export async function findBackup(
+  env: AwsEnvironment,
+  tableName: string,
+  name: string,
+): Promise<BackupRef | undefined> {
+  const arn = madeHere(env, name);
+  if (arn) {
+    const known = await describeBackup(env, arn);
+    if (known && known.name === name) return known;
+  }
+  return (await findBackups(env, tableName, name))[0];
+}
+
+interface BackupProgress {
+  /** Backups this activity created, by `<account>/<region>/<name>`: their ARN as CreateBackup answered. */
+  createdBackups?: Record<string, string>;
+}
+
+const keyOf = (env: AwsEnvironment, name: string) => `${env.access.accountId}/${env.access.region}/${name}`;
+
+function madeHere(env: AwsEnvironment, name: string): string | undefined {
+  return (stickyDetails() as BackupProgress).createdBackups?.[keyOf(env, name)];
+}
+
+/** A backup by ARN (DescribeBackup is consistent), undefined when gone or deleted. */
+export async function describeBackup(env: AwsEnvironment, arn: string): Promise<BackupRef | undefined> {
+  const out = await callMaybe(env, `DescribeBackup ${arn}`, () =>
+    env.dynamodb.send(new DescribeBackupCommand({ BackupArn: arn })),
+  );
+  const d = out?.BackupDescription?.BackupDetails;
+  if (!d || d.BackupStatus === 'DELETED') return undefined;
+  const source = out?.BackupDescription?.SourceTableDetails;
+  return {
+    arn: d.BackupArn ?? arn,
+    name: d.BackupName ?? '',
+    tableName: source?.TableName ?? '',
+    createdAt: (d.BackupCreationDateTime ?? new Date()).toISOString(),
+    source: {
+      ...(source?.TableId ? { TableId: source.TableId } : {}),
+      ...(source?.TableCreationDateTime ? { TableCreationDateTime: source.TableCreationDateTime } : {}),
+      ...(source?.ItemCount !== undefined ? { ItemCount: source.ItemCount } : {}),
+    },
+  };
 }
 
 /**
@@ -58,12 +107,17 @@ export async function ensureBackup(env: AwsEnvironment, tableName: string, name:
         new CreateBackupCommand({ TableName: tableName, BackupName: name }),
       );
       const d = out.BackupDetails;
-      return {
+      const made = {
         arn: d?.BackupArn ?? '',
         name,
         tableName,
         createdAt: (d?.BackupCreationDateTime ?? new Date()).toISOString(),
       };
+      // At once: a retry finds it by this ARN even while ListBackups does not list it yet.
+      const createdBackups = { ...(stickyDetails() as BackupProgress).createdBackups };
+      createdBackups[keyOf(env, name)] = made.arn;
+      remember({ createdBackups });
+      return made;
     }));
   await pollUntil(
     `backup ${name} AVAILABLE`,
@@ -83,16 +137,21 @@ export async function ensureBackup(env: AwsEnvironment, tableName: string, name:
   return ref;
 }
 
-/** Deletes one backup by name; true if it existed. Callers never pass `keep-*` names. */
+/**
+ * Deletes the backups of that exact name (a retry that could not see its first attempt's backup may
+ * have made a second); the ARN of one, if any existed. Callers never pass `keep-*` names.
+ */
 export async function deleteBackupNamed(
   env: AwsEnvironment,
   tableName: string,
   name: string,
 ): Promise<string | undefined> {
-  const backup = await findBackup(env, tableName, name);
-  if (!backup) return undefined;
-  await callMaybe(env, `DeleteBackup ${name}`, () =>
-    env.dynamodb.send(new DeleteBackupCommand({ BackupArn: backup.arn })),
-  );
-  return backup.arn;
+  const known = madeHere(env, name);
+  const found = await findBackups(env, tableName, name);
+  const arns = [...new Set([...(known ? [known] : []), ...found.map((b) => b.arn)])];
+  for (const arn of arns)
+    await callMaybe(env, `DeleteBackup ${name}`, () =>
+      env.dynamodb.send(new DeleteBackupCommand({ BackupArn: arn })),
+    );
+  return arns[0];
 }

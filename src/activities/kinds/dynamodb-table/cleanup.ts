@@ -1,11 +1,16 @@
+import { UntagResourceCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import type { CleanupReport, ConcludeResult } from '../../../domain/resources.js';
 import { testTargetName } from '../../../domain/naming.js';
 import { needsPersonFailure } from '../../aws/errors.js';
 import type { KindContext } from '../resource-kind.js';
+import { OWNERSHIP_TAG_KEYS, provenanceTags } from '../shared/markers.js';
 import { deleteBackupNamed, ensureBackup, findBackup } from './backups.js';
+import { call } from './calls.js';
 import { backupName, exportBucketOf, exportPrefix, planExportPrefix, readGrantSid } from './names.js';
+import { isOurCopy } from './recognise.js';
+import { forgetRetiredSettings } from './retired-settings.js';
 import { deletePlanBucketIfEmpty, deletePrefix, listObjects, revokeRead } from './s3.js';
-import { deleteTable, describeTable, ownedByPlan } from './tables.js';
+import { deleteTable, describeTable, taggedAsOurs, tagTable, waitTableActive } from './tables.js';
 
 /** The phase's intermediates: the recovery-point backup, the export files, the plan's export bucket once empty. */
 export async function removeIntermediates(ctx: KindContext, report: CleanupReport): Promise<void> {
@@ -25,16 +30,42 @@ export async function removeIntermediates(ctx: KindContext, report: CleanupRepor
   }
 }
 
-/** Removes a table in primary only when it carries this plan's tags for the phase. */
-export async function removePlanTable(ctx: KindContext, name: string, report: CleanupReport): Promise<void> {
-  const table = await describeTable(ctx.primary, name);
+/**
+ * Removes the phase's copy under `name` in primary: only the run's (its tags, or the run's restore or
+ * import that made it, item 3). A copy a restore or import is still making is waited for first
+ * (DynamoDB deletes no table before it is ACTIVE); one that served traffic is backed up first (kept).
+ */
+export async function removePlanTable(
+  ctx: KindContext,
+  name: string,
+  report: CleanupReport,
+  options: { keepServed?: boolean } = {},
+): Promise<void> {
+  let table = await describeTable(ctx.primary, name);
   if (!table) return;
-  if (!(await ownedByPlan(ctx.primary, table, ctx.plan.planId, ctx.input.phase))) {
-    report.kept.push(`table ${name} (not tagged by plan ${ctx.plan.planId} for ${ctx.input.phase})`);
+  const mine = await isOurCopy(ctx, table);
+  if (!mine.ours) {
+    report.kept.push(
+      `table ${name} (not made by this run of plan ${ctx.plan.planId} for ${ctx.input.phase})`,
+    );
     return;
   }
+  if (table.TableStatus === 'CREATING' || table.TableStatus === 'UPDATING')
+    table = await waitTableActive(ctx.primary, name, 'dynamodb:restore-table');
+  if (options.keepServed) {
+    const backup = await ensureBackup(ctx.primary, name, backupName(ctx, 'keep-comp'));
+    report.kept.push(`backup ${backup.arn} (writes the failed-back table received)`);
+  }
+  if (table.DeletionProtectionEnabled) {
+    await call(ctx.primary, `UpdateTable ${name} (deletion protection off)`, () =>
+      ctx.primary.dynamodb.send(
+        new UpdateTableCommand({ TableName: name, DeletionProtectionEnabled: false }),
+      ),
+    );
+    await waitTableActive(ctx.primary, name, 'dynamodb:create-table');
+  }
   await deleteTable(ctx.primary, name);
-  report.removed.push(`table ${table.TableArn ?? name}`);
+  report.removed.push(`table ${table.TableArn ?? name}${mine.how ? ` (${mine.how})` : ''}`);
 }
 
 export async function removeTestCopy(ctx: KindContext): Promise<CleanupReport> {
@@ -44,9 +75,15 @@ export async function removeTestCopy(ctx: KindContext): Promise<CleanupReport> {
   return report;
 }
 
+/**
+ * After the plan succeeded: the failback's intermediates go, the old table's saved settings too, and
+ * the new production table trades its ownership tags for provenance (decision 0035).
+ */
 export async function cleanupIntermediates(ctx: KindContext): Promise<CleanupReport> {
   const report: CleanupReport = { removed: [], kept: [] };
+  if (await forgetRetiredSettings(ctx)) report.removed.push('the replaced table’s saved settings');
   await removeIntermediates(ctx, report);
+  await handOverTable(ctx, report);
   const kept = await findBackup(
     ctx.primary,
     ctx.resource.target,
@@ -54,6 +91,18 @@ export async function cleanupIntermediates(ctx: KindContext): Promise<CleanupRep
   );
   if (kept) report.kept.push(`backup ${kept.arn} (the replaced primary table)`);
   return report;
+}
+
+async function handOverTable(ctx: KindContext, report: CleanupReport): Promise<void> {
+  const table = await describeTable(ctx.primary, ctx.resource.target);
+  if (!table?.TableArn || !(await taggedAsOurs(ctx, table, 'failback'))) return;
+  await tagTable(ctx.primary, table.TableArn, provenanceTags(ctx));
+  await call(ctx.primary, `UntagResource ${table.TableArn}`, () =>
+    ctx.primary.dynamodb.send(
+      new UntagResourceCommand({ ResourceArn: table.TableArn, TagKeys: OWNERSHIP_TAG_KEYS }),
+    ),
+  );
+  report.kept.push(`table ${ctx.resource.target} (production: plan tags replaced by provenance)`);
 }
 
 /**

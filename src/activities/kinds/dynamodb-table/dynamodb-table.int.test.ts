@@ -151,11 +151,12 @@ describe.each(SCENARIOS)('dynamodb-table, $title', (s) => {
     expect(restore.retirement).toBeUndefined();
     expect(verification.checks.filter((c) => !c.ok)).toEqual([]);
     expect(verification.ok).toBe(true);
-    expect(verification.checks.map((c) => c.name)).toEqual([
-      'item-count',
-      'content-hash',
-      'sampled-items-equal',
-    ]);
+    // Against the recovery point it was made from (decision 0037): the export's files, or the backup.
+    expect(verification.checks.map((c) => c.name)).toEqual(
+      s.method === 'restore'
+        ? ['restored-from-recovery-point', 'restore-complete', 'item-count']
+        : ['item-count', 'content-hash', 'sampled-items-equal'],
+    );
     expect(await tableFingerprint(primary, testName)).toEqual(await tableFingerprint(recovery, orders));
     await expectSampleEqual(s, orders, testName, [0, 1, 1234, 1999]);
     // The primary table is untouched by a test failback.
@@ -206,7 +207,12 @@ describe.each(SCENARIOS)('dynamodb-table, $title', (s) => {
       }
 
       const cleanup = await runStep('cleanupIntermediates', input);
-      expect(cleanup.kept.length).toBe(table === orders ? 1 : 0);
+      // The replaced table's kept backup, and the new production table handed over (decision 0035).
+      expect(cleanup.kept.length).toBe(table === orders ? 2 : 1);
+      const handedOver =
+        (await primary.dynamodb.send(new ListTagsOfResourceCommand({ ResourceArn: arn }))).Tags ?? [];
+      expect(handedOver.filter((t) => t.Key === 'failback:plan-id')).toEqual([]);
+      expect(handedOver).toContainEqual({ Key: 'failback:restored-by', Value: s.planId });
       expect((await backupsOf(recovery, table)).filter((b) => b.BackupName?.includes('-fb-'))).toEqual([]);
       expect(await tableExists(primary, table)).toBe(true);
 

@@ -4,21 +4,21 @@ import {
   ExportTableToPointInTimeCommand,
   ImportTableCommand,
   ListExportsCommand,
-  ListImportsCommand,
   type ExportDescription,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import type { RecoveryPoint, PrimaryCopy } from '../../../domain/resources.js';
-import { clientToken } from '../../../domain/naming.js';
 import type { AwsEnvironment } from '../../aws/clients.js';
 import { expectedMs } from '../../aws/durations.js';
 import { needsPersonFailure } from '../../aws/errors.js';
-import { pollUntil } from '../../aws/polling.js';
+import { pollUntil, WaitFailed } from '../../aws/polling.js';
 import type { KindContext } from '../resource-kind.js';
 import { heartbeat, previousHeartbeat, remember, stickyDetails } from '../../aws/heartbeat.js';
+import { runToken } from '../shared/names.js';
 import { call } from './calls.js';
 import { exportBucketOf, exportPrefix, planExportPrefix, readGrantSid } from './names.js';
 import { ensurePlanBucket, grantRead, listObjects } from './s3.js';
+import { failed, runImportsOf } from './recognise.js';
 import type { TableSettings } from './settings.js';
 
 async function exportsOf(env: AwsEnvironment, tableArn: string): Promise<ExportDescription[]> {
@@ -76,12 +76,7 @@ export async function exportTable(ctx: KindContext, source: TableDescription): P
             S3BucketOwner: ctx.plan.recovery.accountId,
             S3Prefix: prefix,
             ExportFormat: 'DYNAMODB_JSON',
-            ClientToken: clientToken(
-              ctx.plan.planId,
-              ctx.input.phase,
-              `export-x${ours.length}`,
-              ctx.resource.target,
-            ),
+            ClientToken: runToken(ctx, `export-x${ours.length}`),
           }),
         ),
     );
@@ -166,22 +161,29 @@ interface ImportProgress {
   importTable?: string;
 }
 
-/** The import that made `table` (an untagged table after a crash between ImportTable and tagging). */
-export async function importOfTable(
-  env: AwsEnvironment,
-  table: TableDescription,
-  copy: PrimaryCopy,
-): Promise<string | undefined> {
+export function tableArnOf(ctx: KindContext, name: string): string {
+  return `arn:aws:dynamodb:${ctx.plan.primary.region}:${ctx.plan.primary.accountId}:table/${name}`;
+}
+
+/**
+ * The import to wait for, or the token of the next one. ImportTable's ClientToken answers the same
+ * import for 8 hours, a failed one too (item 13): the run's imports into `name` (ListImports, found by
+ * the export they read) decide — one not failed is adopted, else the token moves to the next
+ * generation, one per failed import, so every attempt derives the same token.
+ */
+async function nextImport(ctx: KindContext, name: string): Promise<{ importArn?: string; token: string }> {
   const previous = previousHeartbeat<ImportProgress>();
-  if (previous?.importArn && previous.importTable === table.TableName) return previous.importArn;
-  const out = await call(env, `ListImports ${table.TableName}`, () =>
-    env.dynamodb.send(new ListImportsCommand({ TableArn: table.TableArn })),
-  );
-  return out.ImportSummaryList?.find(
-    (i) =>
-      i.S3BucketSource?.S3Bucket === copy.details?.bucket &&
-      i.S3BucketSource?.S3KeyPrefix === copy.details?.prefix,
-  )?.ImportArn;
+  const earlier = await runImportsOf(ctx, tableArnOf(ctx, name));
+  const live = earlier.find((i) => !failed(i));
+  if (live?.ImportArn) return { importArn: live.ImportArn, token: '' };
+  if (
+    previous?.importArn &&
+    previous.importTable === name &&
+    !earlier.some((i) => i.ImportArn === previous.importArn)
+  )
+    return { importArn: previous.importArn, token: '' }; // not listed yet: the attempt before this one made it
+  const generation = earlier.filter(failed).length;
+  return { token: runToken(ctx, generation === 0 ? 'import' : `import${generation}`, name) };
 }
 
 /** ImportTable (creates the table with the source's keys, GSIs and billing mode) and waits for it. */
@@ -194,12 +196,13 @@ export async function importTable(
 ): Promise<void> {
   const env = ctx.primary;
   const kms = ctx.plan.primary.kmsKeyId;
+  const next = existingImportArn ? { importArn: existingImportArn, token: '' } : await nextImport(ctx, name);
   const importArn =
-    existingImportArn ??
+    next.importArn ??
     (await call(env, `ImportTable ${name}`, async () => {
       const out = await env.dynamodb.send(
         new ImportTableCommand({
-          ClientToken: clientToken(ctx.plan.planId, ctx.input.phase, 'import', name),
+          ClientToken: next.token,
           S3BucketSource: {
             S3Bucket: String(copy.details?.bucket),
             S3KeyPrefix: String(copy.details?.prefix),
@@ -262,6 +265,11 @@ export async function importTable(
     },
     { expectedMs: expectedMs('dynamodb:import'), details: stickyDetails() },
   ).catch((error: unknown) => {
-    throw needsPersonFailure('InvalidParameter', `ImportTable into ${name} failed: ${String(error)}`);
+    // Only the import's own failure is the person's; a cancellation (an abort) must stay one.
+    if (!(error instanceof WaitFailed)) throw error;
+    throw needsPersonFailure(
+      'InvalidParameter',
+      `ImportTable into ${name} failed: ${String(error)}; fix the cause (the bucket's policy, the files): a retry removes what the import left and imports again under a new token`,
+    );
   });
 }

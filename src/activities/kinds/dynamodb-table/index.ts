@@ -2,6 +2,7 @@ import type { ResourceKindModule } from '../resource-kind.js';
 import { cleanupIntermediates, concludeRecovery, removeTestCopy } from './cleanup.js';
 import { compensate } from './compensate.js';
 import { preflightTable } from './preflight.js';
+import { quiesceTable } from './quiesce.js';
 import { copyRecoveryPoint, takeRecoveryPoint } from './recovery-point.js';
 import { restoreTable } from './restore.js';
 import { resolveSelection } from './selection.js';
@@ -15,8 +16,7 @@ export const dynamodbTable: ResourceKindModule = {
   kind: 'dynamodb-table',
   resolveSelection,
   preflight: preflightTable,
-  // DynamoDB cannot refuse writes: the application is stopped in the window; record when.
-  quiesce: () => Promise.resolve({ quiescedAt: new Date().toISOString(), stopped: false }),
+  quiesce: quiesceTable,
   takeRecoveryPoint,
   copyRecoveryPoint,
   restore: restoreTable,

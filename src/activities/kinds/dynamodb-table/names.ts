@@ -9,6 +9,7 @@ import {
   type Phase,
 } from '../../../domain/naming.js';
 import type { KindContext } from '../resource-kind.js';
+import { runCode, runStep } from '../shared/names.js';
 
 /** Backup roles: the recovery point (an intermediate) and backups the plan keeps. */
 export type BackupRole = 'rp' | 'keep-retired' | 'keep-comp' | 'keep-final';
@@ -25,7 +26,7 @@ export function primaryTableName(ctx: KindContext): string {
  * phase and the role (`keep-*` backups survive every cleanup). Cleanup matches exact names only.
  */
 export function backupName(ctx: KindContext, role: BackupRole, phase: Phase = ctx.input.phase): string {
-  return artifactName(ctx.plan.planId, phase, role, ctx.resource.target);
+  return artifactName(ctx.plan.planId, phase, runStep(ctx, role), ctx.resource.target);
 }
 
 export function isKeptBackupName(name: string): boolean {
@@ -34,9 +35,10 @@ export function isKeptBackupName(name: string): boolean {
 
 export { planExportPrefix };
 
-/** S3 key prefix of one resource's export in one phase. */
+/** S3 key prefix of one resource's export in one phase (of this plan run, when it has one). */
 export function exportPrefix(ctx: KindContext): string {
-  return `${planExportPrefix(ctx.plan.planId)}/${phaseCode(ctx.input.phase)}/${safeName(ctx.resource.target)}`;
+  const run = runCode(ctx);
+  return `${planExportPrefix(ctx.plan.planId)}/${phaseCode(ctx.input.phase)}/${run ? `${run}/` : ''}${safeName(ctx.resource.target)}`;
 }
 
 /** The plan's export bucket in recovery (S3 names are global: ≤ 63; `exp` kept from when primary had an import bucket). */

@@ -5,7 +5,7 @@ import { chooseMethod } from './method.js';
 import { exportBucketOf } from './names.js';
 import { bucketExists } from './s3.js';
 import { captureSettings } from './settings.js';
-import { describeTable, ownedByPlan } from './tables.js';
+import { describeTable, taggedAsOurs } from './tables.js';
 
 /** Read-only: source readable, method feasible, target and test names free or retirable. */
 export async function preflightTable(ctx: KindContext): Promise<PreflightResult> {
@@ -67,7 +67,7 @@ export async function preflightTable(ctx: KindContext): Promise<PreflightResult>
     );
   const testName = testTargetName(ctx.resource.target, ctx.plan.planId, ctx.resource.kind);
   const testTable = await describeTable(ctx.primary, testName);
-  if (testTable && !(await ownedByPlan(ctx.primary, testTable, ctx.plan.planId)))
+  if (testTable && !(await taggedAsOurs(ctx, testTable, 'test-failback')))
     add('error', 'name-conflict', `table ${testName} exists in primary and was not made by this plan`);
 
   return {

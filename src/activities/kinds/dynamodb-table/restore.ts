@@ -13,14 +13,12 @@ import { importTable } from './export-import.js';
 import { primaryTableName } from './names.js';
 import type { CopyMethod } from './method.js';
 import { isOurCopy } from './recognise.js';
+import { TAG_COPIED } from './reference.js';
 import { methodOf, settingsOf } from './recovery-point.js';
 import { retireOldTable } from './retire.js';
 import { scanCopy } from './scan-copy.js';
 import { applySettings, type TableSettings } from './settings.js';
-import { describeTable, tableTags, tagTable, waitTableActive } from './tables.js';
-
-/** Set on a scan-copied table once every item is in: `<count>/<content hash>`; a retry skips the copy. */
-const TAG_COPIED = 'failback:copied';
+import { deleteTable, describeTable, tableTags, tagTable, waitTableActive } from './tables.js';
 
 function sse(ctx: KindContext) {
   const key = ctx.plan.primary.kmsKeyId;
@@ -114,20 +112,23 @@ export async function restoreTable(
   const name = primaryTableName(ctx);
   const settings = settingsOf(rp);
   const method = methodOf(rp);
-  const retirement = ctx.input.phase === 'failback' ? await retireOldTable(ctx, name, rp, copy) : undefined;
+  const retirement = ctx.input.phase === 'failback' ? await retireOldTable(ctx, name, rp) : undefined;
 
-  const existing: TableDescription | undefined = await describeTable(ctx.primary, name);
+  let existing: TableDescription | undefined = await describeTable(ctx.primary, name);
   if (existing) {
-    const { ours, importArn } = await isOurCopy(ctx, existing, rp, copy);
+    const { ours, importArn, importFailed } = await isOurCopy(ctx, existing, rp);
     if (!ours)
       throw needsPersonFailure(
         'NameConflict',
-        `DynamoDB table ${name} exists in primary and was not made by plan ${ctx.plan.planId}`,
+        `DynamoDB table ${name} exists in primary and was not made by this run of plan ${ctx.plan.planId}`,
       );
-    if (importArn) await importTable(ctx, name, copy, settings, importArn);
-  } else {
-    await startCopy(ctx, name, rp, copy, settings);
+    if (importFailed) {
+      // What a failed import of the run left holds no verified data: it goes, the import is redone.
+      await deleteTable(ctx.primary, name);
+      existing = undefined;
+    } else if (importArn) await importTable(ctx, name, copy, settings, importArn);
   }
+  if (!existing) await startCopy(ctx, name, rp, copy, settings);
   let table = await waitTableActive(ctx.primary, name, WAIT_FOR[method]);
   await tagTable(ctx.primary, table.TableArn ?? '', ctx.tags());
 

@@ -1,5 +1,5 @@
 import { DescribeBackupCommand, type TableDescription } from '@aws-sdk/client-dynamodb';
-import type { PrimaryCopy, RecoveryPoint, Retirement } from '../../../domain/resources.js';
+import type { RecoveryPoint, Retirement } from '../../../domain/resources.js';
 import { needsPersonFailure } from '../../aws/errors.js';
 import type { KindContext } from '../resource-kind.js';
 import { previousHeartbeat, remember } from '../../aws/heartbeat.js';
@@ -7,6 +7,7 @@ import { ensureBackup, findBackup, type BackupRef } from './backups.js';
 import { call } from './calls.js';
 import { backupName } from './names.js';
 import { isOurCopy } from './recognise.js';
+import { loadRetiredSettings, saveRetiredSettings } from './retired-settings.js';
 import { captureSettings, type TableSettings } from './settings.js';
 import { deleteTable, describeTable, waitTableActive } from './tables.js';
 
@@ -28,10 +29,16 @@ export function sameTable(a: TableDescription, b: TableDescription): boolean {
 }
 
 /**
- * The old table's settings when an earlier attempt deleted it: from that attempt's heartbeat, else the
- * parts the kept backup describes (keys, indexes, streams, TTL; not tags, PITR or auto scaling).
+ * The old table's settings when an earlier attempt (or an earlier run of the phase) deleted it: from
+ * the plan's bucket where the retirement wrote them first (item 11), that attempt's heartbeat, else
+ * the parts the kept backup describes (keys, indexes, streams, TTL; not tags, PITR or auto scaling).
  */
-async function settingsAfterDelete(ctx: KindContext, backup: BackupRef): Promise<TableSettings | undefined> {
+export async function settingsAfterDelete(
+  ctx: KindContext,
+  backup: BackupRef,
+): Promise<TableSettings | undefined> {
+  const saved = await loadRetiredSettings(ctx);
+  if (saved) return saved;
   const previous = previousHeartbeat<{ retiredSettings?: TableSettings }>()?.retiredSettings;
   if (previous) return previous;
   const out = await call(ctx.primary, `DescribeBackup ${backup.name}`, () =>
@@ -64,22 +71,19 @@ async function settingsAfterDelete(ctx: KindContext, backup: BackupRef): Promise
  * on-demand backup (AVAILABLE before anything is deleted), then deleted to free its name. Idempotent:
  * a retry after the delete finds the kept backup by name.
  */
-export async function retireOldTable(
-  ctx: KindContext,
-  name: string,
-  rp: RecoveryPoint,
-  copy: PrimaryCopy,
-): Promise<Retirement> {
+export async function retireOldTable(ctx: KindContext, name: string, rp: RecoveryPoint): Promise<Retirement> {
   const keepName = backupName(ctx, 'keep-retired');
   const table: TableDescription | undefined = await describeTable(ctx.primary, name);
-  if (table && !(await isOurCopy(ctx, table, rp, copy)).ours) {
+  if (table && !(await isOurCopy(ctx, table, rp)).ours) {
     if (table.DeletionProtectionEnabled)
       throw needsPersonFailure(
         'InvalidParameter',
         `DynamoDB table ${name} in primary has deletion protection: the failback replaces it after a kept backup. Turn deletion protection off`,
       );
     if (table.TableStatus !== 'ACTIVE') await waitTableActive(ctx.primary, name, 'dynamodb:create-table');
-    const settings = await captureSettings(ctx.primary, table);
+    const settings = await captureSettings(ctx.primary, table, { everyTag: true });
+    // Durable before anything is deleted: compensation restores the table with exactly these.
+    await saveRetiredSettings(ctx, settings);
     remember({ retiredSettings: settings });
     const backup = await ensureBackup(ctx.primary, name, keepName);
     // An attempt the server gave up on (heartbeat timeout) may still run beside this one and may have

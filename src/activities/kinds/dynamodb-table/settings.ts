@@ -58,7 +58,7 @@ export interface TableSettings {
   pitr: boolean;
   deletionProtection: boolean;
   tableClass?: string;
-  /** The application's tags (failback:* and aws:* tags are not the table's own) */
+  /** The table's own tags (aws:* are AWS's; a source's failback:* markers are this plan's, not copied) */
   tags: Tag[];
   autoscaling: ScalingSettings[];
 }
@@ -66,8 +66,16 @@ export interface TableSettings {
 const throughput = (p?: { ReadCapacityUnits?: number; WriteCapacityUnits?: number }) =>
   p?.ReadCapacityUnits ? { read: p.ReadCapacityUnits, write: p.WriteCapacityUnits ?? 1 } : undefined;
 
-/** Reads every setting of a table (the source in recovery, or the old primary table before retiring it). */
-export async function captureSettings(env: AwsEnvironment, table: TableDescription): Promise<TableSettings> {
+/**
+ * Reads every setting of a table: the source in recovery (its failback:* markers are this plan's and
+ * stay behind), or the old primary table before retiring it (`everyTag`: it comes back with all of
+ * its tags, an earlier plan's provenance included).
+ */
+export async function captureSettings(
+  env: AwsEnvironment,
+  table: TableDescription,
+  options: { everyTag?: boolean } = {},
+): Promise<TableSettings> {
   const name = table.TableName ?? '';
   const [ttl, backups, tags, autoscaling] = await Promise.all([
     call(env, `DescribeTimeToLive ${name}`, () =>
@@ -112,7 +120,9 @@ export async function captureSettings(env: AwsEnvironment, table: TableDescripti
       'ENABLED',
     deletionProtection: table.DeletionProtectionEnabled ?? false,
     ...(table.TableClassSummary?.TableClass ? { tableClass: table.TableClassSummary.TableClass } : {}),
-    tags: tags.filter((t) => !t.Key?.startsWith('failback:') && !t.Key?.startsWith('aws:')),
+    tags: tags.filter(
+      (t) => !t.Key?.startsWith('aws:') && (options.everyTag || !t.Key?.startsWith('failback:')),
+    ),
     autoscaling,
   };
 }

@@ -9,8 +9,8 @@ import {
 import type { AwsEnvironment } from '../../aws/clients.js';
 import { expectedMs } from '../../aws/durations.js';
 import { pollUntil } from '../../aws/polling.js';
-import { isOwnedByPlan, tagValue } from '../../aws/tags.js';
-import { TAG_PHASE } from '../../../domain/contract.js';
+import type { KindContext } from '../resource-kind.js';
+import { isOurs } from '../shared/markers.js';
 import { stickyDetails } from '../../aws/heartbeat.js';
 import { call, callMaybe } from './calls.js';
 
@@ -48,15 +48,13 @@ export async function tagTable(env: AwsEnvironment, arn: string, tags: Tag[]): P
   }
 }
 
-/** Whether the table carries this plan's tags (and, when given, this phase). */
-export async function ownedByPlan(
-  env: AwsEnvironment,
+/** Whether the table in primary carries this plan run's tags for this resource (and phase). */
+export async function taggedAsOurs(
+  ctx: KindContext,
   table: TableDescription,
-  planId: string,
-  phase?: string,
+  phase: string = ctx.input.phase,
 ): Promise<boolean> {
-  const tags = await tableTags(env, table.TableArn ?? '');
-  return isOwnedByPlan(tags, planId) && (phase === undefined || tagValue(tags, TAG_PHASE) === phase);
+  return isOurs(await tableTags(ctx.primary, table.TableArn ?? ''), ctx, phase);
 }
 
 const ready = (t: TableDescription) =>

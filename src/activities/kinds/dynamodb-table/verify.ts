@@ -1,4 +1,4 @@
-import { BatchGetItemCommand } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, type TableDescription } from '@aws-sdk/client-dynamodb';
 import type {
   RecoveryPoint,
   RestoreResult,
@@ -11,21 +11,9 @@ import type { KindContext } from '../resource-kind.js';
 import { call } from './calls.js';
 import { encodeItem, itemDigest, type Item } from './content-hash.js';
 import { settingsOf } from './recovery-point.js';
+import { recoveryPointReference, Sample, type Reference } from './reference.js';
 import { combine, parallelScan, segmentsFor } from './scan.js';
 import { describeTable } from './tables.js';
-
-const SAMPLE_SIZE = 25;
-
-/** A bottom-k sample: the items with the smallest content digests, a uniform, reproducible choice. */
-class Sample {
-  readonly items: Array<{ digest: bigint; item: Item }> = [];
-  offer(digest: bigint, item: Item): void {
-    if (this.items.length === SAMPLE_SIZE && digest >= (this.items.at(-1)?.digest ?? 0n)) return;
-    this.items.push({ digest, item });
-    this.items.sort((a, b) => (a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0));
-    if (this.items.length > SAMPLE_SIZE) this.items.pop();
-  }
-}
 
 async function fingerprint(env: AwsEnvironment, table: string, sample?: Sample) {
   const description = await describeTable(env, table);
@@ -82,17 +70,25 @@ const check = (name: string, expected: string | number, actual: string | number)
   ok: expected === actual,
 });
 
+/** How many of `sample` (items of the reference) read back from `table` equal, attribute types included. */
+async function sampledEqual(env: AwsEnvironment, table: string, keyNames: string[], sample: Item[]) {
+  const keyOf = (item: Item) => Object.fromEntries(keyNames.map((k) => [k, item[k]])) as Item;
+  const readBack = await readByKey(env, table, sample.map(keyOf));
+  const found = new Map(readBack.map((item) => [encodeItem(keyOf(item)), encodeItem(item)]));
+  return sample.filter((item) => found.get(encodeItem(keyOf(item))) === encodeItem(item)).length;
+}
+
 /**
- * Source (recovery) against the restored table (primary): item count and order-independent content
- * hash over full consistent scans, and a sample of source items read back by key from the target (one
- * BatchGetItem, consistent reads).
+ * The failback (sources quiesced): source (recovery) against the restored table (primary), item count
+ * and order-independent content hash over full consistent scans, a sample of source items read back by
+ * key from the target, and the recovery point taken after the quiesce.
  */
-export async function verifyTable(
+async function verifyAgainstSource(
   ctx: KindContext,
   restore: RestoreResult,
   rp: RecoveryPoint,
   quiescedAt?: string,
-): Promise<Verification> {
+): Promise<VerificationCheck[]> {
   const source = String(rp.details?.sourceTable ?? ctx.resource.source);
   const target = restore.restored.name;
   const keyNames = settingsOf(rp).keySchema.map((k) => k.AttributeName ?? '');
@@ -101,18 +97,16 @@ export async function verifyTable(
     fingerprint(ctx.recovery, source, sample),
     fingerprint(ctx.primary, target),
   ]);
-  const readBack = await readByKey(
+  const equal = await sampledEqual(
     ctx.primary,
     target,
-    sample.items.map(({ item }) => Object.fromEntries(keyNames.map((k) => [k, item[k]])) as Item),
+    keyNames,
+    sample.items.map((s) => s.item),
   );
-  const keyOf = (item: Item) => encodeItem(Object.fromEntries(keyNames.map((k) => [k, item[k]])) as Item);
-  const found = new Map(readBack.map((item) => [keyOf(item), encodeItem(item)]));
-  const sampledEqual = sample.items.filter(({ item }) => found.get(keyOf(item)) === encodeItem(item)).length;
   const checks = [
     check('item-count', expected.count, actual.count),
     check('content-hash', expected.hex, actual.hex),
-    check('sampled-items-equal', sample.items.length, sampledEqual),
+    check('sampled-items-equal', sample.items.length, equal),
   ];
   if (quiescedAt) {
     checks.push({
@@ -122,5 +116,55 @@ export async function verifyTable(
       ok: Date.parse(rp.capturedAt) >= Date.parse(quiescedAt),
     });
   }
+  return checks;
+}
+
+/**
+ * The test failback (the recovery table is live and keeps taking writes): the copy against the
+ * recovery point it was made from (reference.ts, decision 0037).
+ */
+async function verifyAgainstRecoveryPoint(
+  ctx: KindContext,
+  restore: RestoreResult,
+  rp: RecoveryPoint,
+): Promise<VerificationCheck[]> {
+  const target = restore.restored.name;
+  const table: TableDescription | undefined = await describeTable(ctx.primary, target);
+  const reference: Reference = await recoveryPointReference(ctx, rp, table?.TableArn ?? '');
+  const actual = await fingerprint(ctx.primary, target);
+  const checks: VerificationCheck[] = [];
+  if (rp.details?.method === 'restore') {
+    checks.push(
+      check(
+        'restored-from-recovery-point',
+        rp.arn ?? rp.id,
+        table?.RestoreSummary?.SourceBackupArn ?? 'none',
+      ),
+    );
+    checks.push(
+      check('restore-complete', 'false', String(table?.RestoreSummary?.RestoreInProgress ?? false)),
+    );
+  }
+  checks.push(check('item-count', reference.count ?? `unknown (${reference.from})`, actual.count));
+  if (reference.hash !== undefined) checks.push(check('content-hash', reference.hash, actual.hex));
+  if (reference.sample) {
+    const keyNames = settingsOf(rp).keySchema.map((k) => k.AttributeName ?? '');
+    const equal = await sampledEqual(ctx.primary, target, keyNames, reference.sample);
+    checks.push(check('sampled-items-equal', reference.sample.length, equal));
+  }
+  return checks;
+}
+
+/** Proves the copy: against the quiesced source in the failback, against its recovery point in a test. */
+export async function verifyTable(
+  ctx: KindContext,
+  restore: RestoreResult,
+  rp: RecoveryPoint,
+  quiescedAt?: string,
+): Promise<Verification> {
+  const checks =
+    ctx.input.phase === 'failback'
+      ? await verifyAgainstSource(ctx, restore, rp, quiescedAt)
+      : await verifyAgainstRecoveryPoint(ctx, restore, rp);
   return { ok: checks.every((c) => c.ok), checks, at: new Date().toISOString() };
 }

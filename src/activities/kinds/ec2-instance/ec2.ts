@@ -1,12 +1,9 @@
 import {
   CreateImageCommand,
   CreateTagsCommand,
-  DeleteSnapshotCommand,
   DeleteTagsCommand,
-  DeregisterImageCommand,
   DescribeImagesCommand,
   DescribeInstancesCommand,
-  DescribeSnapshotsCommand,
   paginateDescribeInstances,
   StartInstancesCommand,
   StopInstancesCommand,
@@ -22,7 +19,8 @@ import type { Tag } from '../../aws/tags.js';
 import type { KindContext } from '../resource-kind.js';
 import { awsErrorCode, needsPersonFailure } from '../../aws/errors.js';
 import { call, describeOrUndefined, waitFor } from '../shared/calls.js';
-import { adoptOrConflict, isKept } from '../shared/markers.js';
+import { removeImage } from './images.js';
+import { adoptOrConflict, isOurs, TAG_PLAN_RUN } from '../shared/markers.js';
 import { TAG_PHASE, TAG_PLAN_ID, TAG_SOURCE } from '../../../domain/contract.js';
 
 /** EC2 calls of the ec2-instance kind: instances, AMIs and their EBS snapshots, tags, waits. */
@@ -37,10 +35,11 @@ export function snapshotIdsOf(image: Image): string[] {
   return (image.BlockDeviceMappings ?? []).map((m) => m.Ebs?.SnapshotId ?? '').filter(Boolean);
 }
 
-/** Filters matching what the plan made for this resource in `phase`. */
+/** Filters matching what the plan run made for this resource in `phase` (callers still check isOurs). */
 export function planFilters(ctx: KindContext, phase: string = ctx.input.phase): Filter[] {
   return [
     { Name: `tag:${TAG_PLAN_ID}`, Values: [ctx.plan.planId] },
+    ...(ctx.plan.planRun ? [{ Name: `tag:${TAG_PLAN_RUN}`, Values: [ctx.plan.planRun] }] : []),
     { Name: `tag:${TAG_PHASE}`, Values: [phase] },
     { Name: `tag:${TAG_SOURCE}`, Values: [ctx.resource.source] },
   ];
@@ -51,6 +50,15 @@ export function describeInstance(env: AwsEnvironment, instanceId: string): Promi
     const out = await env.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
     return out.Reservations?.[0]?.Instances?.[0];
   });
+}
+
+/** This run's instances of this resource in `phase` (not terminated), in primary. */
+export async function findOurInstances(
+  ctx: KindContext,
+  phase: string = ctx.input.phase,
+): Promise<Instance[]> {
+  const found = await findInstances(ctx.primary, planFilters(ctx, phase));
+  return found.filter((i) => isOurs(i.Tags, ctx, phase));
 }
 
 /** Instances matching the filters that are not terminated or terminating. */
@@ -92,6 +100,7 @@ export function waitImageAvailable(
   return waitFor(`AMI ${imageId} in ${env.access.region}`, operation, async () => {
     const image = await describeImage(env, imageId);
     if (image?.State === 'failed' || image?.State === 'error' || image?.State === 'invalid') {
+      // Only ever called on an AMI the caller checked to be the run's (adopted or just made).
       await removeImage(env, image);
       const reason = image.StateReason?.Message ?? '';
       // A key the role may not use fails the copy every time: a person fixes the key policy or grant.
@@ -187,54 +196,6 @@ export async function ensureImage(
     }
   }
   return waitImageAvailable(env, imageId ?? '', 'ec2:create-image');
-}
-
-/** Deregisters an AMI and deletes its snapshots (both gone already is fine). */
-export async function removeImage(env: AwsEnvironment, image: Image): Promise<string[]> {
-  const imageId = image.ImageId ?? '';
-  await describeOrUndefined(env, `DeregisterImage ${imageId}`, () =>
-    env.ec2.send(new DeregisterImageCommand({ ImageId: imageId })),
-  );
-  const snapshots = snapshotIdsOf(image);
-  for (const snapshotId of snapshots) await deleteSnapshot(env, snapshotId);
-  return [imageId, ...snapshots];
-}
-
-export async function deleteSnapshot(env: AwsEnvironment, snapshotId: string): Promise<void> {
-  await describeOrUndefined(env, `DeleteSnapshot ${snapshotId}`, () =>
-    env.ec2.send(new DeleteSnapshotCommand({ SnapshotId: snapshotId })),
-  );
-}
-
-/**
- * Removes the AMIs and EBS snapshots the plan made for this resource in `phase`, in one environment,
- * found by the plan's tags; never one tagged failback:keep=true. Orphaned snapshots (their AMI went,
- * the worker died before the snapshots did) are found by their own tags.
- */
-export async function removePlanImages(
-  ctx: KindContext,
-  env: AwsEnvironment,
-  phase: string = ctx.input.phase,
-): Promise<{ removed: string[]; kept: string[] }> {
-  const removed: string[] = [];
-  const kept: string[] = [];
-  for (const image of await findOwnImages(env, planFilters(ctx, phase))) {
-    if (isKept(image.Tags)) kept.push(image.ImageId ?? '');
-    else removed.push(...(await removeImage(env, image)));
-  }
-  const snapshots = await call(env, 'DescribeSnapshots', async () => {
-    const out = await env.ec2.send(
-      new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: planFilters(ctx, phase) }),
-    );
-    return out.Snapshots ?? [];
-  });
-  for (const snapshot of snapshots) {
-    const id = snapshot.SnapshotId ?? '';
-    if (isKept(snapshot.Tags) || removed.includes(id)) continue;
-    await deleteSnapshot(env, id);
-    removed.push(id);
-  }
-  return { removed, kept };
 }
 
 export async function createTags(env: AwsEnvironment, resourceId: string, tags: Tag[]): Promise<void> {

@@ -10,31 +10,41 @@ import { needsPersonFailure } from '../../aws/errors.js';
 import type { KindContext } from '../resource-kind.js';
 import { check, notBefore } from '../shared/checks.js';
 import {
+  assertCreatedDuringRun,
   isOurs,
   phaseTags,
   QUIESCE_TAG_KEYS,
+  quiescedByUs,
   RETIREMENT_TAG_KEYS,
+  retiredByUs,
   TAG_COPIED_FROM,
   TAG_KEEP,
-  TAG_QUIESCED_BY,
+  TAG_RESTORED_BY,
   TAG_RETIRED_BY,
   TAG_WAS_RUNNING,
   tagValue,
 } from '../shared/markers.js';
-import { CONCLUDE_PHASE, finalBackupName, keptBackupName, primaryCopyName } from '../shared/names.js';
+import {
+  CONCLUDE_PHASE,
+  finalBackupName,
+  keptBackupName,
+  primaryCopyName,
+  recoveryPointName,
+} from '../shared/names.js';
 import {
   deleteTags,
   describeImage,
   describeInstance,
   ensureImage,
   findInstances,
+  findOurInstances,
   findOwnImageByName,
   imageArn,
-  planFilters,
-  removePlanImages,
   startInstance,
   terminateInstance,
 } from './ec2.js';
+import { removeRunImage } from './images.js';
+import { handedOver, handOverInstance, rememberVolumes, removeLeftVolumes } from './volumes.js';
 
 const AMI_NAME_MAX = 128;
 
@@ -67,30 +77,59 @@ export async function verifyInstance(
   return { ok: checks.every((c) => c.ok), checks, at: new Date().toISOString() };
 }
 
+/** The phase's two AMIs, by the names the run gave them: the recovery point and its copy (item 9). */
 async function removePhaseImages(ctx: KindContext): Promise<CleanupReport> {
-  const recovery = await removePlanImages(ctx, ctx.recovery);
-  const primary = await removePlanImages(ctx, ctx.primary);
+  const recovery = await removeRunImage(ctx, ctx.recovery, recoveryPointName(ctx, AMI_NAME_MAX));
+  const primary = await removeRunImage(ctx, ctx.primary, primaryCopyName(ctx, AMI_NAME_MAX));
   return { removed: [...recovery.removed, ...primary.removed], kept: [...recovery.kept, ...primary.kept] };
 }
 
-/** The instances this phase launched in primary for this resource (found by the plan's tags). */
+/**
+ * The instances this phase launched in primary for this resource (the run's tags), each checked to
+ * have been launched during the run; their volumes are noted before anything terminates them.
+ */
 async function launched(ctx: KindContext): Promise<string[]> {
-  return (await findInstances(ctx.primary, planFilters(ctx))).map((i) => i.InstanceId ?? '').filter(Boolean);
+  const instances = await findOurInstances(ctx);
+  for (const i of instances) assertCreatedDuringRun(ctx, `instance ${i.InstanceId}`, i.LaunchTime);
+  instances.forEach(rememberVolumes);
+  return instances.map((i) => i.InstanceId ?? '').filter(Boolean);
 }
 
-/** Test copies hold test data only: terminated, then every AMI and snapshot of the test phase goes. */
+/**
+ * Test copies hold test data only: terminated, then the volumes that outlive them
+ * (DeleteOnTermination false), then the test phase's AMIs and snapshots.
+ */
 export async function removeInstanceTestCopy(ctx: KindContext): Promise<CleanupReport> {
   const removed: string[] = [];
   for (const id of await launched(ctx)) {
     await terminateInstance(ctx.primary, id);
     removed.push(id);
   }
+  removed.push(...(await removeLeftVolumes(ctx)));
   const images = await removePhaseImages(ctx);
   return { removed: [...removed, ...images.removed], kept: images.kept };
 }
 
-export function cleanupInstanceIntermediates(ctx: KindContext): Promise<CleanupReport> {
-  return removePhaseImages(ctx);
+/**
+ * After the plan succeeded: the failback's AMIs go, and the new production instance (with its
+ * volumes) trades its ownership tags for provenance (decision 0035).
+ */
+export async function cleanupInstanceIntermediates(ctx: KindContext): Promise<CleanupReport> {
+  const images = await removePhaseImages(ctx);
+  const kept = [...images.kept];
+  const restored = [
+    ...(await findOurInstances(ctx, 'failback')),
+    ...(
+      await findInstances(ctx.primary, [{ Name: `tag:${TAG_RESTORED_BY}`, Values: [ctx.plan.planId] }])
+    ).filter((i) => handedOver(ctx, i)),
+  ];
+  for (const instance of restored) {
+    const ids = await handOverInstance(ctx, instance);
+    kept.push(
+      `${instance.InstanceId} (production: its and its volumes' plan tags replaced by provenance: ${ids.length})`,
+    );
+  }
+  return { removed: images.removed, kept };
 }
 
 /** A final AMI of the live copy in recovery (kept), then the instance is terminated. */
@@ -157,10 +196,13 @@ export async function compensateInstance(ctx: KindContext, input: CompensationIn
     await terminateInstance(ctx.primary, id);
     removed.push(id);
   }
-  const retired = await findInstances(ctx.primary, [
-    { Name: 'tag:Name', Values: [ctx.resource.target] },
-    { Name: `tag:${TAG_RETIRED_BY}`, Values: [ctx.plan.planId] },
-  ]);
+  removed.push(...(await removeLeftVolumes(ctx)));
+  const retired = (
+    await findInstances(ctx.primary, [
+      { Name: 'tag:Name', Values: [ctx.resource.target] },
+      { Name: `tag:${TAG_RETIRED_BY}`, Values: [ctx.plan.planId] },
+    ])
+  ).filter((i) => retiredByUs(i.Tags, ctx));
   for (const old of retired) {
     const id = old.InstanceId ?? '';
     if (tagValue(old.Tags, TAG_WAS_RUNNING) === 'true') await startInstance(ctx.primary, id);
@@ -168,7 +210,7 @@ export async function compensateInstance(ctx: KindContext, input: CompensationIn
     kept.push(id);
   }
   const source = await describeInstance(ctx.recovery, ctx.resource.source);
-  if (source?.InstanceId && tagValue(source.Tags, TAG_QUIESCED_BY) === ctx.plan.planId) {
+  if (source?.InstanceId && quiescedByUs(source.Tags, ctx)) {
     if (tagValue(source.Tags, TAG_WAS_RUNNING) === 'true' || input.quiescedSource) {
       await startInstance(ctx.recovery, source.InstanceId);
     }

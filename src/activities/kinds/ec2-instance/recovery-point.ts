@@ -3,20 +3,20 @@ import {
   ModifyImageAttributeCommand,
   ModifySnapshotAttributeCommand,
 } from '@aws-sdk/client-ec2';
-import { clientToken } from '../../../domain/naming.js';
 import type { PrimaryCopy, QuiesceResult, RecoveryPoint } from '../../../domain/resources.js';
 import { awsErrorCode, needsPersonFailure } from '../../aws/errors.js';
 import type { KindContext } from '../resource-kind.js';
 import { call } from '../shared/calls.js';
 import {
   adoptOrConflict,
+  quiescedByUs,
+  quiesceTags,
   TAG_COPIED_FROM,
   TAG_QUIESCED_AT,
-  TAG_QUIESCED_BY,
   TAG_WAS_RUNNING,
   tagValue,
 } from '../shared/markers.js';
-import { primaryCopyName, recoveryPointName } from '../shared/names.js';
+import { primaryCopyName, recoveryPointName, runToken } from '../shared/names.js';
 import {
   createTags,
   describeInstance,
@@ -48,16 +48,13 @@ export async function quiesceInstance(ctx: KindContext): Promise<QuiesceResult> 
   const env = ctx.recovery;
   const instance = await sourceInstance(ctx);
   const id = ctx.resource.source;
-  const ours = tagValue(instance.Tags, TAG_QUIESCED_BY) === ctx.plan.planId;
+  const ours = quiescedByUs(instance.Tags, ctx);
   const state = instance.State?.Name ?? '';
   const wasRunning = ours
     ? tagValue(instance.Tags, TAG_WAS_RUNNING) === 'true'
     : ['pending', 'running'].includes(state);
   if (!ours) {
-    await createTags(env, id, [
-      { Key: TAG_QUIESCED_BY, Value: ctx.plan.planId },
-      { Key: TAG_WAS_RUNNING, Value: String(wasRunning) },
-    ]);
+    await createTags(env, id, quiesceTags(ctx, { [TAG_WAS_RUNNING]: String(wasRunning) }));
   }
   await stopInstance(env, id);
   let quiescedAt = ours ? tagValue(instance.Tags, TAG_QUIESCED_AT) : undefined;
@@ -135,7 +132,7 @@ export async function copyImage(ctx: KindContext, recoveryPoint: RecoveryPoint):
           SourceRegion: ctx.plan.recovery.region,
           Name: name,
           Description: `failback plan ${ctx.plan.planId}: copy of ${recoveryPoint.id}`,
-          ClientToken: clientToken(ctx.plan.planId, ctx.input.phase, 'copy', ctx.resource.target),
+          ClientToken: runToken(ctx, 'copy'),
           ...(kmsKeyId ? { Encrypted: true, KmsKeyId: kmsKeyId } : {}),
           CopyImageTags: false,
           TagSpecifications: [

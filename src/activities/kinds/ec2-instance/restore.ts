@@ -1,41 +1,43 @@
 import { RunInstancesCommand, type _InstanceType, type Instance } from '@aws-sdk/client-ec2';
-import { clientToken } from '../../../domain/naming.js';
-import { TAG_PLAN_ID } from '../../../domain/contract.js';
 import type { PrimaryCopy, RestoreResult, Retirement } from '../../../domain/resources.js';
 import { needsPersonFailure } from '../../aws/errors.js';
 import type { KindContext } from '../resource-kind.js';
 import { call } from '../shared/calls.js';
 import {
+  isOurs,
+  retiredByUs,
+  retirementTags,
   TAG_RESTORED_FROM,
   TAG_RETIRED,
   TAG_RETIRED_BY,
   TAG_WAS_RUNNING,
   tagValue,
 } from '../shared/markers.js';
-import { restoredName } from '../shared/names.js';
 import { withCustomerTags } from '../shared/configuration.js';
+import { restoredName, runToken } from '../shared/names.js';
 import { stringOption } from '../shared/options.js';
 import { carriedLaunch, network } from './configuration.js';
 import {
   createTags,
   describeInstance,
   findInstances,
-  planFilters,
+  findOurInstances,
   stopInstance,
   waitInstanceState,
 } from './ec2.js';
 
 /**
- * The old primary instance: named `target` (Name tag) and not made by this plan. Several of them
- * would leave the plan guessing which one the application uses: a person decides.
+ * The old primary instance: named `target` (Name tag) and not made by this plan run (an earlier run of
+ * the same plan id made production, not this run's copy). Several of them would leave the plan
+ * guessing which one the application uses: a person decides.
  */
 export async function oldPrimaryInstance(ctx: KindContext): Promise<Instance | undefined> {
   const named = await findInstances(ctx.primary, [{ Name: 'tag:Name', Values: [ctx.resource.target] }]);
   const candidates = named.filter((i) => {
-    if (tagValue(i.Tags, TAG_PLAN_ID) === ctx.plan.planId) return false;
-    // Retired by an earlier plan and still stopped: a leftover kept for safety, not the primary.
+    if (isOurs(i.Tags, ctx, 'failback')) return false;
+    // Retired by an earlier plan (or run) and still stopped: a leftover kept for safety, not the primary.
     const retiredBy = tagValue(i.Tags, TAG_RETIRED_BY);
-    return !(retiredBy && retiredBy !== ctx.plan.planId && i.State?.Name === 'stopped');
+    return !(retiredBy && !retiredByUs(i.Tags, ctx) && i.State?.Name === 'stopped');
   });
   if (candidates.length > 1) {
     throw needsPersonFailure(
@@ -56,18 +58,14 @@ export async function retireInstance(ctx: KindContext): Promise<Retirement> {
   const old = await oldPrimaryInstance(ctx);
   if (!old?.InstanceId)
     return { originalId: ctx.resource.target, action: 'none', at: new Date().toISOString() };
-  const ours = tagValue(old.Tags, TAG_RETIRED_BY) === ctx.plan.planId;
+  const ours = retiredByUs(old.Tags, ctx);
   const state = old.State?.Name ?? '';
   const wasRunning = ours
     ? tagValue(old.Tags, TAG_WAS_RUNNING) === 'true'
     : ['pending', 'running'].includes(state);
   const at = (ours ? tagValue(old.Tags, TAG_RETIRED) : undefined) ?? new Date().toISOString();
   if (!ours) {
-    await createTags(env, old.InstanceId, [
-      { Key: TAG_RETIRED_BY, Value: ctx.plan.planId },
-      { Key: TAG_RETIRED, Value: at },
-      { Key: TAG_WAS_RUNNING, Value: String(wasRunning) },
-    ]);
+    await createTags(env, old.InstanceId, retirementTags(ctx, at, { [TAG_WAS_RUNNING]: String(wasRunning) }));
   }
   await stopInstance(env, old.InstanceId);
   return { originalId: old.InstanceId, action: 'stopped', wasRunning, at };
@@ -86,7 +84,9 @@ const LAUNCH_GENERATIONS = 10;
 /**
  * RunInstances with a ClientToken: a repeated call answers the first launch (even a lost answer's).
  * But a token whose instance terminated (a launch that failed) would answer that dead instance for
- * 24 hours: the next generation's token launches anew.
+ * 24 hours: the next generation's token launches anew. The answer to a repeated token may describe
+ * the instance as it was at its launch (`pending`), so its state is read back with DescribeInstances:
+ * only a live instance ends the walk through the generations (item 13).
  */
 async function runOnce(
   ctx: KindContext,
@@ -96,8 +96,12 @@ async function runOnce(
 ): Promise<Instance> {
   for (let generation = 0; generation < LAUNCH_GENERATIONS; generation++) {
     const step = generation === 0 ? 'run' : `run${generation}`;
-    const instance = await launch(clientToken(ctx.plan.planId, ctx.input.phase, step, ctx.resource.target));
-    if (!['shutting-down', 'terminated'].includes(instance?.State?.Name ?? '')) return instance;
+    const answered = await launch(runToken(ctx, step));
+    const current = answered?.InstanceId
+      ? await describeInstance(ctx.primary, answered.InstanceId)
+      : undefined;
+    const state = current?.State?.Name ?? answered?.State?.Name ?? '';
+    if (!['shutting-down', 'terminated'].includes(state)) return current ?? answered;
   }
   throw needsPersonFailure(
     'InvalidParameter',
@@ -113,7 +117,7 @@ export async function launchInstance(ctx: KindContext, copy: PrimaryCopy): Promi
   const retirement = ctx.input.phase === 'failback' ? await retireInstance(ctx) : undefined;
   const env = ctx.primary;
   const name = restoredName(ctx);
-  let instance = (await findInstances(env, planFilters(ctx)))[0];
+  let instance = (await findOurInstances(ctx))[0];
   if (!instance) {
     const { subnetId, securityGroupIds } = network(ctx);
     // What the table carries (ec2-instance/configuration.ts): the source's tags, key pair, user data…

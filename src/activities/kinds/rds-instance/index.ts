@@ -10,6 +10,7 @@ import {
   verifyDbInstance,
 } from './lifecycle.js';
 import { preflightDbInstance, resolveDbInstances } from './preflight.js';
+import { quiesceDbInstance } from './quiesce.js';
 import { restoreDbInstance } from './restore.js';
 import { dbSnapshotApi } from './snapshot-api.js';
 
@@ -23,15 +24,7 @@ export const rdsInstanceKind: ResourceKindModule = {
   resolveSelection: resolveDbInstances,
   preflight: preflightDbInstance,
 
-  /**
-   * RDS cannot stop an instance while it is being snapshotted, and stopping it would not make the
-   * snapshot more consistent than RDS's own crash-consistent snapshot does. The application is
-   * quiesced by the maintenance window (no production traffic); this records when, so verify can
-   * prove the recovery point was taken after it.
-   */
-  async quiesce() {
-    return { quiescedAt: new Date().toISOString(), stopped: false };
-  },
+  quiesce: quiesceDbInstance,
 
   takeRecoveryPoint: (ctx) => takeDbRecoveryPoint(ctx, dbSnapshotApi),
   copyRecoveryPoint: (ctx, recoveryPoint) => copyDbRecoveryPoint(ctx, dbSnapshotApi, recoveryPoint),

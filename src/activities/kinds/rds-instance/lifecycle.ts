@@ -11,7 +11,17 @@ import type { KindContext } from '../resource-kind.js';
 import { concludeWithFinalDbSnapshot, keptDbSnapshot, removeDbSnapshots } from '../shared/db-snapshots.js';
 import { check } from '../shared/checks.js';
 import { snapshotChainChecks } from '../shared/db-verify.js';
-import { isOurs, RETIREMENT_TAG_KEYS, TAG_KEEP } from '../shared/markers.js';
+import {
+  assertCreatedDuringRun,
+  isOurs,
+  OWNERSHIP_TAG_KEYS,
+  provenanceTags,
+  QUIESCE_MARK_KEYS,
+  quiescedByUs,
+  restoredByUs,
+  RETIREMENT_TAG_KEYS,
+  TAG_KEEP,
+} from '../shared/markers.js';
 import { keptBackupName } from '../shared/names.js';
 import {
   dbId,
@@ -20,6 +30,7 @@ import {
   listDbInstances,
   removeRdsTags,
   renameDbInstance,
+  retagRds,
 } from '../shared/rds.js';
 import { findRetiredInstance } from './restore.js';
 import { dbSnapshotApi } from './snapshot-api.js';
@@ -42,12 +53,15 @@ export async function verifyDbInstance(
   return { ok: checks.every((c) => c.ok), checks, at: new Date().toISOString() };
 }
 
-/** The instances this phase restored in primary for this resource, found by the plan's tags. */
+/**
+ * The instances this phase restored in primary for this resource, found by the run's tags, each
+ * checked to have been created during the run: one that served before it is never removed.
+ */
 async function restoredInstances(ctx: KindContext): Promise<string[]> {
-  return (await listDbInstances(ctx.primary))
-    .filter((db) => isOurs(db.TagList, ctx))
-    .map((db) => db.DBInstanceIdentifier ?? '')
-    .filter(Boolean);
+  const ours = (await listDbInstances(ctx.primary)).filter((db) => isOurs(db.TagList, ctx));
+  for (const db of ours)
+    assertCreatedDuringRun(ctx, `DB instance ${db.DBInstanceIdentifier}`, db.InstanceCreateTime);
+  return ours.map((db) => db.DBInstanceIdentifier ?? '').filter(Boolean);
 }
 
 /** Test copies were made by the plan and hold only test data: deleted without a final snapshot. */
@@ -61,8 +75,21 @@ export async function removeDbTestCopy(ctx: KindContext): Promise<CleanupReport>
   return { removed: [...removed, ...snapshots.removed], kept: snapshots.kept };
 }
 
+/**
+ * After the plan succeeded: the failback's snapshots go, and the new production instance trades its
+ * ownership tags for provenance (decision 0035).
+ */
 export async function cleanupDbIntermediates(ctx: KindContext): Promise<CleanupReport> {
-  return removeDbSnapshots(ctx, dbSnapshotApi);
+  const report = await removeDbSnapshots(ctx, dbSnapshotApi);
+  const restored = (await listDbInstances(ctx.primary)).filter(
+    (db) => !db.DBClusterIdentifier && (isOurs(db.TagList, ctx) || restoredByUs(db.TagList, ctx)),
+  );
+  for (const db of restored) {
+    const owned = OWNERSHIP_TAG_KEYS.filter((k) => db.TagList?.some((t) => t.Key === k));
+    await retagRds(ctx.primary, db.DBInstanceArn ?? '', provenanceTags(ctx), owned);
+    report.kept.push(`${db.DBInstanceIdentifier} (production: plan tags replaced by provenance)`);
+  }
+  return report;
 }
 
 /** The live copy in recovery goes only after a final snapshot of it (kept); see concludeWithFinalDbSnapshot. */
@@ -117,6 +144,9 @@ export async function compensateDbInstance(
     await removeRdsTags(env, restored.DBInstanceArn ?? retired.DBInstanceArn ?? '', RETIREMENT_TAG_KEYS);
     kept.push(target);
   }
+  const source = await describeDbInstance(ctx.recovery, ctx.resource.source);
+  if (source?.DBInstanceArn && quiescedByUs(source.TagList, ctx))
+    await removeRdsTags(ctx.recovery, source.DBInstanceArn, QUIESCE_MARK_KEYS);
   const snapshots = await removeDbSnapshots(ctx, dbSnapshotApi);
   return { removed: [...removed, ...snapshots.removed], kept: [...kept, ...snapshots.kept] };
 }

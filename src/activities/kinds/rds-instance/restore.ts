@@ -9,9 +9,10 @@ import { carriedDbInstance } from '../shared/db-configuration.js';
 import {
   adoptOrConflict,
   isOurs,
+  retiredByUs,
+  retirementTags,
   TAG_RESTORED_FROM,
   TAG_RETIRED,
-  TAG_RETIRED_BY,
   TAG_RETIRED_FROM,
   tagValue,
 } from '../shared/markers.js';
@@ -26,13 +27,13 @@ import {
   waitDbInstanceAvailable,
 } from '../shared/rds.js';
 
-/** The old primary instance this plan retired (renamed, tagged failback:retired-by), if any. */
+/** The old primary instance this plan run retired (renamed, tagged failback:retired-by/-run), if any. */
 export async function findRetiredInstance(ctx: KindContext): Promise<DBInstance | undefined> {
   const target = dbId(ctx.resource.target);
   return (await listDbInstances(ctx.primary)).find(
     (db) =>
       !db.DBClusterIdentifier &&
-      tagValue(db.TagList, TAG_RETIRED_BY) === ctx.plan.planId &&
+      retiredByUs(db.TagList, ctx) &&
       tagValue(db.TagList, TAG_RETIRED_FROM) === target,
   );
 }
@@ -54,17 +55,10 @@ export async function retireDbInstance(ctx: KindContext): Promise<Retirement> {
       `${target} in primary is a member of Aurora cluster ${old.DBClusterIdentifier}: fail back the cluster instead`,
     );
   }
-  let at =
-    tagValue(old.TagList, TAG_RETIRED_BY) === ctx.plan.planId
-      ? tagValue(old.TagList, TAG_RETIRED)
-      : undefined;
+  let at = retiredByUs(old.TagList, ctx) ? tagValue(old.TagList, TAG_RETIRED) : undefined;
   if (!at) {
     at = new Date().toISOString();
-    await addRdsTags(env, old.DBInstanceArn ?? '', [
-      { Key: TAG_RETIRED_BY, Value: ctx.plan.planId },
-      { Key: TAG_RETIRED, Value: at },
-      { Key: TAG_RETIRED_FROM, Value: target },
-    ]);
+    await addRdsTags(env, old.DBInstanceArn ?? '', retirementTags(ctx, at, { [TAG_RETIRED_FROM]: target }));
   }
   const retiredId = dbId(retiredName(target, at));
   const currentId = old.DBInstanceIdentifier ?? target;

@@ -15,7 +15,13 @@ import {
   TAG_KEEP,
   type AwsTags,
 } from './markers.js';
-import { CONCLUDE_PHASE, finalBackupName, primaryCopyName, recoveryPointName } from './names.js';
+import {
+  CONCLUDE_PHASE,
+  finalBackupName,
+  keptBackupName,
+  primaryCopyName,
+  recoveryPointName,
+} from './names.js';
 import { dbId } from './rds.js';
 
 /** A DB snapshot or DB cluster snapshot, as the shared steps need it. */
@@ -182,26 +188,36 @@ export async function keptDbSnapshot(
 }
 
 /**
- * Deletes the phase's snapshots of this resource in both environments, found by the plan's tags;
- * never one tagged failback:keep=true. Returns what it removed and what it kept.
+ * Deletes the phase's two snapshots of this resource, by the identifiers the run derived for them:
+ * the recovery point in recovery and its copy in primary (item 9). Each must carry the run's tags and
+ * not be kept; nothing is deleted for its tags alone, so a snapshot of the new production database
+ * that copied its tags (CopyTagsToSnapshot, a person, AWS Backup) stays. The kept snapshot made before
+ * removing a served copy is reported, never removed.
  */
 export async function removeDbSnapshots(
   ctx: KindContext,
   api: DbSnapshotApi,
-  phase: string = ctx.input.phase,
 ): Promise<{ removed: string[]; kept: string[] }> {
   const removed: string[] = [];
   const kept: string[] = [];
-  for (const env of [ctx.recovery, ctx.primary]) {
-    for (const snapshot of await api.listManual(env)) {
-      if (!isOurs(snapshot.tags, ctx, phase)) continue;
-      if (isKept(snapshot.tags)) {
-        kept.push(snapshot.arn);
-        continue;
-      }
-      await api.remove(env, snapshot.id);
-      removed.push(snapshot.arn);
+  const derived: Array<[AwsEnvironment, string]> = [
+    [ctx.recovery, dbId(recoveryPointName(ctx, api.maxId))],
+    [ctx.primary, dbId(primaryCopyName(ctx, api.maxId))],
+    [ctx.primary, dbId(keptBackupName(ctx, api.maxId))],
+  ];
+  for (const [env, id] of derived) {
+    const snapshot = await api.describe(env, id);
+    if (!snapshot) continue;
+    if (!isOurs(snapshot.tags, ctx)) {
+      kept.push(`${snapshot.arn} (named ${id}, not this run's)`);
+      continue;
     }
+    if (isKept(snapshot.tags)) {
+      kept.push(snapshot.arn);
+      continue;
+    }
+    await api.remove(env, snapshot.id);
+    removed.push(snapshot.arn);
   }
   return { removed, kept };
 }

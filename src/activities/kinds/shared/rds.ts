@@ -88,6 +88,20 @@ export async function removeRdsTags(env: AwsEnvironment, arn: string, keys: stri
   );
 }
 
+/**
+ * Trades a restored database's ownership tags for provenance (decision 0035): added first, then the
+ * ownership keys removed, so a retry after a crash between the two finds it either way.
+ */
+export async function retagRds(
+  env: AwsEnvironment,
+  arn: string,
+  add: Tag[],
+  removeKeys: string[],
+): Promise<void> {
+  if (add.length) await addRdsTags(env, arn, add);
+  if (removeKeys.length) await removeRdsTags(env, arn, removeKeys);
+}
+
 function failedState(kind: string, id: string, status: string | undefined): never {
   throw needsPersonFailure(
     'InvalidParameter',

@@ -1,0 +1,101 @@
+import {
+  DeleteSnapshotCommand,
+  DeregisterImageCommand,
+  DescribeImagesCommand,
+  type Image,
+} from '@aws-sdk/client-ec2';
+import type { AwsEnvironment } from '../../aws/clients.js';
+import { remember, stickyDetails } from '../../aws/heartbeat.js';
+import type { KindContext } from '../resource-kind.js';
+import { call, describeOrUndefined } from '../shared/calls.js';
+import { isKept, isOurs } from '../shared/markers.js';
+
+/**
+ * Removing the AMIs the plan made, and exactly their snapshots (item 9): an AMI is found by the name
+ * the run derived for it and must carry the run's tags; its snapshots are the ones its block device
+ * mappings name (written to the heartbeat before the deregistration, so a retry after a crash between
+ * the two still knows them). Nothing is ever removed because of its tags alone: a backup of the new
+ * production instance (DLM, AWS Backup, a person) that copied the instance's tags stays.
+ */
+interface RemovalProgress {
+  /** Snapshots of AMIs this attempt or an earlier one deregistered, still to delete, by `<account>/<region>/<ami>`. */
+  imageSnapshots?: Record<string, string[]>;
+}
+
+const keyOf = (env: AwsEnvironment, imageId: string) =>
+  `${env.access.accountId}/${env.access.region}/${imageId}`;
+
+function snapshotIdsOf(image: Image): string[] {
+  return (image.BlockDeviceMappings ?? []).map((m) => m.Ebs?.SnapshotId ?? '').filter(Boolean);
+}
+
+export async function deleteSnapshot(env: AwsEnvironment, snapshotId: string): Promise<void> {
+  await describeOrUndefined(env, `DeleteSnapshot ${snapshotId}`, () =>
+    env.ec2.send(new DeleteSnapshotCommand({ SnapshotId: snapshotId })),
+  );
+}
+
+/** What is still to delete (the sticky details start from the previous attempt's). */
+function pending(): Record<string, string[]> {
+  return { ...((stickyDetails() as RemovalProgress).imageSnapshots ?? {}) };
+}
+
+/** Deregisters an AMI and deletes its snapshots (both gone already is fine). Callers checked it is theirs. */
+export async function removeImage(env: AwsEnvironment, image: Image): Promise<string[]> {
+  const imageId = image.ImageId ?? '';
+  const snapshots = snapshotIdsOf(image);
+  remember({ imageSnapshots: { ...pending(), [keyOf(env, imageId)]: snapshots } });
+  await describeOrUndefined(env, `DeregisterImage ${imageId}`, () =>
+    env.ec2.send(new DeregisterImageCommand({ ImageId: imageId })),
+  );
+  for (const snapshotId of snapshots) await deleteSnapshot(env, snapshotId);
+  const todo = pending();
+  delete todo[keyOf(env, imageId)];
+  remember({ imageSnapshots: todo });
+  return [imageId, ...snapshots];
+}
+
+async function ownImageNamed(env: AwsEnvironment, name: string): Promise<Image | undefined> {
+  return call(env, `DescribeImages ${name}`, async () => {
+    const out = await env.ec2.send(
+      new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'name', Values: [name] }] }),
+    );
+    return out.Images?.find((i) => i.State !== 'deregistered');
+  });
+}
+
+/**
+ * Removes the AMI the run named `name` in `env` (unless kept), with its snapshots, and the snapshots
+ * of AMIs an earlier attempt deregistered but did not finish deleting (those carrying the run's tags).
+ */
+export async function removeRunImage(
+  ctx: KindContext,
+  env: AwsEnvironment,
+  name: string,
+  phase: string = ctx.input.phase,
+): Promise<{ removed: string[]; kept: string[] }> {
+  const removed: string[] = [];
+  const kept: string[] = [];
+  const here = keyOf(env, '');
+  for (const [key, ids] of Object.entries(pending())) {
+    if (!key.startsWith(here)) continue;
+    // The snapshots of a deregistered AMI of this run, recorded before its deregistration: they are
+    // removed by id (the access stack lets DeleteSnapshot act only on what carries the plan's tags).
+    for (const id of ids) {
+      await deleteSnapshot(env, id);
+      removed.push(id);
+    }
+    const todo = pending();
+    delete todo[key];
+    remember({ imageSnapshots: todo });
+  }
+  const image = await ownImageNamed(env, name);
+  if (!image) return { removed, kept };
+  if (!isOurs(image.Tags, ctx, phase)) {
+    kept.push(`${image.ImageId ?? name} (named ${name}, not this run's)`);
+    return { removed, kept };
+  }
+  if (isKept(image.Tags)) kept.push(image.ImageId ?? '');
+  else removed.push(...(await removeImage(env, image)));
+  return { removed, kept };
+}
