@@ -1,5 +1,8 @@
 import {
+  CreateDBClusterCommand,
   CreateDBInstanceCommand,
+  DeleteDBClusterCommand,
+  DescribeDBClusterSnapshotsCommand,
   DeleteDBInstanceCommand,
   DescribeDBInstancesCommand,
   DescribeDBSnapshotsCommand,
@@ -71,5 +74,45 @@ describe('RDS automated backups', () => {
       new DeleteDBInstanceCommand({ DBInstanceIdentifier: 'shop-db-old', SkipFinalSnapshot: true }),
     );
     expect(await automated(rds)).toEqual([]);
+  });
+
+  it('Aurora: backed up per cluster, not per member; DeleteDBCluster removes them unless told to keep them', async () => {
+    const { rds } = aws(freshAccount(), 'us-east-1');
+    const clusterBackups = async () =>
+      (
+        (await rds.send(new DescribeDBClusterSnapshotsCommand({ SnapshotType: 'automated' })))
+          .DBClusterSnapshots ?? []
+      ).map((s) => s.DBClusterIdentifier);
+    for (const id of ['gone', 'kept']) {
+      await rds.send(
+        new CreateDBClusterCommand({
+          DBClusterIdentifier: id,
+          Engine: 'aurora-postgresql',
+          MasterUsername: 'app',
+          MasterUserPassword: 'not-a-secret-1',
+        }),
+      );
+      await rds.send(
+        new CreateDBInstanceCommand({
+          DBInstanceIdentifier: `${id}-writer`,
+          DBClusterIdentifier: id,
+          Engine: 'aurora-postgresql',
+          DBInstanceClass: 'db.r6g.large',
+        }),
+      );
+    }
+    expect(await automated(rds)).toEqual([]);
+    expect((await clusterBackups()).sort()).toEqual(['gone', 'kept']);
+    for (const id of ['gone', 'kept']) {
+      await rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: `${id}-writer` }));
+      await rds.send(
+        new DeleteDBClusterCommand({
+          DBClusterIdentifier: id,
+          SkipFinalSnapshot: true,
+          ...(id === 'kept' ? { DeleteAutomatedBackups: false } : {}),
+        }),
+      );
+    }
+    expect(await clusterBackups()).toEqual(['kept']);
   });
 });

@@ -19,7 +19,7 @@ from moto.rds.exceptions import (
     InvalidParameterValue,
     RDSClientError,
 )
-from moto.rds.models import DBCluster, DBInstance, RDSBackend
+from moto.rds.models import DBCluster, DBInstance, DBInstanceClustered, RDSBackend
 
 from .. import context, timing
 from . import rds_snapshots
@@ -144,7 +144,10 @@ def delete_db_instance(self: RDSBackend, db_instance_identifier: str, *args: Any
 def _tolerant(original: Callable[[Any], None]) -> Callable[[Any], None]:
     # moto names automated snapshots by identifier and minute: a rename followed by a restore under
     # the old name collides. AWS keys them by resource id; one automated snapshot is enough here.
+    # Aurora backs up clusters, never their member instances (moto snapshotted each member).
     def save_automated_backup(self: Any) -> None:
+        if isinstance(self, DBInstanceClustered):
+            return
         try:
             original(self)
         except (DBSnapshotAlreadyExistsError, DBClusterSnapshotAlreadyExistsError):
