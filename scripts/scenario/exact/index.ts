@@ -27,11 +27,15 @@ export type { ExactInventory, ResourceRecord } from './types.js';
  * Everything in one account and region that a plan must leave exactly as it found it, read as the
  * account itself (its seeding key) with the AWS SDK: EC2 instances, volumes, AMIs and snapshots; RDS
  * instances, Aurora clusters and both kinds of snapshots; DynamoDB tables with their settings, item
- * counts and content hashes, backups and auto scaling; S3 buckets and objects; CloudFormation stacks;
- * IAM roles; Route 53 zones and records; KMS keys. Global services (IAM, S3's bucket list, Route 53)
- * are the account's, whatever the region.
+ * counts and content hashes, backups and auto scaling; S3 buckets (of the region) and objects;
+ * CloudFormation stacks; KMS keys; and the account's global ones, IAM roles and Route 53 zones and
+ * records, unless `global` is false (the second region of an account inventoried once already).
  */
-export async function exactInventory(accountId: string, region: string): Promise<ExactInventory> {
+export async function exactInventory(
+  accountId: string,
+  region: string,
+  { global = true }: { global?: boolean } = {},
+): Promise<ExactInventory> {
   const config = seedingClientConfig(accountId, region);
   const ec2 = new EC2Client(config);
   const rds = new RDSClient(config);
@@ -47,10 +51,10 @@ export async function exactInventory(accountId: string, region: string): Promise
       ec2Resources(ec2),
       rdsResources(rds),
       dynamodbResources(dynamodb, scaling),
-      s3Resources(s3),
+      s3Resources(s3, region),
       cloudformationResources(cfn),
-      iamResources(iam),
-      route53Resources(route53),
+      global ? iamResources(iam) : {},
+      global ? route53Resources(route53) : {},
       kmsResources(kms),
     ]);
     const resources = Object.assign({}, ...parts) as ExactInventory['resources'];

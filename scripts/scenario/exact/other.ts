@@ -19,6 +19,7 @@ import {
   type Route53Client,
 } from '@aws-sdk/client-route-53';
 import {
+  GetBucketLocationCommand,
   GetBucketPolicyCommand,
   GetBucketTaggingCommand,
   ListBucketsCommand,
@@ -37,11 +38,13 @@ async function unless<T>(run: () => Promise<T>, fallback: T, ...codes: string[])
   }
 }
 
-/** Buckets of the account (any region) with tags and policy, and every object: key, size, ETag. */
-export async function s3Resources(s3: S3Client): Promise<Record<string, ResourceRecord>> {
+/** The account's buckets in `region` with tags and policy, and every object: key, size, ETag. */
+export async function s3Resources(s3: S3Client, region: string): Promise<Record<string, ResourceRecord>> {
   const out: Record<string, ResourceRecord> = {};
   for (const bucket of (await s3.send(new ListBucketsCommand({}))).Buckets ?? []) {
     const name = bucket.Name!;
+    const location = (await s3.send(new GetBucketLocationCommand({ Bucket: name }))).LocationConstraint;
+    if ((location || 'us-east-1') !== region) continue;
     const tags = await unless(
       async () => tagMap((await s3.send(new GetBucketTaggingCommand({ Bucket: name }))).TagSet),
       {},
