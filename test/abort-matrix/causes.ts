@@ -43,11 +43,20 @@ export const CAUSES: Cause[] = [
       'compensation runs beside the activity the abort cancelled (TRY_CANCEL, src/workflows/activities.ts): the ' +
       'retire or launch it was making lands after compensation looked — an EC2 copy left running, a renamed ' +
       'database not renamed back or its name taken by the plan’s copy, the old DynamoDB table deleted and not ' +
-      'restored; a delete of what the activity removed meanwhile answers AccessDenied (tag condition on a missing ' +
+      'restored (restore.ts:117 retires and imports in one activity: the import lands in its place, untagged), ' +
+      'an Aurora restore whose writer is created in the production cluster once compensation renamed it back, ' +
+      'a recovery source stopped by the quiesce after compensation started it, an export bucket left in ' +
+      'recovery; a delete of what the activity removed meanwhile answers AccessDenied (tag condition on a missing ' +
       'resource) and parks the plan; a rename wait whose instance was renamed away never ends ' +
       '(src/activities/kinds/shared/rds.ts:170-174: the plan stays in aborting)',
-    point:
-      /(failback primary (ec2:(CreateTags|StopInstances)|rds:(AddTagsToResource|ModifyDBInstance|ModifyDBCluster)|dynamodb:CreateBackup) )|(test-failback primary rds:Delete(DBInstance|DBCluster))/,
+    point: new RegExp(
+      [
+        ' failback primary (ec2:(CreateTags|StopInstances)|rds:(AddTagsToResource|ModifyDBInstance|ModifyDBCluster|RestoreDBClusterFromSnapshot)|dynamodb:(CreateBackup|DeleteTable))( #\\d+)? ',
+        'test-failback primary rds:Delete(DBInstance|DBCluster)',
+        // The quiesce (tag, then stop) and the export into a bucket of recovery's own.
+        ' failback recovery (ec2:CreateTags|s3:(CreateBucket|PutBucketTagging))( #\\d+)? ',
+      ].join('|'),
+    ),
     line: /./,
   },
   {
@@ -56,9 +65,9 @@ export const CAUSES: Cause[] = [
     what:
       'a DynamoDB restore, import or create still in progress carries no plan tags yet (restore.ts:132 tags once ' +
       'ACTIVE; compensate.ts:23 finds the copy by tag): the copy stays under the production name, the original ' +
-      'is not restored, the plan reports aborted',
+      'is not restored, the plan reports aborted; a test copy in progress is left',
     point: /dynamodb:(ImportTable|RestoreTableFromBackup|CreateTable)( #\d+)? \(/,
-    line: /dynamodb-table\/[^:]+: (contentHash|itemCount|tags\.failback:|sse |tableId|created)/,
+    line: /dynamodb-table\/[^:]+: (new|contentHash|itemCount|tags\.failback:|sse |tableId|created)/,
   },
   {
     id: 'table-settings-lost',
