@@ -32,7 +32,9 @@ describe('DynamoDB RestoreTableFromBackup', () => {
       }),
     );
     const source = await active(dynamodb, 'on-demand');
-    const backup = await dynamodb.send(new CreateBackupCommand({ TableName: 'on-demand', BackupName: 'before' }));
+    const backup = await dynamodb.send(
+      new CreateBackupCommand({ TableName: 'on-demand', BackupName: 'before' }),
+    );
     const arn = backup.BackupDetails!.BackupArn!;
     await eventually('backup AVAILABLE', async () => {
       const d = await dynamodb.send(new DescribeBackupCommand({ BackupArn: arn }));
