@@ -88,8 +88,88 @@ export interface FaultRule {
   seed?: string;
 }
 
+/** Which calls a hold rule (or its `armedBy`) counts; every field given must match. */
+export interface CallMatcher {
+  /** AWS signing name: ec2, rds, dynamodb, s3, route53, cloudformation… */
+  service?: string;
+  operation?: string;
+  operations?: string[];
+  account?: string;
+  region?: string;
+  /** `seeding`: made with a seeding key; `product`: any other key (the orchestrator, its roles). */
+  caller?: 'seeding' | 'product';
+  /** A substring of the request's parameters as JSON (a name, an ARN, a path). */
+  match?: string;
+}
+
+export type HoldAction = 'hold-after' | 'hold-before' | 'signal';
+
+/**
+ * At the `nth` matching call: `hold-after` performs it and keeps its response back, `hold-before`
+ * keeps it from moto, `signal` only records it. A hold ends when released, at `timeoutMs`
+ * (default 60 s, at most 600 s), when its rule is removed, or at a reset.
+ */
+export interface HoldRuleInput extends CallMatcher {
+  id?: string;
+  action?: HoldAction;
+  /** Default 1. */
+  nth?: number;
+  timeoutMs?: number;
+  /** Count only the calls that arrive after the `nth` (default 1) call matching this. */
+  armedBy?: CallMatcher & { nth?: number };
+}
+
+/** The call a rule triggered at. */
+export interface HeldRequest {
+  seq: number;
+  service: string;
+  operation: string;
+  account: string;
+  region: string;
+  caller: 'seeding' | 'product';
+  /** The request's parameters as JSON (first 2,000 characters). */
+  params: string;
+}
+
+export interface HoldRule extends Required<Pick<HoldRuleInput, 'id' | 'action' | 'nth' | 'timeoutMs'>> {
+  service: string | null;
+  operations: string[] | null;
+  account: string | null;
+  region: string | null;
+  caller: 'seeding' | 'product' | null;
+  match: string | null;
+  armedBy: (CallMatcher & { nth: number }) | null;
+  armed: boolean;
+  armedCount: number;
+  matched: number;
+  /** waiting → holding → released; or waiting → signalled. */
+  state: 'waiting' | 'holding' | 'released' | 'signalled';
+  request: HeldRequest | null;
+  triggeredAt: number | null;
+  releasedAt: number | null;
+  releasedBy: 'admin' | 'timeout' | 'reset' | 'removed' | null;
+  /** hold-after: the HTTP status of the response held back. */
+  responseStatus: number | null;
+}
+
+/** One signed AWS call of the request log, in arrival order. */
+export interface LoggedRequest {
+  seq: number;
+  /** Arrival, seconds since the epoch. */
+  time: number;
+  account: string;
+  region: string;
+  service: string;
+  operation: string;
+  caller: 'seeding' | 'product';
+  /** The names it carried: `TableName=orders`, `DBInstanceIdentifier=shop-db`, an S3 path… */
+  resource: string;
+  /** The HTTP status it was answered with; null while in flight. */
+  status: number | null;
+}
+
 export interface EmulatorEvent {
-  type: 'fault' | 'quota';
+  type: 'fault' | 'quota' | 'hold';
   service: string;
   operation: string;
   account: string;
@@ -188,7 +268,7 @@ export class EmulatorAdmin {
     return this.call('DELETE', `/faults${query({ account: accountId })}`);
   }
   async events(
-    filter: { account?: string; type?: 'fault' | 'quota'; since?: number } = {},
+    filter: { account?: string; type?: 'fault' | 'quota' | 'hold'; since?: number } = {},
   ): Promise<EmulatorEvent[]> {
     return (await this.call<{ events: EmulatorEvent[] }>('GET', `/events${query(filter)}`)).events;
   }
@@ -197,6 +277,49 @@ export class EmulatorAdmin {
   }
   clearCalls(accountId?: string): Promise<unknown> {
     return this.call('DELETE', `/calls${query({ account: accountId })}`);
+  }
+  /** Adds a hold rule (or replaces the one with its id, releasing what it held). */
+  addHold(rule: HoldRuleInput): Promise<HoldRule> {
+    return this.call('POST', '/holds', rule);
+  }
+  async holds(accountId?: string): Promise<HoldRule[]> {
+    return (await this.call<{ rules: HoldRule[] }>('GET', `/holds${query({ account: accountId })}`)).rules;
+  }
+  hold(id: string): Promise<HoldRule> {
+    return this.call('GET', `/holds/${encodeURIComponent(id)}`);
+  }
+  /** Lets the held call go on (hold-before) or its response go out (hold-after). */
+  releaseHold(id: string): Promise<HoldRule> {
+    return this.call('POST', `/holds/${encodeURIComponent(id)}/release`);
+  }
+  /** Removes one rule, an account's, or all, releasing whatever they hold. */
+  removeHolds(filter: { id?: string; account?: string } = {}): Promise<{ removed: number }> {
+    return filter.id
+      ? this.call('DELETE', `/holds/${encodeURIComponent(filter.id)}`)
+      : this.call('DELETE', `/holds${query({ account: filter.account })}`);
+  }
+  /** Polls the rule until `done` holds (e.g. it triggered), or throws after `timeoutMs`. */
+  async waitForHold(
+    id: string,
+    done: (rule: HoldRule) => boolean = (r) => r.state !== 'waiting',
+    { timeoutMs = 60_000, intervalMs = 25 } = {},
+  ): Promise<HoldRule> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const rule = await this.hold(id);
+      if (done(rule)) return rule;
+      if (Date.now() > deadline) throw new Error(`hold ${id}: still ${rule.state} after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  }
+  /** The request log (every signed call, arrival order), after `since` (a seq). */
+  requests(
+    filter: { account?: string; since?: number; caller?: 'seeding' | 'product'; service?: string } = {},
+  ): Promise<{ requests: LoggedRequest[]; last: number }> {
+    return this.call('GET', `/requests${query(filter)}`);
+  }
+  clearRequests(accountId?: string): Promise<unknown> {
+    return this.call('DELETE', `/requests${query({ account: accountId })}`);
   }
   authorization(): Promise<AuthorizationSummary> {
     return this.call('GET', '/authorization');
@@ -217,7 +340,7 @@ export class EmulatorAdmin {
     return this.call('GET', `/authorization/allowed${query(filter)}`);
   }
   /** Without an account: everything (moto's resources too). With one: that account's settings,
-   * fault rules, events and call counts only. */
+   * fault and hold rules (their holds released), events, request log and call counts only. */
   reset(accountId?: string): Promise<{ reset: string }> {
     return this.call('POST', `/reset${query({ account: accountId })}`);
   }

@@ -10,8 +10,10 @@ from urllib.parse import parse_qs
 
 from . import __version__, context, requests
 from .faults import faults
+from .holds import holds
 from .journal import journal
 from .profile import settings
+from .request_log import request_log
 
 PREFIX = "/_emulator"
 Handler = Callable[[dict[str, Any], dict[str, str], re.Match[str]], tuple[int, Any]]
@@ -147,6 +149,56 @@ def delete_calls(_b: dict[str, Any], query: dict[str, str], _m: re.Match[str]) -
     return 200, {}
 
 
+@route("GET", "/holds")
+def get_holds(_b: dict[str, Any], query: dict[str, str], _m: re.Match[str]) -> tuple[int, Any]:
+    return 200, holds.to_json(query.get("account"))
+
+
+@route("POST", "/holds")
+def post_hold(body: dict[str, Any], _q: dict[str, str], _m: re.Match[str]) -> tuple[int, Any]:
+    return 201, holds.add(body).to_json()
+
+
+@route("DELETE", "/holds")
+def delete_holds(_b: dict[str, Any], query: dict[str, str], _m: re.Match[str]) -> tuple[int, Any]:
+    return 200, {"removed": holds.remove(account=query.get("account"))}
+
+
+@route("GET", r"/holds/([^/]+)")
+def get_hold(_b: dict[str, Any], _q: dict[str, str], m: re.Match[str]) -> tuple[int, Any]:
+    try:
+        return 200, holds.get(m.group(1)).to_json()
+    except KeyError as error:
+        return 404, {"error": str(error.args[0])}
+
+
+@route("POST", r"/holds/([^/]+)/release")
+def release_hold(_b: dict[str, Any], _q: dict[str, str], m: re.Match[str]) -> tuple[int, Any]:
+    try:
+        return 200, holds.release(m.group(1)).to_json()
+    except KeyError as error:
+        return 404, {"error": str(error.args[0])}
+
+
+@route("DELETE", r"/holds/([^/]+)")
+def delete_hold(_b: dict[str, Any], _q: dict[str, str], m: re.Match[str]) -> tuple[int, Any]:
+    return 200, {"removed": holds.remove(rule_id=m.group(1))}
+
+
+@route("GET", "/requests")
+def get_requests(_b: dict[str, Any], query: dict[str, str], _m: re.Match[str]) -> tuple[int, Any]:
+    entries = request_log.entries(
+        query.get("account"), int(query.get("since", 0)), query.get("caller"), query.get("service")
+    )
+    return 200, {"requests": entries, "last": request_log.last_seq}
+
+
+@route("DELETE", "/requests")
+def delete_requests(_b: dict[str, Any], query: dict[str, str], _m: re.Match[str]) -> tuple[int, Any]:
+    request_log.clear(query.get("account"))
+    return 200, {}
+
+
 @route("POST", "/reset")
 def reset(body: dict[str, Any], query: dict[str, str], _m: re.Match[str]) -> tuple[int, Any]:
     account = body.get("account") or query.get("account")
@@ -154,6 +206,8 @@ def reset(body: dict[str, Any], query: dict[str, str], _m: re.Match[str]) -> tup
         # Only the emulator layer's state of one account: moto's resources stay.
         settings.clear_account(account)
         faults.remove(account=account)
+        holds.remove(account=account, by="reset")
+        request_log.clear(account)
         journal.clear(account)
         from .authz import state as authorization
 
@@ -164,6 +218,8 @@ def reset(body: dict[str, Any], query: dict[str, str], _m: re.Match[str]) -> tup
     moto_api_backend.reset()
     settings.reset()
     faults.replace([], seed="0")
+    holds.remove(by="reset")
+    request_log.clear()
     journal.clear()
     context.run_reset_hooks()
     return 200, {"reset": "all", "profile": settings.profile.name}

@@ -1,5 +1,5 @@
-"""What happened: every injected fault and quota rejection (so a test can assert it), and API call
-counts per account and operation (the benchmark reports calls per resource)."""
+"""What happened: every injected fault, quota rejection and hold (so a test can assert it), and API
+call counts per account and operation (the benchmark reports calls per resource)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ MAX_EVENTS = 10_000  # a long demo must not grow without bound; the oldest go fi
 
 @dataclass
 class Event:
-    type: str  # "fault" | "quota"
+    type: str  # "fault" | "quota" | "hold"
     service: str
     operation: str
     account: str

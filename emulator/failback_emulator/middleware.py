@@ -1,4 +1,5 @@
-"""The WSGI layer in front of moto: admin routes, call counting, latency, faults and guards."""
+"""The WSGI layer in front of moto: admin routes, call counting and the request log, hold rules,
+latency, faults and guards."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from typing import Any
 
 from . import admin, authz, context, errors, requests
 from .faults import faults
+from .holds import holds
 from .journal import journal
 from .profile import settings
+from .request_log import request_log, status_code
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -37,6 +40,26 @@ class EmulatorMiddleware:
             with _MOTO:
                 return list(self.app(environ, start_response))
         journal.count_call(req.account, req.service, req.operation)
+        entry = request_log.begin(req)
+        hold = holds.check(req, entry.seq)
+        if hold is not None and hold.before:
+            hold.wait()  # nothing has happened yet: the caller waits, moto has not seen the call
+        answered: list[str] = []
+
+        def respond(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
+            answered.append(status)
+            return start_response(status, headers, *exc)
+
+        body = self._serve(req, environ, respond)
+        status = status_code(answered[0]) if answered else None
+        request_log.finish(entry, status)
+        if hold is not None and hold.after:
+            hold.wait(status)  # done in moto; the caller has not seen the answer yet
+        return body
+
+    def _serve(
+        self, req: requests.ApiRequest, environ: dict[str, Any], start_response: StartResponse
+    ) -> list[bytes]:
         decision = faults.decide(req)
         latency_ms = settings.api_latency_ms(req.account) + decision.latency_ms
         if latency_ms > 0:

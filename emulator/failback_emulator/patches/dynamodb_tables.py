@@ -4,6 +4,7 @@ regions of one account (from a backup ARN or a source table ARN), PITR required 
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from moto.core.responses import ActionResult
@@ -99,6 +100,14 @@ def _own_account_backend(self: DynamoDBBackend, arn: str, not_found: Exception) 
     return dynamodb_backends[self.account_id][parts["region"]]
 
 
+def _restored_settings(table: Any, source: Any) -> None:
+    # AWS restores a table with its source's billing mode and encryption (the rest — tags, streams,
+    # TTL, PITR, auto scaling — is set again by hand); moto made every restored table PROVISIONED
+    # and unencrypted.
+    table.billing_mode = source.billing_mode
+    table.sse_specification = copy.deepcopy(source.sse_specification)
+
+
 def restore_table_from_backup(
     self: DynamoDBBackend, target_table_name: str, backup_arn: str
 ) -> RestoredTable:
@@ -115,6 +124,7 @@ def restore_table_from_backup(
     table = RestoredTable(
         target_table_name, account_id=self.account_id, region=self.region_name, backup=backup
     )
+    _restored_settings(table, backup.table)
     self.tables[target_table_name] = table
     timing.begin(table, "dynamodb.restore", self.account_id, "CREATING")
     return table
@@ -140,6 +150,7 @@ def restore_table_to_point_in_time(
     table = RestoredPITTable(
         target_table_name, account_id=self.account_id, region=self.region_name, source=source
     )
+    _restored_settings(table, source)
     self.tables[target_table_name] = table
     timing.begin(table, "dynamodb.restore", self.account_id, "CREATING")
     return table

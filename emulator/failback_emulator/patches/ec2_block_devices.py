@@ -3,14 +3,27 @@ size, type, IOPS, throughput, encryption and key), CopyImage copies every snapsh
 snapshot copy: it counts against the copy quota, and is re-encrypted with the request's KmsKeyId), and
 RunInstances from such an AMI creates a volume from each mapping, the request's mappings overriding by
 device name. moto gave every AMI one unencrypted 15 GiB root snapshot whatever the instance had, so a
-second volume or an encrypted one never travelled."""
+second volume or an encrypted one never travelled.
+
+DeleteOnTermination as in AWS ("Preserve data when an instance is terminated", EC2 User Guide): a
+launch's root volume is deleted with the instance unless the AMI or the request says otherwise, other
+volumes are kept unless one of them says so; the request's value, `false` included, overrides the AMI's
+(moto made every requested volume, the root too, survive its instance, and dropped a `false` override).
+DescribeVolumes reports it on each attachment, as AWS does."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace as copy_of
 from typing import Any
 
 from moto.ec2.models.amis import Ami
+from moto.ec2.models.elastic_block_store import VolumeAttachment
+
+from .. import context
+
+DEFAULT_ROOT_DEVICE = "/dev/sda1"  # moto's, for an AMI it does not know
+_DEVICE_PARAM = re.compile(r"^BlockDeviceMapping\.(\d+)\.DeviceName$")
 
 
 @dataclass
@@ -99,12 +112,26 @@ def copy_mappings(backend: Any, ami: Ami, source: Ami, key_for: Any) -> list[Any
     return [m.snapshot for m in copied]
 
 
+def _requested_delete_on_termination() -> dict[str, bool]:
+    """Device -> DeleteOnTermination, for the mappings of the RunInstances request that set it (moto's
+    parsed mappings cannot tell an absent value from false)."""
+    req = context.current_request()
+    params = req.params if req is not None else {}
+    given: dict[str, bool] = {}
+    for key, device in params.items():
+        match = _DEVICE_PARAM.match(key)
+        flag = params.get(f"BlockDeviceMapping.{match.group(1)}.Ebs.DeleteOnTermination") if match else None
+        if flag is not None:
+            given[str(device)] = str(flag).lower() == "true"
+    return given
+
+
 def launch_mappings(ami: Ami | None, requested: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:
     """RunInstances: the AMI's mappings with the request's overriding them by device name."""
     found = mappings(ami) if ami is not None else None
-    if not found:
-        return requested
-    by_device = {m.device: m.to_json() for m in found}
+    explicit = _requested_delete_on_termination()
+    root = (ami.root_device_name if ami is not None else None) or DEFAULT_ROOT_DEVICE
+    by_device = {m.device: m.to_json() for m in found or []}
     for override in requested or []:
         device = override.get("DeviceName", "")
         base = by_device.get(device, {"DeviceName": device, "Ebs": {}})
@@ -112,8 +139,17 @@ def launch_mappings(ami: Ami | None, requested: list[dict[str, Any]] | None) -> 
         # (AWS cannot make an encrypted snapshot's volume unencrypted anyway).
         given = {k: v for k, v in (override.get("Ebs") or {}).items() if v not in (None, "", False)}
         merged_ebs = {**base.get("Ebs", {}), **given}
+        if device in explicit:
+            merged_ebs["DeleteOnTermination"] = explicit[device]
+        elif "DeleteOnTermination" not in base.get("Ebs", {}):
+            merged_ebs["DeleteOnTermination"] = device == root
         by_device[device] = {**base, **override, "Ebs": merged_ebs}
-    return list(by_device.values())
+    return list(by_device.values()) if by_device else requested
+
+
+def _attachment_delete_on_termination(self: VolumeAttachment) -> bool:
+    mapping = self.instance.block_device_mapping.get(self.device)
+    return bool(mapping.delete_on_termination) if mapping is not None else False
 
 
 def _block_device_mappings(self: Ami) -> list[dict[str, Any]]:
@@ -130,3 +166,4 @@ def _block_device_mappings(self: Ami) -> list[dict[str, Any]]:
 
 def install() -> None:
     Ami.block_device_mappings = property(_block_device_mappings)  # type: ignore[assignment]
+    VolumeAttachment.delete_on_termination = property(_attachment_delete_on_termination)  # type: ignore[attr-defined]

@@ -1,6 +1,7 @@
 """Aurora clusters: creating -> available (create and restore), renaming -> available, duplicate
-names refused, snapshots only of available clusters, and RestoreDBClusterFromSnapshot accepting the
-ARN of a snapshot shared by another account (moto rejects ARNs)."""
+names refused, snapshots only of available clusters, RestoreDBClusterFromSnapshot accepting the
+ARN of a snapshot shared by another account (moto rejects ARNs), and DeleteDBCluster removing the
+cluster's automated backups unless `DeleteAutomatedBackups=false` (AWS's default; moto kept them)."""
 
 from __future__ import annotations
 
@@ -126,9 +127,23 @@ def restore_db_cluster_from_snapshot(
     return self.create_db_cluster(props)
 
 
+def delete_db_cluster(self: RDSBackend, cluster_identifier: str, *args: Any, **kwargs: Any) -> Any:
+    cluster = self.clusters.get(cluster_identifier)
+    resource_id = getattr(cluster, "db_cluster_resource_id", None)
+    result = delete_db_cluster.__wrapped__(self, cluster_identifier, *args, **kwargs)  # type: ignore[attr-defined]
+    req = context.current_request()
+    keep = req is not None and str(req.params.get("DeleteAutomatedBackups", "")).lower() == "false"
+    if resource_id and not keep:
+        for snapshot_id, snapshot in list(self.cluster_snapshots.items()):
+            if snapshot.snapshot_type == "automated" and snapshot.cluster.db_cluster_resource_id == resource_id:
+                del self.cluster_snapshots[snapshot_id]
+    return result
+
+
 def install() -> None:
     DBCluster.status = property(_status, _set_status)  # type: ignore[assignment]
     replace(RDSBackend, "create_db_cluster", create_db_cluster)
     replace(RDSBackend, "modify_db_cluster", modify_db_cluster)
+    replace(RDSBackend, "delete_db_cluster", delete_db_cluster)
     replace(RDSBackend, "create_db_cluster_snapshot", create_db_cluster_snapshot)
     replace(RDSBackend, "restore_db_cluster_from_snapshot", restore_db_cluster_from_snapshot)

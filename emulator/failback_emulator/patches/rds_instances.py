@@ -1,6 +1,7 @@
 """RDS DB instances: creating -> available (create and restore), renaming -> available (the old
-identifier stays taken until the rename is done), state checks AWS makes, and
-RestoreDBInstanceFromDBSnapshot from a snapshot ARN shared by another account."""
+identifier stays taken until the rename is done), state checks AWS makes,
+RestoreDBInstanceFromDBSnapshot from a snapshot ARN shared by another account, and automated backups
+that belong to their instance (its resource id), not to whatever instance holds its name now."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from moto.rds.exceptions import (
     InvalidParameterValue,
     RDSClientError,
 )
-from moto.rds.models import DBCluster, DBInstance, RDSBackend
+from moto.rds.models import DBCluster, DBInstance, DBInstanceClustered, RDSBackend
 
 from .. import context, timing
 from . import rds_snapshots
@@ -136,10 +137,30 @@ def restore_db_instance_from_db_snapshot(
     return self.create_db_instance(props)
 
 
+def delete_db_instance(self: RDSBackend, db_instance_identifier: str, *args: Any, **kwargs: Any) -> Any:
+    # moto deleted the automated snapshots of every instance that ever had this identifier: deleting a
+    # restored copy took the automated backups of the renamed original with it. AWS deletes (unless
+    # asked to keep them) those of the deleted instance only.
+    database = self.databases.get(db_instance_identifier)
+    resource_id = getattr(database, "dbi_resource_id", None)
+    delete_backups = kwargs.pop("delete_automated_backups", True)
+    result = delete_db_instance.__wrapped__(  # type: ignore[attr-defined]
+        self, db_instance_identifier, *args, delete_automated_backups=False, **kwargs
+    )
+    if delete_backups is not False and resource_id:
+        for snapshot_id, snapshot in list(self.database_snapshots.items()):
+            if snapshot.snapshot_type == "automated" and snapshot.database.dbi_resource_id == resource_id:
+                del self.database_snapshots[snapshot_id]
+    return result
+
+
 def _tolerant(original: Callable[[Any], None]) -> Callable[[Any], None]:
     # moto names automated snapshots by identifier and minute: a rename followed by a restore under
     # the old name collides. AWS keys them by resource id; one automated snapshot is enough here.
+    # Aurora backs up clusters, never their member instances (moto snapshotted each member).
     def save_automated_backup(self: Any) -> None:
+        if isinstance(self, DBInstanceClustered):
+            return
         try:
             original(self)
         except (DBSnapshotAlreadyExistsError, DBClusterSnapshotAlreadyExistsError):
@@ -166,5 +187,6 @@ def install() -> None:
     timing.lazy_attribute(DBInstance, "status")
     replace(RDSBackend, "create_db_instance", create_db_instance)
     replace(RDSBackend, "modify_db_instance", modify_db_instance)
+    replace(RDSBackend, "delete_db_instance", delete_db_instance)
     replace(RDSBackend, "create_db_snapshot", create_db_snapshot)
     replace(RDSBackend, "restore_db_instance_from_db_snapshot", restore_db_instance_from_db_snapshot)
