@@ -12,6 +12,8 @@ export const FOOTPRINT_MEMO_KEY = 'failbackFootprint';
 export interface PlanFootprint {
   planId: string;
   application: string;
+  /** The primary account the application is failed back into: an application is named within it. */
+  primaryAccount: string;
   /**
    * Resource identities: `primary:<account>/<region>/<kind>/<target>` for what the plan changes in
    * primary, `recovery:<account>/<region>/<kind>/<source>` for what it reads and quiesces in recovery.
@@ -44,6 +46,7 @@ export function footprintOf(plan: FootprintSource, resolved = false): PlanFootpr
   return {
     planId: plan.planId,
     application: plan.application,
+    primaryAccount: plan.primary.accountId,
     resources: [...keys].sort(),
     resolved,
   };
@@ -56,6 +59,8 @@ export function footprintOf(plan: FootprintSource, resolved = false): PlanFootpr
 export interface FootprintMemo {
   planId: string;
   application: string;
+  /** Absent in a memo written before it was added: the application then conflicts in any account. */
+  primaryAccount?: string;
   resolved: boolean;
   /** Concatenated 16-character hashes of the resource identities. */
   hashes: string;
@@ -67,6 +72,7 @@ export function footprintMemo(footprint: PlanFootprint): FootprintMemo {
   return {
     planId: footprint.planId,
     application: footprint.application,
+    primaryAccount: footprint.primaryAccount,
     resolved: footprint.resolved,
     hashes: footprint.resources.map(keyHash).join(''),
   };
@@ -78,13 +84,23 @@ export function asFootprintMemo(value: unknown): FootprintMemo | undefined {
   const v = value as Record<string, unknown>;
   if (typeof v.planId !== 'string' || typeof v.application !== 'string' || typeof v.hashes !== 'string')
     return undefined;
-  return { planId: v.planId, application: v.application, resolved: v.resolved === true, hashes: v.hashes };
+  return {
+    planId: v.planId,
+    application: v.application,
+    ...(typeof v.primaryAccount === 'string' ? { primaryAccount: v.primaryAccount } : {}),
+    resolved: v.resolved === true,
+    hashes: v.hashes,
+  };
 }
 
 /** What my footprint shares with another plan's, in words (empty: no conflict). */
 export function overlap(mine: PlanFootprint, theirs: FootprintMemo): string[] {
   const shared: string[] = [];
-  if (mine.application === theirs.application) shared.push(`application ${mine.application}`);
+  // An application is named within its primary account: two customers' "shop" in two accounts (or
+  // two test scenarios) are two applications; their resources still conflict by identity below.
+  const sameAccount = theirs.primaryAccount === undefined || theirs.primaryAccount === mine.primaryAccount;
+  if (mine.application === theirs.application && sameAccount)
+    shared.push(`application ${mine.application} in ${mine.primaryAccount}`);
   const other = new Set<string>();
   for (let i = 0; i + 16 <= theirs.hashes.length; i += 16) other.add(theirs.hashes.slice(i, i + 16));
   for (const key of mine.resources) if (other.has(keyHash(key))) shared.push(key);

@@ -99,15 +99,6 @@ export const CAUSES: Cause[] = [
     line: /ec2-volume\/\S+ .*: new/,
   },
   {
-    id: 'test-copy-autoscaling-left',
-    item: 'new',
-    what:
-      'the DynamoDB test copy’s Application Auto Scaling target and policy (registered by applySettings, ' +
-      'settings.ts:259-270) stay after the copy is deleted (AWS does not deregister them with the table): ' +
-      'removeTestCopy (dynamodb-table/cleanup.ts:40-45) and compensation never deregister them',
-    line: /autoscaling-(target|policy)\/table\/[^/ ]*-fbtest-/,
-  },
-  {
     id: 'compensation-deletes-gone-snapshot',
     item: 'new',
     what:

@@ -8,6 +8,7 @@ import { deleteBackupNamed, ensureBackup, findBackup } from './backups.js';
 import { call } from './calls.js';
 import { backupName, exportBucketOf, exportPrefix, planExportPrefix, readGrantSid } from './names.js';
 import { isOurCopy } from './recognise.js';
+import { deregisterAutoscaling } from './settings.js';
 import { forgetRetiredSettings } from './retired-settings.js';
 import { deletePlanBucketIfEmpty, deletePrefix, listObjects, revokeRead } from './s3.js';
 import { deleteTable, describeTable, taggedAsOurs, tagTable, waitTableActive } from './tables.js';
@@ -64,6 +65,7 @@ export async function removePlanTable(
     );
     await waitTableActive(ctx.primary, name, 'dynamodb:create-table');
   }
+  report.removed.push(...(await deregisterAutoscaling(ctx.primary, table)));
   await deleteTable(ctx.primary, name);
   report.removed.push(`table ${table.TableArn ?? name}${mine.how ? ` (${mine.how})` : ''}`);
 }

@@ -1,4 +1,5 @@
 import {
+  DeregisterScalableTargetCommand,
   DescribeScalableTargetsCommand,
   DescribeScalingPoliciesCommand,
   PutScalingPolicyCommand,
@@ -129,6 +130,37 @@ export async function captureSettings(
 
 const resourceId = (table: string, index: string) =>
   index ? `table/${table}/index/${index}` : `table/${table}`;
+
+/**
+ * Before the plan deletes a table it made: its Application Auto Scaling targets (and with them their
+ * policies). Deleting a table leaves them registered, and a later table of that name would inherit
+ * them; the test copy's targets were left behind by every test failback (the abort matrix found it).
+ */
+export async function deregisterAutoscaling(env: AwsEnvironment, table: TableDescription): Promise<string[]> {
+  const name = table.TableName ?? '';
+  const ids = ['', ...(table.GlobalSecondaryIndexes ?? []).map((g) => g.IndexName ?? '')].map((i) =>
+    resourceId(name, i),
+  );
+  const targets = await call(env, `DescribeScalableTargets ${name}`, () =>
+    env.autoscaling.send(
+      new DescribeScalableTargetsCommand({ ServiceNamespace: 'dynamodb', ResourceIds: ids }),
+    ),
+  );
+  const removed: string[] = [];
+  for (const t of targets.ScalableTargets ?? []) {
+    await call(env, `DeregisterScalableTarget ${t.ResourceId} ${t.ScalableDimension}`, () =>
+      env.autoscaling.send(
+        new DeregisterScalableTargetCommand({
+          ServiceNamespace: 'dynamodb',
+          ResourceId: t.ResourceId,
+          ScalableDimension: t.ScalableDimension,
+        }),
+      ),
+    );
+    removed.push(`scalable target ${t.ResourceId} ${t.ScalableDimension}`);
+  }
+  return removed;
+}
 
 async function captureAutoscaling(env: AwsEnvironment, table: TableDescription): Promise<ScalingSettings[]> {
   if (table.BillingModeSummary?.BillingMode === 'PAY_PER_REQUEST') return [];
