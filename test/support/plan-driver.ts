@@ -1,12 +1,17 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { Gate, Stage } from '../../src/domain/contract.js';
-import { abortSignal, approveSignal, dnsCutoverCompleteSignal } from '../../src/domain/messages.js';
+import {
+  abortSignal,
+  approveSignal,
+  dnsCutoverCompleteSignal,
+  dnsRollbackCompleteSignal,
+} from '../../src/domain/messages.js';
 import type { PlanStatus } from '../../src/domain/status.js';
 import { status } from './plans.js';
 
 /**
  * Drives a plan the way its people would, by signals: every gate approved, the DNS cutover confirmed
- * (manual mode), and optionally an abort at a chosen point. Returns when the plan stops moving: finished,
+ * (manual mode), and optionally an abort at a chosen point (then DNS pointed back, when asked). Returns when the plan stops moving: finished,
  * parked in needs-attention (a person must look), or after the abort's compensation.
  */
 export interface DrivePath {
@@ -57,6 +62,11 @@ export async function drive(handle: WorkflowHandle, path: DrivePath = {}): Promi
       if (!aborted && w?.kind === 'dns-cutover' && !signalled.has(`dns:${w.since}`)) {
         signalled.add(`dns:${w.since}`);
         await handle.signal(dnsCutoverCompleteSignal, { by: 'anna', details: 'flipped (driven)' });
+      }
+      // An abort after a manual cutover waits until a person has pointed DNS back (decision 0031).
+      if (aborted && w?.kind === 'dns-rollback' && !signalled.has(`dns-rollback:${w.since}`)) {
+        signalled.add(`dns-rollback:${w.since}`);
+        await handle.signal(dnsRollbackCompleteSignal, { by: 'anna', details: 'pointed back (driven)' });
       }
     }
     if (Date.now() > deadline)
