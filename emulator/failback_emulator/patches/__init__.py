@@ -31,6 +31,7 @@ MODULES = (
     "identifier_limits",
     "autoscaling_role",
     "autoscaling_health",
+    "autoscaling_targets",
 )
 _installed = False
 

@@ -1,5 +1,7 @@
 import {
   DescribeScalableTargetsCommand,
+  DescribeScalingPoliciesCommand,
+  PutScalingPolicyCommand,
   RegisterScalableTargetCommand,
   type ApplicationAutoScalingClient,
 } from '@aws-sdk/client-application-auto-scaling';
@@ -23,6 +25,13 @@ import {
  */
 const [, crossAccount] = topologies('ap-south-1', 'ap-northeast-2');
 const topology = crossAccount!;
+
+async function policiesOf(client: ApplicationAutoScalingClient, table: string): Promise<string[]> {
+  const out = await client.send(
+    new DescribeScalingPoliciesCommand({ ServiceNamespace: 'dynamodb', ResourceId: `table/${table}` }),
+  );
+  return (out.ScalingPolicies ?? []).map((p) => p.PolicyName!);
+}
 
 async function targetsOf(client: ApplicationAutoScalingClient, table: string): Promise<string[]> {
   const out = await client.send(
@@ -60,6 +69,19 @@ describe('auto scaling of the plan’s own table copies', () => {
           MaxCapacity: 50,
         }),
       );
+    await aws.recovery.autoscaling.send(
+      new PutScalingPolicyCommand({
+        ServiceNamespace: 'dynamodb',
+        ResourceId: `table/${table}`,
+        ScalableDimension: 'dynamodb:table:ReadCapacityUnits',
+        PolicyName: 'reads',
+        PolicyType: 'TargetTrackingScaling',
+        TargetTrackingScalingPolicyConfiguration: {
+          TargetValue: 70,
+          PredefinedMetricSpecification: { PredefinedMetricType: 'DynamoDBReadCapacityUtilization' },
+        },
+      }),
+    );
     const source = await targetsOf(aws.recovery.autoscaling, table);
     expect(source).toHaveLength(2);
 
@@ -75,10 +97,14 @@ describe('auto scaling of the plan’s own table copies', () => {
     const testName = testTargetName(table, plan.planId, 'dynamodb-table');
     // The copy carries the source's auto scaling (issue 11's settings), so there is something to leave.
     expect(await targetsOf(aws.primary.autoscaling, testName)).toHaveLength(2);
+    expect(await policiesOf(aws.primary.autoscaling, testName)).toEqual(['reads']);
 
     const cleanup = await runStep('removeTestCopy', input);
     expect(cleanup.removed.filter((r) => r.startsWith('scalable target'))).toHaveLength(2);
     expect(await targetsOf(aws.primary.autoscaling, testName)).toEqual([]);
+    // Deregistering a target deletes its policies (as AWS documents; the emulator does it too).
+    expect(await policiesOf(aws.primary.autoscaling, testName)).toEqual([]);
+    expect(await policiesOf(aws.recovery.autoscaling, table)).toEqual(['reads']);
     expect(await targetsOf(aws.recovery.autoscaling, table)).toEqual(source);
   });
 });
