@@ -142,8 +142,8 @@ export interface HoldRule extends Required<Pick<HoldRuleInput, 'id' | 'action' |
   armed: boolean;
   armedCount: number;
   matched: number;
-  /** waiting → holding → released; or waiting → signalled. */
-  state: 'waiting' | 'holding' | 'released' | 'signalled';
+  /** waiting → holding → released (hold-after passes through performing while the call runs); or waiting → signalled. */
+  state: 'waiting' | 'performing' | 'holding' | 'released' | 'signalled';
   request: HeldRequest | null;
   triggeredAt: number | null;
   releasedAt: number | null;

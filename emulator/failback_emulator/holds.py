@@ -102,7 +102,9 @@ class HoldRule:
     # What happened so far.
     armed_count: int = 0
     matched: int = 0
-    state: str = "waiting"  # waiting -> holding -> released, or waiting -> signalled
+    # waiting -> holding -> released (hold-after: waiting -> performing -> holding, so "holding" always
+    # means the call was performed and its answer is ready), or waiting -> signalled
+    state: str = "waiting"
     request: dict[str, Any] | None = None
     triggered_at: float | None = None
     released_at: float | None = None
@@ -188,6 +190,8 @@ class Hold:
         rule = self.rule
         with self._holds.lock:
             rule.response_status = status
+            if rule.state == "performing":
+                rule.state = "holding"
         if not rule._event.wait(rule.timeout_ms / 1000.0):
             self._holds.end(rule, "timeout")
 
@@ -238,7 +242,7 @@ class Holds:
 
     def end(self, rule: HoldRule, by: str) -> None:
         with self.lock:
-            if rule.state != "holding":
+            if rule.state not in ("holding", "performing"):
                 return
             rule.state, rule.released_at, rule.released_by = "released", time.time(), by
         rule._event.set()
@@ -268,7 +272,9 @@ class Holds:
                         triggered = rule
                         rule.request = _summary(req, seq)
                         rule.triggered_at = time.time()
-                        rule.state = "signalled" if rule.action == "signal" else "holding"
+                        rule.state = {"signal": "signalled", "hold-after": "performing"}.get(
+                            rule.action, "holding"
+                        )
                 # Armed by this call: only the calls after it count.
                 if rule.armed_by is not None and not rule.armed and rule.armed_by.matches(req):
                     rule.armed_count += 1

@@ -61,7 +61,12 @@ describe('a plan through the API, against the real failbackPlan workflow', () =>
     expect(same.statusCode, same.body).toBe(409);
     expect(same.json()).toMatchObject({
       type: 'urn:failback:problem:plan-conflict',
-      conflicts: [{ planId, shared: expect.arrayContaining([`application ${application}`]) }],
+      conflicts: [
+        {
+          planId,
+          shared: expect.arrayContaining([`application ${application} in ${validSpec().primary.accountId}`]),
+        },
+      ],
     });
 
     const other = await api.request('operator', { method: 'POST', url: '/v1/plans', payload: otherSpec() });
