@@ -12,3 +12,10 @@
  * stage shown while compensating; plan conflicts refused.
  */
 export const ABORT_SAFETY_PATCH = 'abort-safety';
+
+/**
+ * Issue 14, the kind layer (decision 0035): ownership names the plan run. Asked where the plan context
+ * is built, after the access stack and before any resource is touched: nothing earlier depends on it,
+ * so a plan that reaches that point after the change has the new behaviour for everything it owns.
+ */
+export const PLAN_RUN_OWNERSHIP_PATCH = 'plan-run-ownership';

@@ -138,7 +138,7 @@ describe('failbackPlan with the real activities', { timeout: 420_000 }, () => {
         ).toBe(scenario.dnsRecord!.primaryValue);
         expect(final.dns.previousRecords?.[0]?.value).toBe(scenario.dnsRecord!.recoveryValue);
       }
-      await recordPlanHistories(client, handle.workflowId, `real-complete-${dns}`);
+      await recordPlanHistories(client, handle.workflowId, `real-complete-${dns}-run-owned`);
     });
   }
 
@@ -182,7 +182,7 @@ describe('failbackPlan with the real activities', { timeout: 420_000 }, () => {
           scenario.dnsRecord!.name,
         ),
       ).toBe(scenario.dnsRecord!.recoveryValue);
-      await recordPlanHistories(client, handle.workflowId, `real-abort-${at}`);
+      await recordPlanHistories(client, handle.workflowId, `real-abort-${at}-run-owned`);
     });
   }
 

@@ -10,6 +10,7 @@ import { cutoverDns } from './dns.js';
 import type { PlanState } from './state.js';
 import { attempt, gate, runCopyPhase, runTaskPhase } from './steps.js';
 import { awaitOpenApprovedWindow } from './window.js';
+import { PLAN_RUN_OWNERSHIP_PATCH } from '../versions.js';
 
 /**
  * The plan's steps in order (DESIGN.md §1), in the forward scope an abort cancels. Returns 'refused'
@@ -72,7 +73,7 @@ export async function runForward(
     recovery: spec.recovery,
     // Ownership names the plan run, not only the plan id (decision 0035): a later plan with this id
     // never takes this run's resources, or the production resources it restored, for its own.
-    ...(patched('plan-run-ownership')
+    ...(patched(PLAN_RUN_OWNERSHIP_PATCH)
       ? { planRun: workflowInfo().firstExecutionRunId, startedAt: workflowInfo().startTime.toISOString() }
       : {}),
   };

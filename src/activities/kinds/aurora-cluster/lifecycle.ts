@@ -27,7 +27,7 @@ import {
   TAG_KEEP,
   type AwsTags,
 } from '../shared/markers.js';
-import { keptBackupName } from '../shared/names.js';
+import { keptBackupName, restoredName } from '../shared/names.js';
 import {
   dbId,
   deleteDbCluster,
@@ -80,11 +80,15 @@ export async function verifyCluster(
 }
 
 /**
- * The clusters this phase restored in primary for this resource, found by the run's tags, each
- * checked to have been created during the run: one that served before it is never removed.
+ * The cluster this phase restored in primary for this resource: under the name the restore gives it
+ * and with the run's tags (a clone restored from the copy's snapshots carries the tags too), checked
+ * to have been created during the run: one that served before it is never removed.
  */
 async function restoredClusters(ctx: KindContext): Promise<string[]> {
-  const ours = (await listDbClusters(ctx.primary)).filter((c) => isOurs(c.TagList, ctx));
+  const name = dbId(restoredName(ctx));
+  const ours = (await listDbClusters(ctx.primary)).filter(
+    (c) => c.DBClusterIdentifier === name && isOurs(c.TagList, ctx),
+  );
   for (const c of ours)
     assertCreatedDuringRun(ctx, `DB cluster ${c.DBClusterIdentifier}`, c.ClusterCreateTime);
   return ours.map((c) => c.DBClusterIdentifier ?? '').filter(Boolean);

@@ -4,19 +4,22 @@ import { remember, stickyDetails } from '../../aws/heartbeat.js';
 import type { KindContext } from '../resource-kind.js';
 import { call, describeOrUndefined } from '../shared/calls.js';
 import { isOurs, OWNERSHIP_TAG_KEYS, provenanceTags, restoredByUs } from '../shared/markers.js';
-import { createTags, deleteTags, planFilters } from './ec2.js';
+import { createTags, deleteTags } from './ec2.js';
 
 /** The EBS volumes attached to an instance (its block device mappings). */
 export function volumeIdsOf(instance: Instance | undefined): string[] {
   return (instance?.BlockDeviceMappings ?? []).map((m) => m.Ebs?.VolumeId ?? '').filter(Boolean);
 }
 
+/** The volumes among `ids` that still exist (a filter, so one already deleted does not fail the call). */
 async function volumes(env: AwsEnvironment, ids: string[]): Promise<Volume[]> {
   if (ids.length === 0) return [];
-  const out = await describeOrUndefined(env, `DescribeVolumes ${ids.join(',')}`, () =>
-    env.ec2.send(new DescribeVolumesCommand({ VolumeIds: ids })),
-  );
-  return out?.Volumes ?? [];
+  return call(env, `DescribeVolumes ${ids.join(',')}`, async () => {
+    const out = await env.ec2.send(
+      new DescribeVolumesCommand({ Filters: [{ Name: 'volume-id', Values: ids }] }),
+    );
+    return out.Volumes ?? [];
+  });
 }
 
 interface VolumeProgress {
@@ -32,23 +35,16 @@ export function rememberVolumes(instance: Instance | undefined): void {
 
 /**
  * After the run's instances were terminated: their volumes that outlived them (DeleteOnTermination
- * false) go, i.e. the recorded volumes of the run's instance, and any available volume carrying the
- * run's tags for this phase (RunInstances tagged every volume it made). A volume not tagged as the
- * run's, or still attached, is never touched.
+ * false) go — only the volumes recorded from the run's instances before they terminated. Tags alone
+ * do not make a volume the run's: a volume made from the copy's snapshots with its tags is not. A
+ * retry whose record was lost with its worker leaves such a volume (listed by the test inventory)
+ * rather than guess. A volume still attached, or not tagged as the run's, is never touched.
  */
 export async function removeLeftVolumes(ctx: KindContext): Promise<string[]> {
   const env = ctx.primary;
   const recorded = (stickyDetails() as VolumeProgress).instanceVolumes ?? [];
-  const tagged = await call(env, 'DescribeVolumes (the run’s, available)', async () => {
-    const out = await env.ec2.send(
-      new DescribeVolumesCommand({
-        Filters: [...planFilters(ctx), { Name: 'status', Values: ['available'] }],
-      }),
-    );
-    return out.Volumes ?? [];
-  });
   const candidates = new Map<string, Volume>();
-  for (const v of [...(await volumes(env, recorded)), ...tagged]) candidates.set(v.VolumeId ?? '', v);
+  for (const v of await volumes(env, recorded)) candidates.set(v.VolumeId ?? '', v);
   const removed: string[] = [];
   for (const volume of candidates.values()) {
     if (volume.State !== 'available' || !isOurs(volume.Tags, ctx)) continue;

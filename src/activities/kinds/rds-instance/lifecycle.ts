@@ -22,7 +22,7 @@ import {
   RETIREMENT_TAG_KEYS,
   TAG_KEEP,
 } from '../shared/markers.js';
-import { keptBackupName } from '../shared/names.js';
+import { keptBackupName, restoredName } from '../shared/names.js';
 import {
   dbId,
   deleteDbInstance,
@@ -54,11 +54,16 @@ export async function verifyDbInstance(
 }
 
 /**
- * The instances this phase restored in primary for this resource, found by the run's tags, each
- * checked to have been created during the run: one that served before it is never removed.
+ * The instance this phase restored in primary for this resource: under the name the restore gives
+ * it and with the run's tags, checked to have been created during the run. Both, because tags are
+ * copied: a clone an operator restores from the copy's snapshots carries the run's tags and is not
+ * the plan's to delete; an instance that served before the run is never removed.
  */
 async function restoredInstances(ctx: KindContext): Promise<string[]> {
-  const ours = (await listDbInstances(ctx.primary)).filter((db) => isOurs(db.TagList, ctx));
+  const name = dbId(restoredName(ctx));
+  const ours = (await listDbInstances(ctx.primary)).filter(
+    (db) => db.DBInstanceIdentifier === name && isOurs(db.TagList, ctx),
+  );
   for (const db of ours)
     assertCreatedDuringRun(ctx, `DB instance ${db.DBInstanceIdentifier}`, db.InstanceCreateTime);
   return ours.map((db) => db.DBInstanceIdentifier ?? '').filter(Boolean);
