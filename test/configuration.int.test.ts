@@ -130,6 +130,53 @@ async function withNetwork(spec: PlanSpec): Promise<PlanSpec> {
   }
 }
 
+/** Each test copy's own tags (besides the plan's and Name), read with the SDK in primary. */
+async function testCopiesCustomerTags(spec: PlanSpec): Promise<string[]> {
+  const config = seedingClientConfig(spec.primary.accountId, spec.primary.region);
+  const ec2 = new EC2Client(config);
+  const rds = new RDSClient(config);
+  const phase = (tags: Array<{ Key?: string; Value?: string }> | undefined) =>
+    tags?.some((t) => t.Key === 'failback:phase' && t.Value === 'test-failback') &&
+    tags.some((t) => t.Key === 'failback:plan-id' && t.Value === spec.planId);
+  const shown = (kind: string, found: Array<{ Tags?: Array<{ Key?: string; Value?: string }> }>) =>
+    found.length === 0
+      ? `${kind}: no test copy`
+      : `${kind}: ${found.flatMap((r) => customer(r.Tags)).join(' ') || 'none'}`;
+  try {
+    const instances = (
+      await ec2.send(
+        new DescribeInstancesCommand({
+          Filters: [
+            { Name: 'tag:failback:plan-id', Values: [spec.planId] },
+            { Name: 'tag:failback:phase', Values: ['test-failback'] },
+            { Name: 'instance-state-name', Values: ['running'] },
+          ],
+        }),
+      )
+    ).Reservations!.flatMap((r) => r.Instances ?? []);
+    const dbs = (await rds.send(new DescribeDBInstancesCommand({}))).DBInstances!.filter(
+      (d) => phase(d.TagList) && !d.DBClusterIdentifier,
+    );
+    const clusters = (await rds.send(new DescribeDBClustersCommand({}))).DBClusters!.filter((c) =>
+      phase(c.TagList),
+    );
+    return [
+      shown('ec2-instance', instances),
+      shown(
+        'rds-instance',
+        dbs.map((d) => ({ Tags: d.TagList })),
+      ),
+      shown(
+        'aurora-cluster',
+        clusters.map((c) => ({ Tags: c.TagList })),
+      ),
+    ];
+  } finally {
+    ec2.destroy();
+    rds.destroy();
+  }
+}
+
 describe('configuration carried (issue 15)', { timeout: 900_000 }, () => {
   const temporal = useProductWorker('configuration');
 
@@ -150,9 +197,16 @@ describe('configuration carried (issue 15)', { timeout: 900_000 }, () => {
       ...scenario.spec,
       maintenanceWindow: windowOpenNow(Date.now()),
     });
+    const testCopyTags: string[] = [];
     const final = await drive(await startPlan(temporal.client, temporal.taskQueue, spec), {
       timeoutMs: 600_000,
+      atGate: async (gate) => {
+        if (gate === 'test-failback') testCopyTags.push(...(await testCopiesCustomerTags(spec)));
+      },
     });
+    // The test copies carry none of the source's tags (tag-driven automation would take them for
+    // production): every resource, read with the SDK while the test copies run.
+    expect(testCopyTags).toEqual(['ec2-instance: none', 'rds-instance: none', 'aurora-cluster: none']);
     expect(final.errors.map((e) => `${e.type}: ${e.message}`)).toEqual([]);
     expect(final.stage).toBe('completed');
 

@@ -20,6 +20,8 @@ export interface DrivePath {
   /** Stop at the first needs-attention instead of aborting then (default true). */
   stopAtNeedsAttention?: boolean;
   timeoutMs?: number;
+  /** Called once at each gate before it is approved (to look at what the plan made so far). */
+  atGate?: (gate: Gate, status: PlanStatus) => Promise<void>;
 }
 
 const DONE: Stage[] = ['completed', 'aborted', 'failed'];
@@ -56,6 +58,7 @@ export async function drive(handle: WorkflowHandle, path: DrivePath = {}): Promi
         const key = `gate:${w.gate}:${w.since}`;
         if (!signalled.has(key)) {
           signalled.add(key);
+          await path.atGate?.(w.gate as Gate, s);
           await handle.signal(approveSignal, { gate: w.gate as Gate, by: 'anna', comment: 'driven' });
         }
       }

@@ -11,7 +11,8 @@ import type { AwsEnvironment } from '../../aws/clients.js';
 import type { KindContext } from '../resource-kind.js';
 import { call, describeOrUndefined } from '../shared/calls.js';
 import {
-  customerTags,
+  carriedTags,
+  TEST_COPY_TAGS_NOTE,
   TAGS_PER_RESOURCE,
   listItem,
   tagsItem,
@@ -95,6 +96,7 @@ export const ec2Configuration: ConfigurationTable<InstanceConfiguration> = {
       item: 'tags',
       read: (c) => tagsItem(c.instance.Tags, ['Name']),
       notCarried: `an instance takes ${TAGS_PER_RESOURCE} tags and the plan's own come first`,
+      notInTest: TEST_COPY_TAGS_NOTE,
     },
     {
       item: 'instance type',
@@ -193,7 +195,7 @@ export async function carriedLaunch(
   const keyName =
     source.KeyName && (await keyPairInPrimary(ctx, source.KeyName)) ? source.KeyName : undefined;
   return {
-    tags: customerTags(source.Tags, ['Name']),
+    tags: carriedTags(ctx, source.Tags, ['Name']),
     ...(keyName ? { KeyName: keyName } : {}),
     ...(userData ? { UserData: userData } : {}),
     ...(m

@@ -75,7 +75,8 @@ describe('test failback of an instance with a volume kept on termination', () =>
     const runTags = (runVolume.Volumes?.[0]?.Tags ?? []).filter((t) => !t.Key?.startsWith('aws:'));
     expect(runTags.map((t) => t.Key)).toContain('failback:plan-id');
     const image = await aws.primary.ec2.send(new DescribeImagesCommand({ ImageIds: [copy.id] }));
-    const snapshotId = image.Images?.[0]?.BlockDeviceMappings?.find((m) => m.Ebs?.SnapshotId)?.Ebs?.SnapshotId;
+    const snapshotId = image.Images?.[0]?.BlockDeviceMappings?.find((m) => m.Ebs?.SnapshotId)?.Ebs
+      ?.SnapshotId;
     const lookalike = await aws.primary.ec2.send(
       new CreateVolumeCommand({
         AvailabilityZone: `${topology!.primary.region}a`,

@@ -120,6 +120,23 @@ function ownTag(key: string, extraOwn: string[]): boolean {
 /** AWS's limit of tags on one EC2 or RDS resource (aws: tags not counted). */
 export const TAGS_PER_RESOURCE = 50;
 
+/** Why a test copy carries none of the source's tags (its tags item's `notInTest`). */
+export const TEST_COPY_TAGS_NOTE =
+  'a test copy carries none of the source’s tags: automation that selects by tag (backup plans, patching, ' +
+  'load-balancer registration, cost allocation) would treat it as production';
+
+/**
+ * The source's tags the copy carries: all of them in the failback, none on a test copy (it holds test
+ * data and runs beside production: TEST_COPY_TAGS_NOTE).
+ */
+export function carriedTags(
+  ctx: KindContext,
+  tags: TagList,
+  extraOwn: string[] = [],
+): Array<{ Key: string; Value: string }> {
+  return ctx.input.phase === 'test-failback' ? [] : customerTags(tags, extraOwn);
+}
+
 /** The source's own tags, as the copy should carry them. */
 export function customerTags(tags: TagList, extraOwn: string[] = []): Array<{ Key: string; Value: string }> {
   return (tags ?? [])

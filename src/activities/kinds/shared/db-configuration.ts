@@ -9,7 +9,8 @@ import {
 import type { KindContext } from '../resource-kind.js';
 import { describeOrUndefined } from './calls.js';
 import {
-  customerTags,
+  carriedTags,
+  TEST_COPY_TAGS_NOTE,
   listItem,
   tagsItem,
   TAGS_PER_RESOURCE,
@@ -37,7 +38,12 @@ function isDefault(name: string | undefined): boolean {
 /** The items DB instances and clusters share, read through `pick`. */
 function sharedItems<R>(pick: (r: R) => DBInstance | DBCluster): ConfigurationItem<R>[] {
   return [
-    { item: 'tags', read: (r) => tagsItem(pick(r).TagList), notCarried: TAGS_NOTE },
+    {
+      item: 'tags',
+      read: (r) => tagsItem(pick(r).TagList),
+      notCarried: TAGS_NOTE,
+      notInTest: TEST_COPY_TAGS_NOTE,
+    },
     { item: 'engine version', read: (r) => pick(r).EngineVersion },
     {
       item: 'deletion protection',
@@ -149,7 +155,7 @@ export async function carriedDbInstance(ctx: KindContext): Promise<{
   const option = db.OptionGroupMemberships?.[0]?.OptionGroupName;
   const carryGroup = !isDefault(group) && (await parameterGroupInPrimary(ctx, group ?? '', false));
   return {
-    tags: customerTags(db.TagList),
+    tags: carriedTags(ctx, db.TagList),
     params: {
       ...(db.MultiAZ !== undefined ? { MultiAZ: db.MultiAZ } : {}),
       ...(db.IAMDatabaseAuthenticationEnabled !== undefined
@@ -174,7 +180,7 @@ export async function carriedCluster(ctx: KindContext): Promise<{
   const carryGroup = !isDefault(group) && (await parameterGroupInPrimary(ctx, group ?? '', true));
   const scaling = c.ServerlessV2ScalingConfiguration;
   return {
-    tags: customerTags(c.TagList),
+    tags: carriedTags(ctx, c.TagList),
     params: {
       ...(c.IAMDatabaseAuthenticationEnabled !== undefined
         ? { EnableIAMDatabaseAuthentication: c.IAMDatabaseAuthenticationEnabled }
