@@ -21,7 +21,8 @@ import {
 /**
  * The abort matrix found that every test failback of a table with auto scaling left the test copy's
  * scalable targets (and policies) registered in primary: deleting a table does not deregister them.
- * The plan deregisters what it registered on its own copies before it deletes them.
+ * The plan deregisters what it registered on its own copies before it deletes them, and conclude
+ * recovery deregisters the recovery table's before it deletes that table.
  */
 const [, crossAccount] = topologies('ap-south-1', 'ap-northeast-2');
 const topology = crossAccount!;
@@ -106,5 +107,12 @@ describe('auto scaling of the plan’s own table copies', () => {
     expect(await policiesOf(aws.primary.autoscaling, testName)).toEqual([]);
     expect(await policiesOf(aws.recovery.autoscaling, table)).toEqual(['reads']);
     expect(await targetsOf(aws.recovery.autoscaling, table)).toEqual(source);
+
+    // Conclude recovery deletes the recovery table (after its final backup): its scalable targets and
+    // policies go with it, not left registered for a table that is gone.
+    const concluded = await runStep('concludeRecovery', { ...input, phase: 'conclude-recovery' });
+    expect(concluded.removed.filter((r) => r.startsWith('scalable target'))).toHaveLength(2);
+    expect(await targetsOf(aws.recovery.autoscaling, table)).toEqual([]);
+    expect(await policiesOf(aws.recovery.autoscaling, table)).toEqual([]);
   });
 });

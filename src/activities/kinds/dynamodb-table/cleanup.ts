@@ -130,6 +130,8 @@ export async function concludeRecovery(ctx: KindContext): Promise<ConcludeResult
     );
   const removed: string[] = [];
   if (table) {
+    // Its auto scaling targets (and their policies) would outlive the table in recovery.
+    removed.push(...(await deregisterAutoscaling(ctx.recovery, table)));
     await deleteTable(ctx.recovery, name);
     removed.push(`table ${table.TableArn ?? name}`);
   }
