@@ -9,6 +9,8 @@ import {
   CreateDBSubnetGroupCommand,
   DescribeDBClustersCommand,
   DescribeDBInstancesCommand,
+  ModifyDBClusterCommand,
+  ModifyDBInstanceCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
 import { describe, expect, it } from 'vitest';
@@ -38,8 +40,9 @@ import { useProductWorker } from './support/temporal.js';
 const DATABASE: Record<string, ConfigurationOutcome> = {
   tags: 'carried',
   'engine version': 'carried',
-  // Not set on the sources: a copy is never protected while the plan may still remove it.
-  'deletion protection': 'carried',
+  // Set on the sources; the copy is not protected while the plan may still remove it: the final
+  // cleanup turns it on (checked below with the SDK).
+  'deletion protection': 'differs',
   'IAM database authentication': 'carried',
   'copy tags to snapshots': 'carried',
   'backup retention (days)': 'carried',
@@ -130,6 +133,36 @@ async function withNetwork(spec: PlanSpec): Promise<PlanSpec> {
   }
 }
 
+/**
+ * The recovery databases' deletion protection, as the customer has it (true) or as preflight tells
+ * the operator to lift it before conclude recovery deletes them (false).
+ */
+async function protectRecoveryDatabases(spec: PlanSpec, on: boolean): Promise<void> {
+  const rds = new RDSClient(seedingClientConfig(spec.recovery.accountId, spec.recovery.region));
+  try {
+    for (const r of spec.resources ?? []) {
+      if (r.kind === 'rds-instance')
+        await rds.send(
+          new ModifyDBInstanceCommand({
+            DBInstanceIdentifier: r.source,
+            DeletionProtection: on,
+            ApplyImmediately: true,
+          }),
+        );
+      if (r.kind === 'aurora-cluster')
+        await rds.send(
+          new ModifyDBClusterCommand({
+            DBClusterIdentifier: r.source,
+            DeletionProtection: on,
+            ApplyImmediately: true,
+          }),
+        );
+    }
+  } finally {
+    rds.destroy();
+  }
+}
+
 /** Each test copy's own tags (besides the plan's and Name), read with the SDK in primary. */
 async function testCopiesCustomerTags(spec: PlanSpec): Promise<string[]> {
   const config = seedingClientConfig(spec.primary.accountId, spec.primary.region);
@@ -197,11 +230,13 @@ describe('configuration carried (issue 15)', { timeout: 900_000 }, () => {
       ...scenario.spec,
       maintenanceWindow: windowOpenNow(Date.now()),
     });
+    await protectRecoveryDatabases(spec, true);
     const testCopyTags: string[] = [];
     const final = await drive(await startPlan(temporal.client, temporal.taskQueue, spec), {
       timeoutMs: 600_000,
       atGate: async (gate) => {
         if (gate === 'test-failback') testCopyTags.push(...(await testCopiesCustomerTags(spec)));
+        if (gate === 'primary-validated') await protectRecoveryDatabases(spec, false);
       },
     });
     // The test copies carry none of the source's tags (tag-driven automation would take them for
@@ -253,6 +288,8 @@ describe('configuration carried (issue 15)', { timeout: 900_000 }, () => {
       const [dbCopy] = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: db.target })))
         .DBInstances!;
       expect(dbCopy!.MultiAZ).toBe(true);
+      // Protected as the source was, from the final cleanup on (after primary-validated).
+      expect(dbCopy!.DeletionProtection).toBe(true);
       expect(dbCopy!.IAMDatabaseAuthenticationEnabled).toBe(true);
       expect(dbCopy!.DBParameterGroups?.[0]?.DBParameterGroupName).toBe(names.parameterGroup);
       expect(customer(dbCopy!.TagList)).toEqual(expect.arrayContaining(odd));
@@ -262,6 +299,7 @@ describe('configuration carried (issue 15)', { timeout: 900_000 }, () => {
         await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: cluster.target }))
       ).DBClusters!;
       expect(clusterCopy!.DBClusterParameterGroup).toBe(names.clusterParameterGroup);
+      expect(clusterCopy!.DeletionProtection).toBe(true);
       expect(clusterCopy!.ServerlessV2ScalingConfiguration).toMatchObject({
         MinCapacity: 0.5,
         MaxCapacity: 8,

@@ -38,7 +38,7 @@ const db: ResourceStatus = {
         source: 'true',
         restored: 'false',
         outcome: 'differs',
-        note: 'left off the copy | turn it on after primary-validated',
+        note: 'left off the copy | the final cleanup turns it on',
       },
     ],
   },
@@ -336,7 +336,7 @@ describe('renderMarkdown', () => {
     const section = markdown.slice(markdown.indexOf('## Configuration'));
     expect(section).toContain('1 carried, 1 mapped, 1 unset, 1 differs, 0 unknown.');
     expect(section).toContain(
-      '| `rds-instance:shop-db` | deletion protection | true | false | DIFFERS | left off the copy \\| turn it on after primary-validated |',
+      '| `rds-instance:shop-db` | deletion protection | true | false | DIFFERS | left off the copy \\| the final cleanup turns it on |',
     );
     expect(section).toContain(
       '| `rds-instance:shop-db` | subnet group | dr-subnets | shop-subnets | mapped |',

@@ -14,6 +14,7 @@ import {
   takeDbRecoveryPoint,
 } from '../shared/db-snapshots.js';
 import { check } from '../shared/checks.js';
+import { applyDeferredSettings } from '../shared/db-deferred.js';
 import { snapshotChainChecks } from '../shared/db-verify.js';
 import {
   assertCreatedDuringRun,
@@ -120,6 +121,13 @@ export async function cleanupClusterIntermediates(ctx: KindContext): Promise<Cle
       if (db?.DBInstanceArn && isOurs(db.TagList, ctx))
         await retagRds(ctx.primary, db.DBInstanceArn, provenanceTags(ctx), ownedKeys(db.TagList));
     }
+    const target = {
+      kind: 'cluster' as const,
+      id: cluster.DBClusterIdentifier ?? '',
+      tags: cluster.TagList,
+      deletionProtection: cluster.DeletionProtection,
+    };
+    for (const done of await applyDeferredSettings(ctx.primary, target)) report.kept.push(done);
     const arn = cluster.DBClusterArn ?? '';
     await retagRds(ctx.primary, arn, provenanceTags(ctx), ownedKeys(cluster.TagList));
     report.kept.push(`${cluster.DBClusterIdentifier} (production: plan tags replaced by provenance)`);

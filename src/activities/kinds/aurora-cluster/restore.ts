@@ -167,7 +167,10 @@ export async function restoreCluster(
           DBSubnetGroupName: placement.subnetGroup,
           VpcSecurityGroupIds: placement.securityGroupIds,
           ...carried.params,
-          Tags: withCustomerTags(ctx.tags({ [TAG_RESTORED_FROM]: copy.id }), carried.tags),
+          Tags: withCustomerTags(
+            ctx.tags({ [TAG_RESTORED_FROM]: copy.id, ...carried.deferred }),
+            carried.tags,
+          ),
         }),
       ),
     );

@@ -10,6 +10,7 @@ import { needsPersonFailure } from '../../aws/errors.js';
 import type { KindContext } from '../resource-kind.js';
 import { concludeWithFinalDbSnapshot, keptDbSnapshot, removeDbSnapshots } from '../shared/db-snapshots.js';
 import { check } from '../shared/checks.js';
+import { applyDeferredSettings } from '../shared/db-deferred.js';
 import { snapshotChainChecks } from '../shared/db-verify.js';
 import {
   assertCreatedDuringRun,
@@ -90,6 +91,14 @@ export async function cleanupDbIntermediates(ctx: KindContext): Promise<CleanupR
     (db) => !db.DBClusterIdentifier && (isOurs(db.TagList, ctx) || restoredByUs(db.TagList, ctx)),
   );
   for (const db of restored) {
+    const id = db.DBInstanceIdentifier ?? '';
+    const target = {
+      kind: 'instance' as const,
+      id,
+      tags: db.TagList,
+      deletionProtection: db.DeletionProtection,
+    };
+    for (const done of await applyDeferredSettings(ctx.primary, target)) report.kept.push(done);
     const owned = OWNERSHIP_TAG_KEYS.filter((k) => db.TagList?.some((t) => t.Key === k));
     await retagRds(ctx.primary, db.DBInstanceArn ?? '', provenanceTags(ctx), owned);
     report.kept.push(`${db.DBInstanceIdentifier} (production: plan tags replaced by provenance)`);

@@ -96,7 +96,10 @@ export async function restoreDbInstance(ctx: KindContext, copy: PrimaryCopy): Pr
           VpcSecurityGroupIds: placement.securityGroupIds,
           DBInstanceClass: placement.instanceClass,
           ...carried.params,
-          Tags: withCustomerTags(ctx.tags({ [TAG_RESTORED_FROM]: copy.id }), carried.tags),
+          Tags: withCustomerTags(
+            ctx.tags({ [TAG_RESTORED_FROM]: copy.id, ...carried.deferred }),
+            carried.tags,
+          ),
         }),
       ),
     );

@@ -18,13 +18,15 @@ import {
   type ConfigurationItem,
   type ConfigurationTable,
 } from './configuration.js';
+import { DEFERRED_DELETION_PROTECTION, TAG_DEFERRED } from './markers.js';
 import { dbPlacement } from './options.js';
 import { where, type Findings } from './preflight.js';
 import { describeDbCluster, describeDbInstance } from './rds.js';
 
 const DELETION_PROTECTION = {
   notCarried:
-    'left off the copy so that the plan can still remove it on abort: turn it on after primary-validated',
+    'left off the copy while the plan may still remove it on abort: the final cleanup turns it on, ' +
+    'after primary-validated',
   notInTest: 'a test copy is never protected: the test failback removes it',
 };
 const TAGS_NOTE = `a database takes ${TAGS_PER_RESOURCE} tags and the plan's own come first`;
@@ -144,18 +146,32 @@ async function parameterGroupInPrimary(ctx: KindContext, name: string, cluster: 
   return found !== undefined;
 }
 
+/**
+ * What the failback's copy gets only at the final cleanup (TAG_DEFERRED, recorded on the copy when it
+ * is restored: by then the source may be gone, or its protection lifted for conclude recovery).
+ */
+function deferredSettings(
+  ctx: KindContext,
+  source: { DeletionProtection?: boolean },
+): Record<string, string> {
+  if (ctx.input.phase !== 'failback' || !source.DeletionProtection) return {};
+  return { [TAG_DEFERRED]: DEFERRED_DELETION_PROTECTION };
+}
+
 /** A restore's parameters that carry the source instance's configuration (rdsConfiguration's carried items). */
 export async function carriedDbInstance(ctx: KindContext): Promise<{
   tags: Array<{ Key: string; Value: string }>;
+  deferred: Record<string, string>;
   params: Partial<RestoreDBInstanceFromDBSnapshotCommandInput>;
 }> {
   const db = await describeDbInstance(ctx.recovery, ctx.resource.source);
-  if (!db) return { tags: [], params: {} };
+  if (!db) return { tags: [], deferred: {}, params: {} };
   const group = db.DBParameterGroups?.[0]?.DBParameterGroupName;
   const option = db.OptionGroupMemberships?.[0]?.OptionGroupName;
   const carryGroup = !isDefault(group) && (await parameterGroupInPrimary(ctx, group ?? '', false));
   return {
     tags: carriedTags(ctx, db.TagList),
+    deferred: deferredSettings(ctx, db),
     params: {
       ...(db.MultiAZ !== undefined ? { MultiAZ: db.MultiAZ } : {}),
       ...(db.IAMDatabaseAuthenticationEnabled !== undefined
@@ -172,15 +188,17 @@ export async function carriedDbInstance(ctx: KindContext): Promise<{
 /** The same for a cluster (auroraConfiguration's carried items). */
 export async function carriedCluster(ctx: KindContext): Promise<{
   tags: Array<{ Key: string; Value: string }>;
+  deferred: Record<string, string>;
   params: Partial<RestoreDBClusterFromSnapshotCommandInput>;
 }> {
   const c = await describeDbCluster(ctx.recovery, ctx.resource.source);
-  if (!c) return { tags: [], params: {} };
+  if (!c) return { tags: [], deferred: {}, params: {} };
   const group = c.DBClusterParameterGroup;
   const carryGroup = !isDefault(group) && (await parameterGroupInPrimary(ctx, group ?? '', true));
   const scaling = c.ServerlessV2ScalingConfiguration;
   return {
     tags: carriedTags(ctx, c.TagList),
+    deferred: deferredSettings(ctx, c),
     params: {
       ...(c.IAMDatabaseAuthenticationEnabled !== undefined
         ? { EnableIAMDatabaseAuthentication: c.IAMDatabaseAuthenticationEnabled }

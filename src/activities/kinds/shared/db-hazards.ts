@@ -67,7 +67,7 @@ export function checkSourceDeletionProtection(
     findings.add(
       'warning',
       'settings',
-      `${what} in recovery has deletion protection: concluding recovery deletes it (after a kept final snapshot) and will stop until you turn the protection off. Its copy in primary is not protected while the plan may still remove it: turn protection on after primary-validated`,
+      `${what} in recovery has deletion protection: concluding recovery deletes it (after a kept final snapshot) and will stop until you turn the protection off. Its copy in primary is protected only from the final cleanup on, after primary-validated (while the plan may still remove it on an abort it is not)`,
     );
 }
 

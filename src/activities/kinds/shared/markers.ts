@@ -27,6 +27,12 @@ export const TAG_COPIED_FROM = 'failback:copied-from';
  * like an intermediate of this or any later plan (decision 0035).
  */
 export const TAG_RESTORED_BY = 'failback:restored-by';
+/**
+ * On a failback's copy: the source's settings that would keep the plan from removing the copy on an
+ * abort (deletion protection), set by the final cleanup once primary is validated. Space-separated.
+ */
+export const TAG_DEFERRED = 'failback:deferred';
+export const DEFERRED_DELETION_PROTECTION = 'deletion-protection';
 export const TAG_RESTORED_RUN = 'failback:restored-run';
 
 export const RETIREMENT_TAG_KEYS = [

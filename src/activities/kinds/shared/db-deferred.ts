@@ -1,0 +1,44 @@
+import { ModifyDBClusterCommand, ModifyDBInstanceCommand } from '@aws-sdk/client-rds';
+import type { AwsEnvironment } from '../../aws/clients.js';
+import { tagValue } from '../../aws/tags.js';
+import { call } from './calls.js';
+import { DEFERRED_DELETION_PROTECTION, TAG_DEFERRED } from './markers.js';
+
+type AwsTags = Array<{ Key?: string; Value?: string }> | undefined;
+
+/** A failback copy in primary: an instance or a cluster, as DescribeDB* answers it. */
+export interface DeferredTarget {
+  kind: 'instance' | 'cluster';
+  id: string;
+  tags: AwsTags;
+  deletionProtection?: boolean;
+}
+
+/**
+ * Final cleanup, once primary is validated (nothing left to abort): the source's settings the restore
+ * left off the copy so that an abort could still remove it (TAG_DEFERRED), now turned on. Idempotent:
+ * what is already set is not set again. Returns what it turned on, for the cleanup report.
+ */
+export async function applyDeferredSettings(env: AwsEnvironment, target: DeferredTarget): Promise<string[]> {
+  const deferred = (tagValue(target.tags, TAG_DEFERRED) ?? '').split(' ').filter(Boolean);
+  if (!deferred.includes(DEFERRED_DELETION_PROTECTION) || target.deletionProtection) return [];
+  const what = `deletion protection on ${target.id} (as on the recovery source)`;
+  await call(env, `Modify ${target.kind} ${target.id} DeletionProtection`, () =>
+    target.kind === 'instance'
+      ? env.rds.send(
+          new ModifyDBInstanceCommand({
+            DBInstanceIdentifier: target.id,
+            DeletionProtection: true,
+            ApplyImmediately: true,
+          }),
+        )
+      : env.rds.send(
+          new ModifyDBClusterCommand({
+            DBClusterIdentifier: target.id,
+            DeletionProtection: true,
+            ApplyImmediately: true,
+          }),
+        ),
+  );
+  return [what];
+}
