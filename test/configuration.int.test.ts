@@ -32,9 +32,10 @@ import { useProductWorker } from './support/temporal.js';
  * Issue 15: what the application was, it is again. A scenario whose every resource carries
  * non-default configuration (ten odd tags, a key pair, user data, metadata options, monitoring, EBS
  * optimisation, two encrypted volumes; a parameter group, Multi-AZ, IAM authentication, copy-tags,
- * 14 days of backups; a cluster parameter group and serverless v2 scaling) is failed back across
- * accounts; each item of each kind's declared table must come out as declared below, and the copies
- * are read back with the SDK, independently of the plan's own comparison.
+ * 14 days of backups, deletion protection; a cluster parameter group and serverless v2 scaling) is
+ * failed back across accounts, into 63-character database identifiers. Each item of each kind's
+ * declared table must come out as declared below, and the copies are read back with the SDK,
+ * independently of the plan's own comparison.
  */
 /** The items RDS instances and Aurora clusters share (shared/db-configuration.ts `sharedItems`). */
 const DATABASE: Record<string, ConfigurationOutcome> = {
@@ -226,10 +227,17 @@ describe('configuration carried (issue 15)', { timeout: 900_000 }, () => {
       stalePrimary: false,
       tables: [{ name: 'ledger', shape: 'orders', items: 20 }],
     });
+    // Targets as long as AWS allows (63 characters for RDS and Aurora identifiers): the names the plan
+    // derives from them (test copies, retired names, snapshots, members) must fit, not refuse.
+    const longest = (kind: string) => `${kind}-${planId}-`.padEnd(63, 'x');
     const spec: PlanSpec = await withNetwork({
       ...scenario.spec,
+      resources: (scenario.spec.resources ?? []).map((r) =>
+        r.kind === 'rds-instance' || r.kind === 'aurora-cluster' ? { ...r, target: longest(r.kind) } : r,
+      ),
       maintenanceWindow: windowOpenNow(Date.now()),
     });
+    expect(spec.resources?.filter((r) => r.target.length === 63)).toHaveLength(2);
     await protectRecoveryDatabases(spec, true);
     const testCopyTags: string[] = [];
     const final = await drive(await startPlan(temporal.client, temporal.taskQueue, spec), {
