@@ -1,3 +1,4 @@
+import type { DBCluster } from '@aws-sdk/client-rds';
 import type {
   CleanupReport,
   CompensationInput,
@@ -9,26 +10,21 @@ import type {
 import type { KindContext } from '../resource-kind.js';
 import {
   concludeWithFinalDbSnapshot,
-  keptDbSnapshot,
   removeDbSnapshots,
   takeDbRecoveryPoint,
 } from '../shared/db-snapshots.js';
 import { check } from '../shared/checks.js';
+import { removeRestoredDbCopies, unmarkDbSource } from '../shared/db-compensate.js';
 import { applyDeferredSettings } from '../shared/db-deferred.js';
-import { snapshotChainChecks } from '../shared/db-verify.js';
+import { dbCopyChecks, engineCheck, restoredCopies, type DbCopy } from '../shared/db-verify.js';
 import {
-  assertCreatedDuringRun,
   isOurs,
   OWNERSHIP_TAG_KEYS,
   provenanceTags,
-  QUIESCE_MARK_KEYS,
-  quiescedByUs,
   restoredByUs,
   RETIREMENT_TAG_KEYS,
-  TAG_KEEP,
   type AwsTags,
 } from '../shared/markers.js';
-import { keptBackupName, restoredName } from '../shared/names.js';
 import {
   dbId,
   deleteDbCluster,
@@ -51,6 +47,15 @@ export async function takeClusterRecoveryPoint(ctx: KindContext): Promise<Recove
   return { ...recoveryPoint, details: { ...recoveryPoint.details, members: JSON.stringify(layout) } };
 }
 
+const asCopy = (c: DBCluster | undefined): DbCopy | undefined =>
+  c && {
+    id: c.DBClusterIdentifier,
+    status: c.Status,
+    tags: c.TagList,
+    engine: c.Engine,
+    createdAt: c.ClusterCreateTime,
+  };
+
 export async function verifyCluster(
   ctx: KindContext,
   restore: RestoreResult,
@@ -66,33 +71,21 @@ export async function verifyCluster(
       return db?.DBInstanceStatus ?? 'missing';
     }),
   );
+  const copy = asCopy(cluster);
   const checks = [
-    check('cluster-available', 'available', cluster?.Status),
-    check('cluster-created-by-plan', 'true', String(isOurs(cluster?.TagList, ctx))),
-    ...(await snapshotChainChecks(ctx, clusterSnapshotApi, cluster?.TagList, recoveryPoint, quiescedAt)),
+    ...(await dbCopyChecks(ctx, clusterSnapshotApi, 'cluster', copy, recoveryPoint, quiescedAt)),
     check('instances', expected.length, actual.length),
     check('writers', 1, actual.filter((m) => m.writer).length),
     check('instances-available', actual.length, statuses.filter((s) => s === 'available').length),
+    ...engineCheck(recoveryPoint, copy),
   ];
-  if (recoveryPoint.details?.engine !== undefined) {
-    checks.push(check('engine', String(recoveryPoint.details.engine), cluster?.Engine));
-  }
   return { ok: checks.every((c) => c.ok), checks, at: new Date().toISOString() };
 }
 
-/**
- * The cluster this phase restored in primary for this resource: under the name the restore gives it
- * and with the run's tags (a clone restored from the copy's snapshots carries the tags too), checked
- * to have been created during the run: one that served before it is never removed.
- */
+/** The cluster this phase restored for this resource (restoredCopies: by name and the run's tags). */
 async function restoredClusters(ctx: KindContext): Promise<string[]> {
-  const name = dbId(restoredName(ctx));
-  const ours = (await listDbClusters(ctx.primary)).filter(
-    (c) => c.DBClusterIdentifier === name && isOurs(c.TagList, ctx),
-  );
-  for (const c of ours)
-    assertCreatedDuringRun(ctx, `DB cluster ${c.DBClusterIdentifier}`, c.ClusterCreateTime);
-  return ours.map((c) => c.DBClusterIdentifier ?? '').filter(Boolean);
+  const all = (await listDbClusters(ctx.primary)).map(asCopy).filter((c): c is DbCopy => !!c);
+  return restoredCopies(ctx, 'DB cluster', all);
 }
 
 const ownedKeys = (tags: AwsTags) => OWNERSHIP_TAG_KEYS.filter((k) => tags?.some((t) => t.Key === k));
@@ -152,20 +145,13 @@ export function concludeCluster(ctx: KindContext): Promise<ConcludeResult> {
  */
 export async function compensateCluster(ctx: KindContext, input: CompensationInput): Promise<CleanupReport> {
   const env = ctx.primary;
-  const removed: string[] = [];
-  const kept: string[] = [];
-  for (const id of await restoredClusters(ctx)) {
-    if (input.trafficServed) {
-      const backup = await keptDbSnapshot(ctx, env, clusterSnapshotApi, {
-        id: keptBackupName(ctx, clusterSnapshotApi.maxId),
-        dbId: id,
-        tags: ctx.tags({ [TAG_KEEP]: 'true' }),
-        phase: ctx.input.phase,
-      });
-      kept.push(backup.arn);
-    }
-    removed.push(...(await deleteDbCluster(env, id, (db) => isOurs(db.TagList, ctx))));
-  }
+  const { removed, kept } = await removeRestoredDbCopies(
+    ctx,
+    input,
+    clusterSnapshotApi,
+    await restoredClusters(ctx),
+    (id) => deleteDbCluster(env, id, (db) => isOurs(db.TagList, ctx)),
+  );
   const retired = await findRetiredCluster(ctx);
   if (retired?.DBClusterIdentifier) {
     for (const member of await retiredMembers(ctx, retired)) {
@@ -178,8 +164,7 @@ export async function compensateCluster(ctx: KindContext, input: CompensationInp
     kept.push(target);
   }
   const source = await describeDbCluster(ctx.recovery, ctx.resource.source);
-  if (source?.DBClusterArn && quiescedByUs(source.TagList, ctx))
-    await removeRdsTags(ctx.recovery, source.DBClusterArn, QUIESCE_MARK_KEYS);
+  await unmarkDbSource(ctx, source && { arn: source.DBClusterArn, tags: source.TagList });
   const snapshots = await removeDbSnapshots(ctx, clusterSnapshotApi);
   return { removed: [...removed, ...snapshots.removed], kept: [...kept, ...snapshots.kept] };
 }

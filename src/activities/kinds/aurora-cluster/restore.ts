@@ -8,14 +8,13 @@ import type { PrimaryCopy, RecoveryPoint, RestoreResult, Retirement } from '../.
 import { needsPersonFailure } from '../../aws/errors.js';
 import type { KindContext } from '../resource-kind.js';
 import { createOrExists } from '../shared/calls.js';
-import { withCustomerTags } from '../shared/configuration.js';
-import { carriedCluster } from '../shared/db-configuration.js';
+import { carriedCluster, restoredDbTags } from '../shared/db-configuration.js';
 import {
   adoptOrConflict,
+  adoptOrCreate,
   isOurs,
   retiredByUs,
   retirementTags as markers,
-  TAG_RESTORED_FROM,
   TAG_RETIRED,
   TAG_RETIRED_FROM,
   tagValue,
@@ -149,33 +148,32 @@ export async function restoreCluster(
   const snapshot = await clusterSnapshotApi.describe(env, copy.id);
   const engine = snapshot?.engine ?? String(recoveryPoint.details?.engine ?? '');
   const what = `DB cluster ${name} in primary`;
-  const existing = await describeDbCluster(env, name);
-  if (existing) adoptOrConflict(existing.TagList, ctx, what);
-  else {
-    if (!snapshot)
-      throw needsPersonFailure('NotFound', `the copy ${copy.id} is not in primary: run the copy again`);
-    const placement = dbPlacement(ctx.resource, ctx.input.phase === 'test-failback');
-    // What the table carries (shared/db-configuration.ts): a snapshot restores a default configuration.
-    const carried = await carriedCluster(ctx);
-    const created = await createOrExists(env, `RestoreDBClusterFromSnapshot ${name} from ${copy.id}`, () =>
-      env.rds.send(
-        new RestoreDBClusterFromSnapshotCommand({
-          DBClusterIdentifier: name,
-          SnapshotIdentifier: copy.id,
-          Engine: engine,
-          EngineVersion: snapshot.engineVersion,
-          DBSubnetGroupName: placement.subnetGroup,
-          VpcSecurityGroupIds: placement.securityGroupIds,
-          ...carried.params,
-          Tags: withCustomerTags(
-            ctx.tags({ [TAG_RESTORED_FROM]: copy.id, ...carried.deferred }),
-            carried.tags,
-          ),
-        }),
-      ),
-    );
-    if (!created) adoptOrConflict((await describeDbCluster(env, name))?.TagList, ctx, what);
-  }
+  await adoptOrCreate(
+    ctx,
+    what,
+    () => describeDbCluster(env, name),
+    async () => {
+      if (!snapshot)
+        throw needsPersonFailure('NotFound', `the copy ${copy.id} is not in primary: run the copy again`);
+      const placement = dbPlacement(ctx.resource, ctx.input.phase === 'test-failback');
+      // What the table carries (shared/db-configuration.ts): a snapshot restores a default configuration.
+      const carried = await carriedCluster(ctx);
+      return createOrExists(env, `RestoreDBClusterFromSnapshot ${name} from ${copy.id}`, () =>
+        env.rds.send(
+          new RestoreDBClusterFromSnapshotCommand({
+            DBClusterIdentifier: name,
+            SnapshotIdentifier: copy.id,
+            Engine: engine,
+            EngineVersion: snapshot.engineVersion,
+            DBSubnetGroupName: placement.subnetGroup,
+            VpcSecurityGroupIds: placement.securityGroupIds,
+            ...carried.params,
+            Tags: restoredDbTags(ctx, copy.id, carried),
+          }),
+        ),
+      );
+    },
+  );
   const cluster = await waitDbClusterAvailable(env, name, 'aurora:restore-cluster');
 
   const layout = await sourceLayout(ctx, recoveryPoint);

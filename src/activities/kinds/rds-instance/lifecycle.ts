@@ -1,3 +1,4 @@
+import type { DBInstance } from '@aws-sdk/client-rds';
 import type {
   CleanupReport,
   CompensationInput,
@@ -8,22 +9,17 @@ import type {
 } from '../../../domain/resources.js';
 import { needsPersonFailure } from '../../aws/errors.js';
 import type { KindContext } from '../resource-kind.js';
-import { concludeWithFinalDbSnapshot, keptDbSnapshot, removeDbSnapshots } from '../shared/db-snapshots.js';
-import { check } from '../shared/checks.js';
+import { concludeWithFinalDbSnapshot, removeDbSnapshots } from '../shared/db-snapshots.js';
+import { removeRestoredDbCopies, unmarkDbSource } from '../shared/db-compensate.js';
 import { applyDeferredSettings } from '../shared/db-deferred.js';
-import { snapshotChainChecks } from '../shared/db-verify.js';
+import { dbCopyChecks, engineCheck, restoredCopies, type DbCopy } from '../shared/db-verify.js';
 import {
-  assertCreatedDuringRun,
   isOurs,
   OWNERSHIP_TAG_KEYS,
   provenanceTags,
-  QUIESCE_MARK_KEYS,
-  quiescedByUs,
   restoredByUs,
   RETIREMENT_TAG_KEYS,
-  TAG_KEEP,
 } from '../shared/markers.js';
-import { keptBackupName, restoredName } from '../shared/names.js';
 import {
   dbId,
   deleteDbInstance,
@@ -36,38 +32,33 @@ import {
 import { findRetiredInstance } from './restore.js';
 import { dbSnapshotApi } from './snapshot-api.js';
 
+const asCopy = (db: DBInstance | undefined): DbCopy | undefined =>
+  db && {
+    id: db.DBInstanceIdentifier,
+    status: db.DBInstanceStatus,
+    tags: db.TagList,
+    engine: db.Engine,
+    createdAt: db.InstanceCreateTime,
+  };
+
 export async function verifyDbInstance(
   ctx: KindContext,
   restore: RestoreResult,
   recoveryPoint: RecoveryPoint,
   quiescedAt?: string,
 ): Promise<Verification> {
-  const db = await describeDbInstance(ctx.primary, restore.restored.id);
+  const db = asCopy(await describeDbInstance(ctx.primary, restore.restored.id));
   const checks = [
-    check('instance-available', 'available', db?.DBInstanceStatus),
-    check('instance-created-by-plan', 'true', String(isOurs(db?.TagList, ctx))),
-    ...(await snapshotChainChecks(ctx, dbSnapshotApi, db?.TagList, recoveryPoint, quiescedAt)),
+    ...(await dbCopyChecks(ctx, dbSnapshotApi, 'instance', db, recoveryPoint, quiescedAt)),
+    ...engineCheck(recoveryPoint, db),
   ];
-  if (recoveryPoint.details?.engine !== undefined) {
-    checks.push(check('engine', String(recoveryPoint.details.engine), db?.Engine));
-  }
   return { ok: checks.every((c) => c.ok), checks, at: new Date().toISOString() };
 }
 
-/**
- * The instance this phase restored in primary for this resource: under the name the restore gives
- * it and with the run's tags, checked to have been created during the run. Both, because tags are
- * copied: a clone an operator restores from the copy's snapshots carries the run's tags and is not
- * the plan's to delete; an instance that served before the run is never removed.
- */
+/** The instance this phase restored for this resource (restoredCopies: by name and the run's tags). */
 async function restoredInstances(ctx: KindContext): Promise<string[]> {
-  const name = dbId(restoredName(ctx));
-  const ours = (await listDbInstances(ctx.primary)).filter(
-    (db) => db.DBInstanceIdentifier === name && isOurs(db.TagList, ctx),
-  );
-  for (const db of ours)
-    assertCreatedDuringRun(ctx, `DB instance ${db.DBInstanceIdentifier}`, db.InstanceCreateTime);
-  return ours.map((db) => db.DBInstanceIdentifier ?? '').filter(Boolean);
+  const all = (await listDbInstances(ctx.primary)).map(asCopy).filter((c): c is DbCopy => !!c);
+  return restoredCopies(ctx, 'DB instance', all);
 }
 
 /** Test copies were made by the plan and hold only test data: deleted without a final snapshot. */
@@ -129,21 +120,16 @@ export async function compensateDbInstance(
   input: CompensationInput,
 ): Promise<CleanupReport> {
   const env = ctx.primary;
-  const removed: string[] = [];
-  const kept: string[] = [];
-  for (const id of await restoredInstances(ctx)) {
-    if (input.trafficServed) {
-      const backup = await keptDbSnapshot(ctx, env, dbSnapshotApi, {
-        id: keptBackupName(ctx, dbSnapshotApi.maxId),
-        dbId: id,
-        tags: ctx.tags({ [TAG_KEEP]: 'true' }),
-        phase: ctx.input.phase,
-      });
-      kept.push(backup.arn);
-    }
-    await deleteDbInstance(env, id, 'rds:delete-instance');
-    removed.push(id);
-  }
+  const { removed, kept } = await removeRestoredDbCopies(
+    ctx,
+    input,
+    dbSnapshotApi,
+    await restoredInstances(ctx),
+    async (id) => {
+      await deleteDbInstance(env, id, 'rds:delete-instance');
+      return [id];
+    },
+  );
   const retired = await findRetiredInstance(ctx);
   if (retired?.DBInstanceIdentifier) {
     const target = dbId(ctx.resource.target);
@@ -159,8 +145,7 @@ export async function compensateDbInstance(
     kept.push(target);
   }
   const source = await describeDbInstance(ctx.recovery, ctx.resource.source);
-  if (source?.DBInstanceArn && quiescedByUs(source.TagList, ctx))
-    await removeRdsTags(ctx.recovery, source.DBInstanceArn, QUIESCE_MARK_KEYS);
+  await unmarkDbSource(ctx, source && { arn: source.DBInstanceArn, tags: source.TagList });
   const snapshots = await removeDbSnapshots(ctx, dbSnapshotApi);
   return { removed: [...removed, ...snapshots.removed], kept: [...kept, ...snapshots.kept] };
 }

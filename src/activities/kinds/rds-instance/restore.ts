@@ -4,14 +4,12 @@ import type { PrimaryCopy, RestoreResult, Retirement } from '../../../domain/res
 import { needsPersonFailure } from '../../aws/errors.js';
 import type { KindContext } from '../resource-kind.js';
 import { createOrExists } from '../shared/calls.js';
-import { withCustomerTags } from '../shared/configuration.js';
-import { carriedDbInstance } from '../shared/db-configuration.js';
+import { carriedDbInstance, restoredDbTags } from '../shared/db-configuration.js';
 import {
-  adoptOrConflict,
+  adoptOrCreate,
   isOurs,
   retiredByUs,
   retirementTags,
-  TAG_RESTORED_FROM,
   TAG_RETIRED,
   TAG_RETIRED_FROM,
   tagValue,
@@ -81,30 +79,29 @@ export async function restoreDbInstance(ctx: KindContext, copy: PrimaryCopy): Pr
   const env = ctx.primary;
   const name = dbId(restoredName(ctx));
   const what = `DB instance ${name} in primary`;
-  const existing = await describeDbInstance(env, name);
-  if (existing) adoptOrConflict(existing.TagList, ctx, what);
-  else {
-    const placement = dbPlacement(ctx.resource, ctx.input.phase === 'test-failback');
-    // What the table carries (shared/db-configuration.ts): a snapshot does not bring it back.
-    const carried = await carriedDbInstance(ctx);
-    const created = await createOrExists(env, `RestoreDBInstanceFromDBSnapshot ${name} from ${copy.id}`, () =>
-      env.rds.send(
-        new RestoreDBInstanceFromDBSnapshotCommand({
-          DBInstanceIdentifier: name,
-          DBSnapshotIdentifier: copy.id,
-          DBSubnetGroupName: placement.subnetGroup,
-          VpcSecurityGroupIds: placement.securityGroupIds,
-          DBInstanceClass: placement.instanceClass,
-          ...carried.params,
-          Tags: withCustomerTags(
-            ctx.tags({ [TAG_RESTORED_FROM]: copy.id, ...carried.deferred }),
-            carried.tags,
-          ),
-        }),
-      ),
-    );
-    if (!created) adoptOrConflict((await describeDbInstance(env, name))?.TagList, ctx, what);
-  }
+  await adoptOrCreate(
+    ctx,
+    what,
+    () => describeDbInstance(env, name),
+    async () => {
+      const placement = dbPlacement(ctx.resource, ctx.input.phase === 'test-failback');
+      // What the table carries (shared/db-configuration.ts): a snapshot does not bring it back.
+      const carried = await carriedDbInstance(ctx);
+      return createOrExists(env, `RestoreDBInstanceFromDBSnapshot ${name} from ${copy.id}`, () =>
+        env.rds.send(
+          new RestoreDBInstanceFromDBSnapshotCommand({
+            DBInstanceIdentifier: name,
+            DBSnapshotIdentifier: copy.id,
+            DBSubnetGroupName: placement.subnetGroup,
+            VpcSecurityGroupIds: placement.securityGroupIds,
+            DBInstanceClass: placement.instanceClass,
+            ...carried.params,
+            Tags: restoredDbTags(ctx, copy.id, carried),
+          }),
+        ),
+      );
+    },
+  );
   const db = await waitDbInstanceAvailable(env, name, 'rds:restore-instance');
   return {
     ...(retirement ? { retirement } : {}),

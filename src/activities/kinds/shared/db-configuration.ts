@@ -11,6 +11,7 @@ import { describeOrUndefined } from './calls.js';
 import {
   carriedTags,
   TEST_COPY_TAGS_NOTE,
+  withCustomerTags,
   listItem,
   tagsItem,
   TAGS_PER_RESOURCE,
@@ -18,7 +19,7 @@ import {
   type ConfigurationItem,
   type ConfigurationTable,
 } from './configuration.js';
-import { DEFERRED_DELETION_PROTECTION, TAG_DEFERRED } from './markers.js';
+import { DEFERRED_DELETION_PROTECTION, TAG_DEFERRED, TAG_RESTORED_FROM } from './markers.js';
 import { dbPlacement } from './options.js';
 import { where, type Findings } from './preflight.js';
 import { describeDbCluster, describeDbInstance } from './rds.js';
@@ -144,6 +145,15 @@ async function parameterGroupInPrimary(ctx: KindContext, name: string, cluster: 
           .DBParameterGroups?.[0],
   );
   return found !== undefined;
+}
+
+/** The copy's tags at its restore: the plan's (with where it came from, and what is deferred), then the source's. */
+export function restoredDbTags(
+  ctx: KindContext,
+  copyId: string,
+  carried: { tags: Array<{ Key: string; Value: string }>; deferred: Record<string, string> },
+): Array<{ Key: string; Value: string }> {
+  return withCustomerTags(ctx.tags({ [TAG_RESTORED_FROM]: copyId, ...carried.deferred }), carried.tags);
 }
 
 /**

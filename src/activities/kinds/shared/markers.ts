@@ -140,6 +140,21 @@ export function adoptOrConflict(tags: AwsTags, ctx: KindContext, what: string, p
   );
 }
 
+/**
+ * A create under a derived name that a retried step may find done: adopt what the run made, create it
+ * otherwise (and adopt it when AWS says the name was just taken, by an earlier attempt's call).
+ */
+export async function adoptOrCreate(
+  ctx: KindContext,
+  what: string,
+  describe: () => Promise<{ TagList?: AwsTags } | undefined>,
+  create: () => Promise<boolean>,
+): Promise<void> {
+  const existing = await describe();
+  if (existing) return adoptOrConflict(existing.TagList, ctx, what);
+  if (!(await create())) adoptOrConflict((await describe())?.TagList, ctx, what);
+}
+
 /** The plan's tags with another phase than the step's (conclude-recovery's final backups). */
 export function phaseTags(ctx: KindContext, phase: string, extra: Record<string, string> = {}): Tag[] {
   return planTags(ctx.plan.planId, phase, ctx.resource.source, extra, ctx.plan.planRun);
