@@ -29,7 +29,8 @@ describe('EC2 RunInstances client tokens', () => {
     const run = (ClientToken: string, extra: Partial<RunInstancesCommandInput> = {}) =>
       ec2.send(new RunInstancesCommand({ ...input, ...extra, ClientToken }));
     const instances = async () =>
-      (await ec2.send(new DescribeInstancesCommand({}))).Reservations?.flatMap((r) => r.Instances ?? []) ?? [];
+      (await ec2.send(new DescribeInstancesCommand({}))).Reservations?.flatMap((r) => r.Instances ?? []) ??
+      [];
     return { ec2, run, instances };
   }
 
