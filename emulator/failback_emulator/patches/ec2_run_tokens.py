@@ -30,7 +30,8 @@ class IdempotentParameterMismatch(EC2ClientError):
     def __init__(self) -> None:
         super().__init__(
             "IdempotentParameterMismatch",
-            "Arguments on this idempotent request are inconsistent with arguments used in previous request(s).",
+            "Arguments on this idempotent request are inconsistent with arguments used in previous "
+            "request(s).",
         )
 
 
