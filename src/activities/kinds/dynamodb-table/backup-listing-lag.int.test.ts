@@ -21,7 +21,8 @@ import {
  * the retry, a fresh activity call, runs while ListBackups does not list that backup yet
  * (`dynamodb.backup-listing`, an account of its own so no other test lags) and makes a second one.
  * It must end with one backup of the name, the one it returns (what a consistent ListBackups would
- * have let it find: the first attempt's).
+ * have let it find: the first attempt's). A kept backup (the old primary table's, at retirement) is
+ * never deleted — primary's role may not delete backups: both stay, the older is returned.
  */
 const LAG_MS = 1_500;
 const account = freshAccount();
@@ -67,5 +68,27 @@ describe('dynamodb-table backup while ListBackups lags', () => {
     // Repeated (heartbeat lost again), it finds that backup and makes none.
     expect((await runStep('takeRecoveryPoint', input)).id).toBe(recoveryPoint.id);
     expect((await backupsOf(aws.recovery, table)).map((b) => b.BackupArn)).toEqual([recoveryPoint.id]);
+  });
+
+  it('a retried retirement keeps both kept backups (primary may delete none) and returns the older', async () => {
+    const aws = inspectors(topology);
+    const table = unique('stock');
+    await Promise.all([createSeededTable(aws.recovery, table, 20), createSeededTable(aws.primary, table, 5)]);
+    const plan = await preparedPlan(topology, unique('p'));
+    const input = stepInput(plan, 'failback', resolved('dynamodb-table', table, table));
+    const recoveryPoint = await runStep('takeRecoveryPoint', input);
+    const copy = await runStep('copyRecoveryPoint', { ...input, recoveryPoint });
+
+    // The first attempt dies right after CreateBackup of the kept backup of the old primary table.
+    await crashOnce(planEnvironments(plan).primary.dynamodb, 'CreateBackupCommand', () =>
+      runStep('restoreIntoPrimary', { ...input, copy, recoveryPoint }),
+    );
+    const restore = await runStep('restoreIntoPrimary', { ...input, copy, recoveryPoint });
+    const kept = (await backupsOf(aws.primary, table)).sort(
+      (a, b) => a.BackupCreationDateTime!.getTime() - b.BackupCreationDateTime!.getTime(),
+    );
+    expect(kept.map((b) => b.BackupName)).toEqual([kept[0]?.BackupName, kept[0]?.BackupName]);
+    expect(kept[0]?.BackupName).toMatch(/-keep-retired-/);
+    expect(restore.retirement?.backupArn).toBe(kept[0]?.BackupArn);
   });
 });
