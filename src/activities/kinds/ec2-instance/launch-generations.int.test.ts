@@ -1,5 +1,6 @@
 import {
   CreateKeyPairCommand,
+  DeleteTagsCommand,
   DescribeInstancesCommand,
   TerminateInstancesCommand,
   type EC2Client,
@@ -97,5 +98,25 @@ describe('ec2-instance launch generations', () => {
     expect(instance?.KeyName).toBe(keyName);
     expect(await liveOfRun(aws.primary.ec2, plan)).toEqual([retried.restored.id]);
     expect((await runStep('restoreIntoPrimary', restoreInput)).restored.id).toBe(retried.restored.id);
+  });
+
+  it('a mismatching token whose instance still runs (unseen by the tag lookup) gives that instance, no second', async () => {
+    const keyName = unique('ops');
+    const { aws, restoreInput, first } = await firstLaunch(keyName);
+    // The run's tags lost out of band: the restore's lookup by tags no longer finds the instance.
+    await aws.primary.ec2.send(
+      new DeleteTagsCommand({ Resources: [first.restored.id], Tags: [{ Key: TAG_PLAN_RUN }] }),
+    );
+    await aws.primary.ec2.send(new CreateKeyPairCommand({ KeyName: keyName }));
+
+    const retried = await runStep('restoreIntoPrimary', restoreInput);
+    expect(retried.restored.id).toBe(first.restored.id);
+    const out = await aws.primary.ec2.send(
+      new DescribeInstancesCommand({ Filters: [{ Name: 'tag:Name', Values: [first.restored.name] }] }),
+    );
+    const live = (out.Reservations ?? [])
+      .flatMap((r) => r.Instances ?? [])
+      .filter((i) => i.State?.Name !== 'terminated');
+    expect(live.map((i) => i.InstanceId)).toEqual([first.restored.id]);
   });
 });
