@@ -35,6 +35,7 @@ export type DurationKind =
   | 'rds.cluster-snapshot-copy'
   | 'dynamodb.table'
   | 'dynamodb.backup'
+  | 'dynamodb.backup-listing'
   | 'dynamodb.restore'
   | 'dynamodb.export'
   | 'dynamodb.import'

@@ -41,6 +41,7 @@ KINDS: dict[str, str] = {
     "rds.cluster-snapshot-copy": "CopyDBClusterSnapshot: copying -> available",
     "dynamodb.table": "CreateTable: CREATING -> ACTIVE",
     "dynamodb.backup": "CreateBackup: CREATING -> AVAILABLE",
+    "dynamodb.backup-listing": "CreateBackup: how long ListBackups (eventually consistent) omits it",
     "dynamodb.restore": "RestoreTableFromBackup/ToPointInTime: CREATING, RestoreInProgress -> ACTIVE",
     "dynamodb.export": "ExportTableToPointInTime: IN_PROGRESS -> COMPLETED",
     "dynamodb.import": "ImportTable: IN_PROGRESS -> COMPLETED (the table CREATING meanwhile)",

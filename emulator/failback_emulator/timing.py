@@ -53,6 +53,11 @@ def follow(obj: Any, leader: Any) -> None:
         obj.__dict__[_ATTR] = transition
 
 
+def end(obj: Any) -> None:
+    """obj's transition is over now (a pending instance terminated reports its stored state)."""
+    obj.__dict__.pop(_ATTR, None)
+
+
 def current(obj: Any) -> Transition | None:
     """obj's transition while it runs, None once it is over (or if there never was one)."""
     transition = obj.__dict__.get(_ATTR) if hasattr(obj, "__dict__") else None

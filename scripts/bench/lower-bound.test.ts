@@ -10,7 +10,7 @@ const KINDS: DurationKind[] = [
   'ec2.instance', 'ec2.image', 'ec2.image-copy', 'ebs.snapshot', 'ebs.snapshot-copy', 'rds.instance',
   'rds.instance-restore', 'rds.instance-rename', 'rds.snapshot', 'rds.snapshot-copy', 'rds.cluster',
   'rds.cluster-restore', 'rds.cluster-rename', 'rds.cluster-snapshot', 'rds.cluster-snapshot-copy',
-  'dynamodb.table', 'dynamodb.backup', 'dynamodb.restore', 'dynamodb.export', 'dynamodb.import',
+  'dynamodb.table', 'dynamodb.backup', 'dynamodb.backup-listing', 'dynamodb.restore', 'dynamodb.export', 'dynamodb.import',
   'cloudformation.stack', 'cloudformation.rollback', 'route53.change',
 ]; // prettier-ignore
 

@@ -1,20 +1,17 @@
-"""Instances: RunInstances honours ClientToken (a repeat returns the first reservation), launches only
+"""Instances: RunInstances honours ClientToken (ec2_run_tokens), launches only
 from AMIs the caller may see and that are available, and instances go pending -> running."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from moto.ec2.exceptions import EC2ClientError, InvalidAMIIdError
+from moto.ec2.exceptions import InvalidAMIIdError
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.instances import Instance, InstanceBackend, InstanceState
 
 from .. import timing
-from . import ec2_block_devices, ec2_images, kms_failures
+from . import ec2_block_devices, ec2_images, ec2_run_tokens, kms_failures
 from .common import existing_backends, replace
-
-# moto's response fills in this token when the request has none; it must not make runs idempotent.
-MOTO_DEFAULT_TOKEN = "ABCDE"
 
 
 def _known_anywhere(image_id: str, region: str) -> bool:
@@ -25,18 +22,9 @@ def run_instances(
     self: InstanceBackend, image_id: str, count: int, user_data: Any, security_group_names: Any, **kwargs: Any
 ) -> Any:
     token = kwargs.get("client_token")
-    tokens: dict[str, str] = self.__dict__.setdefault("_fb_run_tokens", {})
-    if token and token != MOTO_DEFAULT_TOKEN and token in tokens:
-        reservation = self.reservations.get(tokens[token])
-        if reservation is not None:
-            first = reservation.instances[0] if reservation.instances else None
-            if first is not None and (first.image_id != image_id or len(reservation.instances) != count):
-                raise EC2ClientError(
-                    "IdempotentParameterMismatch",
-                    "Arguments on this idempotent request are inconsistent with arguments used "
-                    "in previous request(s).",
-                )
-            return reservation
+    earlier = ec2_run_tokens.repeated(self, token, image_id, count)
+    if earlier is not None:
+        return earlier
     region: str = self.region_name  # type: ignore[attr-defined]
     if image_id and _known_anywhere(image_id, region):
         ami = ec2_images.find_image(self, image_id, region)
@@ -54,8 +42,7 @@ def run_instances(
         timing.begin(instance, "ec2.instance", self.account_id, "pending")  # type: ignore[attr-defined]
         if failure:
             kms_failures.fail_launch(instance)
-    if token and token != MOTO_DEFAULT_TOKEN:
-        tokens[token] = reservation.id
+    ec2_run_tokens.remember(self, token, reservation)
     return reservation
 
 

@@ -7,9 +7,10 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { AwsEnvironment } from '../../aws/clients.js';
 import { expectedMs } from '../../aws/durations.js';
-import { pollUntil } from '../../aws/polling.js';
+import { pollUntil, timeScale, WaitFailed } from '../../aws/polling.js';
 import { remember, stickyDetails } from '../../aws/heartbeat.js';
 import { call, callMaybe } from './calls.js';
+import { isKeptBackupName } from './names.js';
 
 export interface BackupRef {
   arn: string;
@@ -94,35 +95,12 @@ export async function describeBackup(env: AwsEnvironment, arn: string): Promise<
   };
 }
 
-/**
- * CreateBackup has no client token: an earlier attempt's backup is found by its (plan-derived) name
- * first. Waits until AVAILABLE — nothing may be deleted on the strength of a backup still CREATING.
- */
-export async function ensureBackup(env: AwsEnvironment, tableName: string, name: string): Promise<BackupRef> {
-  const existing = await findBackup(env, tableName, name);
-  const ref =
-    existing ??
-    (await call(env, `CreateBackup ${name} of ${tableName}`, async () => {
-      const out = await env.dynamodb.send(
-        new CreateBackupCommand({ TableName: tableName, BackupName: name }),
-      );
-      const d = out.BackupDetails;
-      const made = {
-        arn: d?.BackupArn ?? '',
-        name,
-        tableName,
-        createdAt: (d?.BackupCreationDateTime ?? new Date()).toISOString(),
-      };
-      // At once: a retry finds it by this ARN even while ListBackups does not list it yet.
-      const createdBackups = { ...(stickyDetails() as BackupProgress).createdBackups };
-      createdBackups[keyOf(env, name)] = made.arn;
-      remember({ createdBackups });
-      return made;
-    }));
+/** Waits (heartbeating) until the backup is AVAILABLE: nothing is deleted on the strength of one CREATING. */
+async function waitAvailable(env: AwsEnvironment, ref: BackupRef): Promise<void> {
   await pollUntil(
-    `backup ${name} AVAILABLE`,
+    `backup ${ref.name} AVAILABLE`,
     async () => {
-      const out = await call(env, `DescribeBackup ${name}`, () =>
+      const out = await call(env, `DescribeBackup ${ref.name}`, () =>
         env.dynamodb.send(new DescribeBackupCommand({ BackupArn: ref.arn })),
       );
       const status = out.BackupDescription?.BackupDetails?.BackupStatus;
@@ -134,7 +112,90 @@ export async function ensureBackup(env: AwsEnvironment, tableName: string, name:
     },
     { expectedMs: expectedMs('dynamodb:create-backup'), details: stickyDetails() },
   );
-  return ref;
+}
+
+/**
+ * CreateBackup has no client token: an earlier attempt's backup is found by its (plan-derived) name
+ * first. Waits until AVAILABLE — nothing may be deleted on the strength of a backup still CREATING.
+ * A backup this call made is then settled against the ones ListBackups did not list yet.
+ */
+export async function ensureBackup(env: AwsEnvironment, tableName: string, name: string): Promise<BackupRef> {
+  const existing = await findBackup(env, tableName, name);
+  if (existing) {
+    await waitAvailable(env, existing);
+    return existing;
+  }
+  const made = await call(env, `CreateBackup ${name} of ${tableName}`, async () => {
+    const out = await env.dynamodb.send(new CreateBackupCommand({ TableName: tableName, BackupName: name }));
+    const d = out.BackupDetails;
+    const ref = {
+      arn: d?.BackupArn ?? '',
+      name,
+      tableName,
+      createdAt: (d?.BackupCreationDateTime ?? new Date()).toISOString(),
+    };
+    // At once: a retry finds it by this ARN even while ListBackups does not list it yet.
+    rememberBackup(env, name, ref.arn);
+    return ref;
+  });
+  await waitAvailable(env, made);
+  return settleDuplicate(env, tableName, name, made);
+}
+
+function rememberBackup(env: AwsEnvironment, name: string, arn: string): void {
+  const createdBackups = { ...(stickyDetails() as BackupProgress).createdBackups };
+  createdBackups[keyOf(env, name)] = arn;
+  remember({ createdBackups });
+}
+
+/** How long a new backup may take to appear in ListBackups before the check is given up (unscaled). */
+const LISTING_TIMEOUT_MS = 60_000;
+
+const before = (a: BackupRef, b: BackupRef) =>
+  a.createdAt < b.createdAt || (a.createdAt === b.createdAt && a.arn < b.arn);
+
+/**
+ * ListBackups is eventually consistent (decision 0039): a retry that lost its predecessor's answer and
+ * heartbeat may not see that backup and make a second of the same name. Once ListBackups lists the
+ * one this call made it lists the older ones too, so: an older backup of that name is what a
+ * consistent ListBackups would have given this call — it is returned, and this call's own (and only
+ * that: an older one may be what an earlier attempt returned) deleted, unless it is a `keep-*` backup
+ * (never deleted). Not listed in time: this call's is returned (a recovery point's duplicates go at
+ * cleanup, which deletes every backup of the name).
+ */
+async function settleDuplicate(
+  env: AwsEnvironment,
+  tableName: string,
+  name: string,
+  made: BackupRef,
+): Promise<BackupRef> {
+  let listed: BackupRef[];
+  try {
+    listed = await pollUntil(
+      `backup ${name} listed`,
+      async () => {
+        const found = await findBackups(env, tableName, name);
+        const done = found.some((b) => b.arn === made.arn);
+        return { done, value: found, state: done ? 'listed' : 'not listed yet' };
+      },
+      { expectedMs: 2_000 * timeScale(), timeoutMs: LISTING_TIMEOUT_MS, details: stickyDetails() },
+    );
+  } catch (error) {
+    if (error instanceof WaitFailed) return made;
+    throw error;
+  }
+  const oldest = listed
+    .filter((b) => b.arn !== made.arn && before(b, made))
+    .sort((a, b) => (before(a, b) ? -1 : 1))[0];
+  if (!oldest) return made;
+  await waitAvailable(env, oldest);
+  rememberBackup(env, name, oldest.arn);
+  // The plan never deletes a backup it keeps (primary's role may not delete backups at all).
+  if (isKeptBackupName(name)) return oldest;
+  await callMaybe(env, `DeleteBackup ${made.arn} (a second backup named ${name})`, () =>
+    env.dynamodb.send(new DeleteBackupCommand({ BackupArn: made.arn })),
+  );
+  return oldest;
 }
 
 /**

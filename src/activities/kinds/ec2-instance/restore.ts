@@ -1,6 +1,6 @@
 import { RunInstancesCommand, type _InstanceType, type Instance } from '@aws-sdk/client-ec2';
 import type { PrimaryCopy, RestoreResult, Retirement } from '../../../domain/resources.js';
-import { needsPersonFailure } from '../../aws/errors.js';
+import { awsErrorCode, needsPersonFailure } from '../../aws/errors.js';
 import type { KindContext } from '../resource-kind.js';
 import { call } from '../shared/calls.js';
 import {
@@ -81,22 +81,34 @@ async function instanceType(ctx: KindContext): Promise<_InstanceType | undefined
 /** Launches a token has not launched yet may try before one gives up: each failed launch uses one. */
 const LAUNCH_GENERATIONS = 10;
 
+/** What a launch answers: the instance, or that its token launched before with other parameters. */
+type Launched = Instance | typeof PARAMETERS_CHANGED;
+const PARAMETERS_CHANGED = 'parameters-changed';
+
 /**
  * RunInstances with a ClientToken: a repeated call answers the first launch (even a lost answer's).
- * But a token whose instance terminated (a launch that failed) would answer that dead instance for
- * 24 hours: the next generation's token launches anew. The answer to a repeated token may describe
- * the instance as it was at its launch (`pending`), so its state is read back with DescribeInstances:
- * only a live instance ends the walk through the generations (item 13).
+ * But a token whose instance terminated (a launch that failed, or one terminated since) would answer
+ * that dead instance for 24 hours: the next generation's token launches anew. The answer to a repeated
+ * token may describe the instance as it was at its launch (`pending`), so its state is read back with
+ * DescribeInstances: only a live instance ends the walk through the generations (item 13).
+ * What the launch carries may change between attempts (a key pair imported into primary after the
+ * first): the same token with other parameters is IdempotentParameterMismatch. That token's instance
+ * is looked up by its client token: live, it is the run's (never a second one); gone, the walk goes on.
  */
 async function runOnce(
   ctx: KindContext,
   name: string,
   copy: PrimaryCopy,
-  launch: (token: string) => Promise<Instance>,
+  launch: (token: string) => Promise<Launched>,
 ): Promise<Instance> {
   for (let generation = 0; generation < LAUNCH_GENERATIONS; generation++) {
-    const step = generation === 0 ? 'run' : `run${generation}`;
-    const answered = await launch(runToken(ctx, step));
+    const token = runToken(ctx, generation === 0 ? 'run' : `run${generation}`);
+    const answered = await launch(token);
+    if (answered === PARAMETERS_CHANGED) {
+      const earlier = (await findInstances(ctx.primary, [{ Name: 'client-token', Values: [token] }]))[0];
+      if (earlier) return earlier;
+      continue;
+    }
     const current = answered?.InstanceId
       ? await describeInstance(ctx.primary, answered.InstanceId)
       : undefined;
@@ -124,29 +136,34 @@ export async function launchInstance(ctx: KindContext, copy: PrimaryCopy): Promi
     const { tags: customer, ...carried } = await carriedLaunch(ctx);
     const tags = withCustomerTags(ctx.tags({ Name: name, [TAG_RESTORED_FROM]: copy.id }), customer);
     const type = await instanceType(ctx);
-    instance = await runOnce(ctx, name, copy, async (ClientToken) => {
-      const out = await call(env, `RunInstances ${name} from ${copy.id}`, () =>
-        env.ec2.send(
-          new RunInstancesCommand({
-            ImageId: copy.id,
-            InstanceType: type,
-            MinCount: 1,
-            MaxCount: 1,
-            ...(subnetId ? { SubnetId: subnetId } : {}),
-            ...(securityGroupIds ? { SecurityGroupIds: securityGroupIds } : {}),
-            ...carried,
-            ClientToken,
-            // Everything RunInstances creates carries the plan's tags (the access role may only
-            // launch and tag what does).
-            TagSpecifications: ['instance', 'volume', 'network-interface'].map((type) => ({
-              ResourceType: type as 'instance',
-              Tags: tags,
-            })),
-          }),
-        ),
-      );
-      return out.Instances?.[0] as Instance;
-    });
+    instance = await runOnce(ctx, name, copy, (ClientToken) =>
+      call(env, `RunInstances ${name} from ${copy.id}`, async (): Promise<Launched> => {
+        try {
+          const out = await env.ec2.send(
+            new RunInstancesCommand({
+              ImageId: copy.id,
+              InstanceType: type,
+              MinCount: 1,
+              MaxCount: 1,
+              ...(subnetId ? { SubnetId: subnetId } : {}),
+              ...(securityGroupIds ? { SecurityGroupIds: securityGroupIds } : {}),
+              ...carried,
+              ClientToken,
+              // Everything RunInstances creates carries the plan's tags (the access role may only
+              // launch and tag what does).
+              TagSpecifications: ['instance', 'volume', 'network-interface'].map((type) => ({
+                ResourceType: type as 'instance',
+                Tags: tags,
+              })),
+            }),
+          );
+          return out.Instances?.[0] as Instance;
+        } catch (error) {
+          if (awsErrorCode(error) === 'IdempotentParameterMismatch') return PARAMETERS_CHANGED;
+          throw error;
+        }
+      }),
+    );
   }
   const running = await waitInstanceState(env, instance.InstanceId ?? '', 'running', 'ec2:run-instances');
   return {
