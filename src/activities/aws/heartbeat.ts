@@ -58,13 +58,16 @@ export function sendHeartbeat(details: unknown): void {
   throwIfCancelled();
 }
 
-/** Records facts for a retry and heartbeats them at once. */
-export function remember(details: Record<string, unknown>): void {
+/**
+ * Records facts for a retry and heartbeats them at once, with `progress` (what the attempt is at, for
+ * people; not kept for the next heartbeats).
+ */
+export function remember(details: Record<string, unknown>, progress: Record<string, unknown> = {}): void {
   const context = current();
   if (!context) return;
   const merged = { ...stickyDetails(), ...details };
   sticky.set(context, merged);
-  sendHeartbeat(merged);
+  sendHeartbeat({ ...merged, ...progress });
 }
 
 /** A progress heartbeat that keeps the sticky facts. */

@@ -5,8 +5,9 @@ import { heartbeat } from '../../aws/heartbeat.js';
 import { tagValue } from '../../aws/tags.js';
 import type { KindContext } from '../resource-kind.js';
 import { call } from './calls.js';
-import { ContentHash, itemDigest, type Item } from './content-hash.js';
+import { ContentHash, type Item } from './content-hash.js';
 import { describeBackup } from './backups.js';
+import { Sample, type SampleEntry } from './sample.js';
 import { listObjects } from './s3.js';
 import { tableTags } from './tables.js';
 
@@ -24,24 +25,11 @@ export interface Reference {
   count?: number;
   hash?: string;
   /** Items to read back by key from the copy (a bottom-k sample of the reference's items). */
-  sample?: Item[];
+  sample?: SampleEntry[];
 }
 
 /** Set on a scan-copied table once every item is in: `<count>/<content hash>`; a retry skips the copy. */
 export const TAG_COPIED = 'failback:copied';
-
-export const SAMPLE_SIZE = 25;
-
-/** A bottom-k sample: the items with the smallest content digests, a uniform, reproducible choice. */
-export class Sample {
-  readonly items: Array<{ digest: bigint; item: Item }> = [];
-  offer(digest: bigint, item: Item): void {
-    if (this.items.length === SAMPLE_SIZE && digest >= (this.items.at(-1)?.digest ?? 0n)) return;
-    this.items.push({ digest, item });
-    this.items.sort((a, b) => (a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0));
-    if (this.items.length > SAMPLE_SIZE) this.items.pop();
-  }
-}
 
 /** The export's items, file by file: DynamoDB JSON, one `{"Item": …}` document a line, gzipped. */
 async function exportReference(ctx: KindContext, rp: RecoveryPoint): Promise<Reference> {
@@ -73,7 +61,7 @@ async function exportReference(ctx: KindContext, rp: RecoveryPoint): Promise<Ref
     from: `export ${rp.id}`,
     count: hash.count,
     hash: hash.hex,
-    sample: sample.items.map((s) => s.item),
+    sample: sample.items,
   };
 }
 
@@ -106,5 +94,3 @@ export function recoveryPointReference(
   if (method === 'restore') return backupReference(ctx, rp);
   return scanCopyReference(ctx, tableArn);
 }
-
-export { itemDigest };

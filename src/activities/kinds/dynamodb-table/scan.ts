@@ -4,11 +4,14 @@ import { abortSignal } from '../../aws/heartbeat.js';
 import { call } from './calls.js';
 import { ContentHash, type Item } from './content-hash.js';
 
+/** A key as JSON-safe attributes (binary as base64): heartbeats are JSON. */
+export type JsonKey = Record<string, { S?: string; N?: string; B64?: string }>;
+
 /** Progress of one scan segment: where the next page starts, and what the pages so far held. */
 export interface SegmentState {
   done: boolean;
-  /** The page boundary as JSON-safe key attributes (binary as base64): heartbeats are JSON. */
-  lastKey?: Record<string, { S?: string; N?: string; B64?: string }>;
+  /** The page boundary. */
+  lastKey?: JsonKey;
   count: number;
   /** ContentHash of the segment's items so far (hex) */
   hash: string;
@@ -27,7 +30,7 @@ export interface ScanOptions {
   onProgress?: (state: SegmentState[]) => void;
 }
 
-function keyToJson(key: Item): NonNullable<SegmentState['lastKey']> {
+export function keyToJson(key: Item): JsonKey {
   return Object.fromEntries(
     Object.entries(key).map(([name, v]) => [
       name,
@@ -40,7 +43,7 @@ function keyToJson(key: Item): NonNullable<SegmentState['lastKey']> {
   );
 }
 
-function keyFromJson(key: NonNullable<SegmentState['lastKey']>): Item {
+export function keyFromJson(key: JsonKey): Item {
   return Object.fromEntries(
     Object.entries(key).map(([name, v]) => [
       name,

@@ -6,39 +6,15 @@ import type {
   VerificationCheck,
 } from '../../../domain/resources.js';
 import type { AwsEnvironment } from '../../aws/clients.js';
-import { heartbeat, sleep } from '../../aws/heartbeat.js';
+import { sleep } from '../../aws/heartbeat.js';
 import type { KindContext } from '../resource-kind.js';
 import { call } from './calls.js';
 import { encodeItem, itemDigest, type Item } from './content-hash.js';
+import { fingerprint } from './fingerprint.js';
 import { settingsOf } from './recovery-point.js';
-import { recoveryPointReference, Sample, type Reference } from './reference.js';
-import { combine, parallelScan, segmentsFor } from './scan.js';
+import { recoveryPointReference, type Reference } from './reference.js';
+import type { SampleEntry } from './sample.js';
 import { describeTable } from './tables.js';
-
-async function fingerprint(env: AwsEnvironment, table: string, sample?: Sample) {
-  const description = await describeTable(env, table);
-  const state = await parallelScan(env, table, {
-    totalSegments: segmentsFor(description?.TableSizeBytes),
-    concurrency: 4,
-    // A full scan of a large table outlasts the heartbeat timeout: beat per page, or the attempt is
-    // declared lost and restarted from scratch, again and again.
-    onProgress: (segments) =>
-      heartbeat({
-        verifying: table,
-        scanned: segments.reduce((n, s) => n + s.count, 0),
-        expectedItems: description?.ItemCount ?? null,
-      }),
-    ...(sample
-      ? {
-          onPage: (_s: number, items: Item[]) => {
-            items.forEach((item) => sample.offer(itemDigest(item), item));
-            return Promise.resolve();
-          },
-        }
-      : {}),
-  });
-  return combine(state);
-}
 
 const MAX_READ_ATTEMPTS = 8;
 
@@ -70,12 +46,19 @@ const check = (name: string, expected: string | number, actual: string | number)
   ok: expected === actual,
 });
 
-/** How many of `sample` (items of the reference) read back from `table` equal, attribute types included. */
-async function sampledEqual(env: AwsEnvironment, table: string, keyNames: string[], sample: Item[]) {
+/**
+ * How many of `sample` (items of the reference, or only their keys, with each item's content digest)
+ * read back from `table` equal, attribute types included.
+ */
+async function sampledEqual(env: AwsEnvironment, table: string, keyNames: string[], sample: SampleEntry[]) {
   const keyOf = (item: Item) => Object.fromEntries(keyNames.map((k) => [k, item[k]])) as Item;
-  const readBack = await readByKey(env, table, sample.map(keyOf));
-  const found = new Map(readBack.map((item) => [encodeItem(keyOf(item)), encodeItem(item)]));
-  return sample.filter((item) => found.get(encodeItem(keyOf(item))) === encodeItem(item)).length;
+  const readBack = await readByKey(
+    env,
+    table,
+    sample.map((s) => keyOf(s.item)),
+  );
+  const found = new Map(readBack.map((item) => [encodeItem(keyOf(item)), itemDigest(item)]));
+  return sample.filter((s) => found.get(encodeItem(keyOf(s.item))) === s.digest).length;
 }
 
 /**
@@ -92,21 +75,20 @@ async function verifyAgainstSource(
   const source = String(rp.details?.sourceTable ?? ctx.resource.source);
   const target = restore.restored.name;
   const keyNames = settingsOf(rp).keySchema.map((k) => k.AttributeName ?? '');
-  const sample = new Sample();
-  const [expected, actual] = await Promise.all([
-    fingerprint(ctx.recovery, source, sample),
-    fingerprint(ctx.primary, target),
+  const [sourceTable, targetTable] = await Promise.all([
+    describeTable(ctx.recovery, source),
+    describeTable(ctx.primary, target),
   ]);
-  const equal = await sampledEqual(
-    ctx.primary,
-    target,
-    keyNames,
-    sample.items.map((s) => s.item),
-  );
+  const [expected, actual] = await Promise.all([
+    fingerprint(ctx, ctx.recovery, source, sourceTable, keyNames),
+    fingerprint(ctx, ctx.primary, target, targetTable),
+  ]);
+  const sample = expected.sample ?? [];
+  const equal = await sampledEqual(ctx.primary, target, keyNames, sample);
   const checks = [
-    check('item-count', expected.count, actual.count),
-    check('content-hash', expected.hex, actual.hex),
-    check('sampled-items-equal', sample.items.length, equal),
+    check('item-count', expected.hash.count, actual.hash.count),
+    check('content-hash', expected.hash.hex, actual.hash.hex),
+    check('sampled-items-equal', sample.length, equal),
   ];
   if (quiescedAt) {
     checks.push({
@@ -131,7 +113,7 @@ async function verifyAgainstRecoveryPoint(
   const target = restore.restored.name;
   const table: TableDescription | undefined = await describeTable(ctx.primary, target);
   const reference: Reference = await recoveryPointReference(ctx, rp, table?.TableArn ?? '');
-  const actual = await fingerprint(ctx.primary, target);
+  const actual = (await fingerprint(ctx, ctx.primary, target, table)).hash;
   const checks: VerificationCheck[] = [];
   if (rp.details?.method === 'restore') {
     checks.push(
