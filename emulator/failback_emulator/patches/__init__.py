@@ -20,6 +20,7 @@ MODULES = (
     "dynamodb_scan",
     "dynamodb_tables",
     "dynamodb_transfer",
+    "dynamodb_export",
     "dynamodb_import_tokens",
     "dynamodb_wire",
     "cloudformation",
