@@ -11,7 +11,7 @@ import { createSeededTable, runStep } from '../../../../test/support/dynamodb.js
 import { resourceSteps } from '../../resource-steps.js';
 
 /**
- * The abort matrix's `export-in-progress-left`: an abort while the recovery point's export to S3 is
+ * What the abort matrix listed as `export-in-progress-left`: an abort while the recovery point's export to S3 is
  * still running. DynamoDB cannot cancel an export; it writes its files until it ends. A cleanup that
  * removes the plan's export prefix meanwhile finds nothing yet, and the files land afterwards: in a
  * customer's export bucket (which the plan never deletes) they stay, the plan's read grant already

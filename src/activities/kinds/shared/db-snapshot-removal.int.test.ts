@@ -27,7 +27,7 @@ import {
 } from '../../../../test/support/snapshot-kinds.js';
 
 /**
- * The abort matrix's `compensation-deletes-gone-snapshot`: the plan's snapshot is removed by another
+ * What the abort matrix listed as `compensation-deletes-gone-snapshot`: the plan's snapshot is removed by another
  * attempt (the test cleanup an abort cancelled, beside compensation) between this step's describe and
  * its delete. The role may delete only snapshots tagged with the plan, and a missing snapshot has no
  * tags: AWS (and the emulator) answer AccessDenied, not NotFound. The step must see that the snapshot
