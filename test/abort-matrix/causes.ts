@@ -37,18 +37,6 @@ export const CAUSES: Cause[] = [
     line: /route53-record\/|kept copies of the/,
   },
   {
-    id: 'export-in-progress-left',
-    item: 'new',
-    what:
-      'a DynamoDB export to S3 still running when compensation (or the test cleanup) removes the plan’s export ' +
-      'prefix and bucket (removeIntermediates, dynamodb-table/cleanup.ts:11-26: deletePrefix, then ' +
-      'deletePlanBucketIfEmpty) writes its files afterwards: the plan’s export bucket stays in recovery with ' +
-      'the export in it. Nothing waits for the plan’s exports to end (DescribeExport) before removing them. ' +
-      'A race: it shows at different export points from one run to the next',
-    point: / recovery (s3:|dynamodb:ExportTableToPointInTime)/,
-    line: /^recovery s3-(bucket|object)\/fb-\S+-exp-/,
-  },
-  {
     id: 'still-running-activity',
     item: 'issue 14 item 2',
     what:
@@ -97,17 +85,6 @@ export const CAUSES: Cause[] = [
       'cleanup, and the failback copy’s when compensation terminates it (ec2-instance/lifecycle.ts ' +
       'removeInstanceTestCopy, compensateInstance: terminate only)',
     line: /ec2-volume\/\S+ .*: new/,
-  },
-  {
-    id: 'compensation-deletes-gone-snapshot',
-    item: 'new',
-    what:
-      'an abort during the test cleanup: compensation deletes the test copy’s DB snapshot by name although the ' +
-      'cleanup already deleted it; with the access role’s tag condition AWS answers AccessDenied for a missing ' +
-      'snapshot, not DBSnapshotNotFound, and the plan parks in needs-attention with the access stack left ' +
-      '(rds-instance/snapshot-api.ts:83-87 remove() does not look first)',
-    point: /test-failback recovery rds:DeleteDBSnapshot/,
-    line: /./,
   },
 ];
 

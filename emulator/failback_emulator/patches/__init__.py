@@ -22,6 +22,7 @@ MODULES = (
     "dynamodb_tables",
     "dynamodb_backup_listing",
     "dynamodb_transfer",
+    "dynamodb_export",
     "dynamodb_import_tokens",
     "dynamodb_wire",
     "cloudformation",

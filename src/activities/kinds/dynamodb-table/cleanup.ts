@@ -10,13 +10,18 @@ import { backupName, exportBucketOf, exportPrefix, planExportPrefix, readGrantSi
 import { isOurCopy } from './recognise.js';
 import { deregisterAutoscaling } from './settings.js';
 import { forgetRetiredSettings } from './retired-settings.js';
+import { waitRunExportsEnded } from './running-exports.js';
 import { deletePlanBucketIfEmpty, deletePrefix, listObjects, revokeRead } from './s3.js';
 import { deleteTable, describeTable, taggedAsOurs, tagTable, waitTableActive } from './tables.js';
 
-/** The phase's intermediates: the recovery-point backup, the export files, the plan's export bucket once empty. */
+/**
+ * The phase's intermediates: the recovery-point backup, the export files (once no export of the run
+ * still writes them), the plan's export bucket once empty.
+ */
 export async function removeIntermediates(ctx: KindContext, report: CleanupReport): Promise<void> {
   const rp = await deleteBackupNamed(ctx.recovery, ctx.resource.source, backupName(ctx, 'rp'));
   if (rp) report.removed.push(`backup ${rp}`);
+  await waitRunExportsEnded(ctx);
   const prefix = `${exportPrefix(ctx)}/`;
   const { bucket, derived } = exportBucketOf(ctx);
   const exported = await deletePrefix(ctx.recovery, bucket, prefix);

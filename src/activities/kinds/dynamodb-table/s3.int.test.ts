@@ -1,4 +1,4 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutBucketTaggingCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { asAccount } from '../../../../test/support/aws.js';
 import { planTags } from '../../aws/tags.js';
@@ -27,5 +27,29 @@ describe('plan buckets shared by several tables', () => {
     // A later retry of any of them: nothing left, still no failure.
     expect(await cleanup('audit/')).toBe(0);
     expect(await deletePlanBucketIfEmpty(env, bucket, planId)).toBe(false);
+  });
+
+  it('removes an empty untagged bucket of its name (CreateBucket done, PutBucketTagging not), never a non-empty or foreign one', async () => {
+    // An abort between the export step's CreateBucket and its tagging left the bucket untagged.
+    const untagged = `fb-${planId}-untagged`;
+    await env.s3.send(new CreateBucketCommand({ Bucket: untagged }));
+    expect(await deletePlanBucketIfEmpty(env, untagged, planId)).toBe(true);
+    expect(await bucketExists(env, untagged)).toBe(false);
+    // Untagged but not empty: not provably the plan's alone, it stays.
+    const used = `fb-${planId}-used`;
+    await env.s3.send(new CreateBucketCommand({ Bucket: used }));
+    await env.s3.send(new PutObjectCommand({ Bucket: used, Key: 'someone/else.txt', Body: 'x' }));
+    expect(await deletePlanBucketIfEmpty(env, used, planId)).toBe(false);
+    // Tagged by someone else (another plan): it stays, empty or not.
+    const foreign = `fb-${planId}-foreign`;
+    await env.s3.send(new CreateBucketCommand({ Bucket: foreign }));
+    await env.s3.send(
+      new PutBucketTaggingCommand({
+        Bucket: foreign,
+        Tagging: { TagSet: planTags('another-plan', 'test-failback', 'orders') },
+      }),
+    );
+    expect(await deletePlanBucketIfEmpty(env, foreign, planId)).toBe(false);
+    expect(await bucketExists(env, foreign)).toBe(true);
   });
 });

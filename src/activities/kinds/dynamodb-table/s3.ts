@@ -184,15 +184,18 @@ export async function deletePrefix(env: AwsEnvironment, bucket: string, prefix: 
 }
 
 /**
- * Removes the plan's bucket once nothing is left in it (other tables of the plan may still use it);
- * false when it is not empty, not the plan's, or already gone (another table's cleanup removed it).
+ * Removes the plan's bucket (of its derived name) once nothing is left in it (other tables of the plan
+ * may still use it); false when it is not empty, not the plan's, or already gone (another table's
+ * cleanup removed it). An empty untagged one is the plan's too, as ensurePlanBucket adopts it: the
+ * export step stopped between CreateBucket and PutBucketTagging (an abort, a crash).
  */
 export async function deletePlanBucketIfEmpty(
   env: AwsEnvironment,
   bucket: string,
   planId: string,
 ): Promise<boolean> {
-  if (!isOwnedByPlan(await bucketTags(env, bucket), planId)) return false;
+  const tags = await bucketTags(env, bucket);
+  if (tags.length > 0 && !isOwnedByPlan(tags, planId)) return false;
   const listed = await callMaybe(env, `ListObjectsV2 ${bucket}`, () =>
     env.s3.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1 })),
   );

@@ -69,6 +69,23 @@ export interface DbSnapshotApi {
   remove(env: AwsEnvironment, id: string): Promise<void>;
 }
 
+/**
+ * Deletes a snapshot found a moment ago; one gone meanwhile is removed too. The plan's roles may
+ * delete only snapshots carrying the plan's tag (aws:ResourceTag), and a snapshot that no longer
+ * exists has no tags: AWS answers its delete with AccessDenied, not DBSnapshotNotFound. That happens
+ * when another attempt removed it between our describe and our delete (the test cleanup an abort
+ * cancelled, beside compensation; a retried activity). So an AccessDenied is looked at again: only a
+ * describe that finds nothing makes it "removed"; for a snapshot still there it stands.
+ */
+export async function removeSnapshot(env: AwsEnvironment, api: DbSnapshotApi, id: string): Promise<void> {
+  try {
+    await api.remove(env, id);
+  } catch (error) {
+    if (!(error instanceof ApplicationFailure && error.type === 'AccessDenied')) throw error;
+    if (await api.describe(env, id)) throw error;
+  }
+}
+
 /** Adopts the snapshot an earlier attempt made under `id`, or makes it; NameConflict if not ours. */
 async function ensureSnapshot(
   ctx: KindContext,
@@ -98,7 +115,7 @@ export function waitSnapshotAvailable(
   return waitFor(`${api.noun} ${id} in ${env.access.region}`, operation, async () => {
     const snapshot = await api.describe(env, id);
     if (snapshot?.status === 'failed') {
-      await api.remove(env, id);
+      await removeSnapshot(env, api, id);
       throw ApplicationFailure.retryable(
         `${api.noun} ${id} failed in ${env.access.region}: removed it, the retry takes it again`,
         'AwsServerError',
@@ -216,7 +233,7 @@ export async function removeDbSnapshots(
       kept.push(snapshot.arn);
       continue;
     }
-    await api.remove(env, snapshot.id);
+    await removeSnapshot(env, api, snapshot.id);
     removed.push(snapshot.arn);
   }
   return { removed, kept };
