@@ -14,7 +14,7 @@ from moto.ec2.responses.amis import AmisResponse
 from moto.ec2.utils import random_ami_id
 
 from .. import timing
-from . import ec2_block_devices, ec2_marketplace, ec2_snapshots, kms_failures
+from . import ec2_block_devices, ec2_marketplace, ec2_snapshots, kms_failures, outcomes
 from .common import existing_backends, replace
 
 
@@ -134,6 +134,9 @@ def copy_image(
     failure = kms_failures.pending()
     if failure:
         kms_failures.fail_image(ami, failure)
+    outcome = outcomes.pending()
+    if outcome is not None:
+        outcomes.fail_image(ami, *outcome)
     ec2_snapshots.copies.add(account, self.region_name, transition.ready_at, weight)  # type: ignore[attr-defined]
     if client_token:
         tokens[client_token] = ami.id
