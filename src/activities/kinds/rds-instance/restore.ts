@@ -20,7 +20,9 @@ import { restoredName } from '../shared/names.js';
 import { dbPlacement } from '../shared/options.js';
 import {
   addRdsTags,
+  DB_RESTORE_FAILED,
   dbId,
+  deleteDbInstance,
   describeDbInstance,
   listDbInstances,
   renameDbInstance,
@@ -81,9 +83,15 @@ export async function restoreDbInstance(ctx: KindContext, copy: PrimaryCopy): Pr
   const env = ctx.primary;
   const name = dbId(restoredName(ctx));
   const what = `DB instance ${name} in primary`;
-  const existing = await describeDbInstance(env, name);
+  let existing = await describeDbInstance(env, name);
   if (existing) adoptOrConflict(existing.TagList, ctx, what);
-  else {
+  if (existing && DB_RESTORE_FAILED.has(existing.DBInstanceStatus ?? '')) {
+    // The run's own restore that RDS gave up on (the plan parked for it): adopting it would park the
+    // retry again. Restores run before the cutover, so it never served: it goes, the restore is redone.
+    await deleteDbInstance(env, name, 'rds:delete-instance');
+    existing = undefined;
+  }
+  if (!existing) {
     const placement = dbPlacement(ctx.resource, ctx.input.phase === 'test-failback');
     // What the table carries (shared/db-configuration.ts): a snapshot does not bring it back.
     const carried = await carriedDbInstance(ctx);
