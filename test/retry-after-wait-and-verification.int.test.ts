@@ -61,6 +61,8 @@ describe('a retry after a failed wait or a failed verification', { timeout: 600_
     await connection?.close();
   });
 
+  const injected = async (id: string) => (await admin.faults()).rules.find((r) => r.id === id)?.injected ?? 0;
+
   async function retryToCompletion(handle: WorkflowHandle, parked: PlanStatus): Promise<PlanStatus> {
     // The operator's way: the message the plan parks with tells them to retry once the cause is gone.
     expect(parked.errors.at(-1)?.action ?? '', JSON.stringify(parked.errors)).toMatch(/retry/i);
@@ -90,7 +92,7 @@ describe('a retry after a failed wait or a failed verification', { timeout: 600_
     const planId = `retry-wait-${c.kind.split('-')[0]}-${Date.now().toString(36)}`;
     const where = accounts();
     const scenario = await seedScenario({ planId, ...where, ...NOTHING, ...c.seed });
-    await admin.addFault({
+    const fault = await admin.addFault({
       type: 'outcome',
       state: c.state,
       message: 'RDS gave up on it (injected)',
@@ -105,6 +107,7 @@ describe('a retry after a failed wait or a failed verification', { timeout: 600_
     });
     const parked = await drive(handle, { timeoutMs: 240_000 });
     expect(parked.stage, JSON.stringify(parked.errors)).toBe('needs-attention');
+    expect(await injected(fault.id)).toBe(1);
     expect(parked.errors.map((e) => e.type)).toContain('WaitFailed');
     expect(JSON.stringify(parked.errors)).toContain(c.state);
 
@@ -130,6 +133,39 @@ describe('a retry after a failed wait or a failed verification', { timeout: 600_
       expect(clusters).toHaveLength(2);
       expect(clusters).toContain(`${target}:2`);
     }
+  });
+
+  it.concurrent('an AMI copy that ends failed: removed, copied again under a new token', async () => {
+    const planId = `retry-wait-ec2-${Date.now().toString(36)}`;
+    const where = accounts();
+    const scenario = await seedScenario({ planId, ...where, ...NOTHING, ec2Instances: 1 });
+    const fault = await admin.addFault({
+      type: 'outcome',
+      state: 'failed',
+      message: 'Copy failed: internal error (injected)',
+      service: 'ec2',
+      operation: 'CopyImage',
+      account: where.primary.accountId,
+      count: 1,
+    });
+    const handle = await startPlan(client, taskQueue, {
+      ...scenario.spec,
+      maintenanceWindow: windowOpenNow(Date.now()),
+    });
+    // EC2 reports nothing about why a copy failed that a person could act on (unless it is the key):
+    // the step removes the failed AMI and Temporal retries it, the plan does not park.
+    const done = await drive(handle, { timeoutMs: 120_000 });
+    expect(await injected(fault.id)).toBe(1);
+    expect(done.stage, JSON.stringify(done.errors)).toBe('completed');
+    for (const r of done.resources) expect(r.verification?.ok, r.key).toBe(true);
+    const primary = await inventory(where.primary.accountId, where.primary.region);
+    const bad = [
+      ...primary.images.filter((i) => i.state !== 'available').map((i) => `${i.id}:${i.state}`),
+      ...primary.snapshots.filter((x) => x.state === 'error').map((x) => `${x.id}:${x.state}`),
+    ];
+    expect(bad).toEqual([]);
+    const names = primary.images.map((i) => i.name);
+    expect(new Set(names).size, JSON.stringify(names)).toBe(names.length);
   });
 
   it.concurrent('a DynamoDB copy that does not verify: fixed, the retry verifies it again', async () => {
