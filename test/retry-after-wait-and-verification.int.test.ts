@@ -6,12 +6,14 @@ import {
   ScanCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
+import { DescribeInstancesCommand, EC2Client, StopInstancesCommand } from '@aws-sdk/client-ec2';
 import type { Client, Connection, WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { EmulatorAdmin } from '../emulator/client.js';
 import { seedingClientConfig } from '../scripts/scenario/accounts.js';
 import { inventory } from '../scripts/scenario/inventory.js';
 import { seedScenario, type ScenarioOptions } from '../scripts/scenario/seed.js';
+import { TAG_PLAN_ID } from '../src/domain/contract.js';
 import { retrySignal } from '../src/domain/messages.js';
 import type { PlanStatus } from '../src/domain/status.js';
 import { windowOpenNow } from '../src/domain/window-times.js';
@@ -67,7 +69,7 @@ describe('a retry after a failed wait or a failed verification', { timeout: 600_
     // The operator's way: the message the plan parks with tells them to retry once the cause is gone.
     expect(parked.errors.at(-1)?.action ?? '', JSON.stringify(parked.errors)).toMatch(/retry/i);
     await handle.signal(retrySignal, { by: 'olga' });
-    const done = await drive(handle, { timeoutMs: 300_000 });
+    const done = await drive(handle, { timeoutMs: 180_000 });
     expect(done.stage, JSON.stringify(done.errors)).toBe('completed');
     for (const r of done.resources) expect(r.verification?.ok, r.key).toBe(true);
     return done;
@@ -168,6 +170,62 @@ describe('a retry after a failed wait or a failed verification', { timeout: 600_
     expect(new Set(names).size, JSON.stringify(names)).toBe(names.length);
   });
 
+  it.concurrent('an EC2 copy stopped before its verification: the retry starts it, verifies', async () => {
+    const planId = `retry-verify-ec2-${Date.now().toString(36)}`;
+    const where = accounts();
+    const scenario = await seedScenario({ planId, ...where, ...NOTHING, ec2Instances: 1 });
+    const ec2 = new EC2Client(seedingClientConfig(where.primary.accountId, where.primary.region));
+    const launch = await admin.addHold({
+      action: 'hold-after',
+      service: 'ec2',
+      operation: 'RunInstances',
+      account: where.primary.accountId,
+      caller: 'product',
+      timeoutMs: 120_000,
+    });
+    const handle = await startPlan(client, taskQueue, {
+      ...scenario.spec,
+      maintenanceWindow: windowOpenNow(Date.now()),
+    });
+    const driving = drive(handle, { timeoutMs: 300_000 });
+    let parked: PlanStatus;
+    try {
+      // The test copy is launched; once it runs, the launch reads it back (1st describe of it), the
+      // restore's wait sees it running (2nd), and the verification's describe (3rd) waits while
+      // someone stops the instance.
+      await admin.waitForHold(launch.id, (r) => r.state === 'holding', { timeoutMs: 240_000 });
+      const instanceId = await planInstance(ec2, planId);
+      await waitState(ec2, instanceId, 'running');
+      const verify = await admin.addHold({
+        action: 'hold-before',
+        service: 'ec2',
+        operation: 'DescribeInstances',
+        account: where.primary.accountId,
+        caller: 'product',
+        match: instanceId,
+        nth: 3,
+        timeoutMs: 120_000,
+      });
+      await admin.releaseHold(launch.id);
+      await admin.waitForHold(verify.id, (r) => r.state === 'holding', { timeoutMs: 120_000 });
+      await ec2.send(new StopInstancesCommand({ InstanceIds: [instanceId] }));
+      await waitState(ec2, instanceId, 'stopped');
+      await admin.releaseHold(verify.id);
+      parked = await driving;
+    } finally {
+      ec2.destroy();
+    }
+    expect(parked.stage, JSON.stringify(parked.errors)).toBe('needs-attention');
+    expect(parked.errors.map((e) => e.type)).toContain('VerificationFailed');
+    expect(JSON.stringify(parked.errors)).toContain('instance-running');
+    // The operator inspects it (stopped, nothing else wrong) and retries.
+    await retryToCompletion(handle, parked);
+    const primary = await inventory(where.primary.accountId, where.primary.region);
+    const live = primary.instances.filter((i) => i.state !== 'terminated');
+    // The restored instance and the retired old one; the test copy is gone, none was launched twice.
+    expect(live.map((i) => i.state).sort(), JSON.stringify(live)).toEqual(['running', 'stopped']);
+  });
+
   it.concurrent('a DynamoDB copy that does not verify: fixed, the retry verifies it again', async () => {
     const planId = `retry-verify-ddb-${Date.now().toString(36)}`;
     const where = accounts();
@@ -249,4 +307,23 @@ async function keyOf(
   const described = await dynamodb.send(new DescribeTableCommand({ TableName: table }));
   const names = (described.Table?.KeySchema ?? []).map((k) => k.AttributeName ?? '');
   return Object.fromEntries(names.map((n) => [n, item[n]!]));
+}
+
+/** The instance the plan launched in primary (its only one so far: the test copy). */
+async function planInstance(ec2: EC2Client, planId: string): Promise<string> {
+  const out = await ec2.send(
+    new DescribeInstancesCommand({ Filters: [{ Name: `tag:${TAG_PLAN_ID}`, Values: [planId] }] }),
+  );
+  const ids = (out.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => i.InstanceId ?? '');
+  expect(ids).toHaveLength(1);
+  return ids[0]!;
+}
+
+async function waitState(ec2: EC2Client, instanceId: string, state: string): Promise<void> {
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
+    const out = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
+    if (out.Reservations?.[0]?.Instances?.[0]?.State?.Name === state) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${instanceId} not ${state} after 60 s`);
 }
