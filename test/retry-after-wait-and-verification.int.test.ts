@@ -1,34 +1,28 @@
-import {
-  DeleteItemCommand,
-  DescribeTableCommand,
-  DynamoDBClient,
-  PutItemCommand,
-  ScanCommand,
-  type AttributeValue,
-} from '@aws-sdk/client-dynamodb';
-import { DescribeInstancesCommand, EC2Client, StopInstancesCommand } from '@aws-sdk/client-ec2';
+import { DeleteItemCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { EC2Client, StopInstancesCommand } from '@aws-sdk/client-ec2';
 import type { Client, Connection, WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { EmulatorAdmin } from '../emulator/client.js';
 import { seedingClientConfig } from '../scripts/scenario/accounts.js';
 import { inventory } from '../scripts/scenario/inventory.js';
 import { seedScenario, type ScenarioOptions } from '../scripts/scenario/seed.js';
-import { TAG_PLAN_ID } from '../src/domain/contract.js';
 import { retrySignal } from '../src/domain/messages.js';
 import type { PlanStatus } from '../src/domain/status.js';
 import { windowOpenNow } from '../src/domain/window-times.js';
 import { scanTable } from './support/data-checks.js';
 import { drive } from './support/plan-driver.js';
 import { startPlan } from './support/plans.js';
+import { keyOf, planInstance, strayItem, waitState } from './support/stray-changes.js';
 import { startTestWorker, testClient, uniqueTaskQueue, type RunningWorker } from './support/temporal.js';
 
 /**
- * Issue 14, the two failure classes test/retry-after-failure.int.test.ts does not reach: a long AWS
- * wait that ends in a terminal bad state (an RDS restore RDS gives up on: `incompatible-restore`, an
- * emulator `outcome` rule) and a verification that fails (a stray writer put an item into the restored
- * DynamoDB copy before the plan read it back). Each drives a real plan into needs-attention, fixes the
- * cause the way an operator would, sends `retry`, and expects the plan to complete and verify, and
- * primary to hold what a clean run leaves: no failed or duplicate copy beside the restored resource.
+ * Issue 14, the two failure classes test/retry-after-failure.int.test.ts does not reach. WaitFailed: a
+ * long AWS wait ends in a state it never leaves (an emulator `outcome` rule): an RDS restore
+ * `incompatible-restore`, an Aurora member `failed` (both park), an AMI copy `failed` (the step removes
+ * it and Temporal retries it: no park). VerificationFailed: the copy does not check out (a stray
+ * writer's item in a DynamoDB copy, an EC2 copy someone stopped). Each plan is driven for real; after a
+ * park the cause is fixed as an operator would, `retry` is sent, and the plan must complete and verify,
+ * with primary holding what a clean run leaves: no failed or duplicate copy beside the restored one.
  */
 let seq = 0;
 function accounts() {
@@ -287,43 +281,3 @@ describe('a retry after a failed wait or a failed verification', { timeout: 600_
     expect(primary.tables.map((t) => t.name)).toEqual(['orders']);
   });
 });
-
-/** An item like the copy's first one under a key no source item has. */
-async function strayItem(dynamodb: DynamoDBClient, table: string): Promise<Record<string, AttributeValue>> {
-  const page = await dynamodb.send(new ScanCommand({ TableName: table, Limit: 1 }));
-  const item = { ...(page.Items?.[0] ?? {}) };
-  const described = await dynamodb.send(new DescribeTableCommand({ TableName: table }));
-  const hashKey = described.Table?.KeySchema?.find((k) => k.KeyType === 'HASH')?.AttributeName ?? '';
-  const value = item[hashKey];
-  item[hashKey] = value?.N !== undefined ? { N: '987654321' } : { S: 'stray-writer' };
-  return item;
-}
-
-async function keyOf(
-  dynamodb: DynamoDBClient,
-  table: string,
-  item: Record<string, AttributeValue>,
-): Promise<Record<string, AttributeValue>> {
-  const described = await dynamodb.send(new DescribeTableCommand({ TableName: table }));
-  const names = (described.Table?.KeySchema ?? []).map((k) => k.AttributeName ?? '');
-  return Object.fromEntries(names.map((n) => [n, item[n]!]));
-}
-
-/** The instance the plan launched in primary (its only one so far: the test copy). */
-async function planInstance(ec2: EC2Client, planId: string): Promise<string> {
-  const out = await ec2.send(
-    new DescribeInstancesCommand({ Filters: [{ Name: `tag:${TAG_PLAN_ID}`, Values: [planId] }] }),
-  );
-  const ids = (out.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => i.InstanceId ?? '');
-  expect(ids).toHaveLength(1);
-  return ids[0]!;
-}
-
-async function waitState(ec2: EC2Client, instanceId: string, state: string): Promise<void> {
-  for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
-    const out = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
-    if (out.Reservations?.[0]?.Instances?.[0]?.State?.Name === state) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${instanceId} not ${state} after 60 s`);
-}
