@@ -68,7 +68,8 @@ export interface TimingModel {
 
 export interface FaultRule {
   id?: string;
-  type: 'throttle' | 'error' | 'latency';
+  /** `outcome`: the call succeeds and the resource it starts ends in `state` (a failed restore, AMI copy). */
+  type: 'throttle' | 'error' | 'latency' | 'outcome';
   /** 0..1, default 1: the share of matching requests hit (deterministic from the seed). */
   rate?: number;
   /** AWS signing name: ec2, rds, dynamodb, sts, cloudformation, route53, s3, iam, kms… */
@@ -82,6 +83,8 @@ export interface FaultRule {
   code?: string;
   message?: string;
   latencyMs?: number;
+  /** For `outcome`: the terminal state, e.g. `incompatible-restore`, `restore-error` (RDS), `failed` (AMI). */
+  state?: string;
   /** Let this many matching requests through before the rule applies. */
   after?: number;
   /** Inject at most this many times. */

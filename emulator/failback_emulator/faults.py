@@ -1,9 +1,15 @@
-"""Injected faults: throttling, 5xx errors and latency, by rate and by operation, deterministic.
+"""Injected faults: throttling, 5xx errors, latency and failed outcomes, by rate and by operation,
+deterministic.
 
 A rule matches requests by service, operation, account and region; the k-th matching request is hit
 when sha256(seed:rule:k) falls below the rule's rate. The same seed and the same sequence of requests
 give the same faults, whatever the thread timing; changing the rules at run time (admin API) takes
 effect on the next request.
+
+An `outcome` rule lets the call succeed and makes the resource it starts end in a terminal bad
+`state` once its transition is over, as AWS reports a long operation that failed: a restored DB
+instance `incompatible-restore` (or `failed`, `restore-error`), a copied AMI `failed`. The patches
+that create those resources read it from the request (outcomes.py).
 """
 
 from __future__ import annotations
@@ -18,10 +24,10 @@ from . import errors
 from .journal import Event, journal
 from .requests import ApiRequest
 
-_TYPES = ("throttle", "error", "latency")
+_TYPES = ("throttle", "error", "latency", "outcome")
 _FIELDS = {
     "id", "type", "rate", "service", "operations", "operation", "account", "region",
-    "status", "code", "message", "latencyMs", "after", "count", "seed",
+    "status", "code", "message", "latencyMs", "after", "count", "seed", "state",
     "matched", "injected",  # what GET returns may be PUT back; the counters restart
 }  # fmt: skip
 _ids = itertools.count(1)
@@ -43,6 +49,7 @@ class Rule:
     after: int = 0
     count: int | None = None
     seed: str | None = None
+    state: str | None = None
     matched: int = field(default=0)
     injected: int = field(default=0)
 
@@ -62,6 +69,8 @@ class Rule:
         client_error = 400 <= status <= 499 and bool(data.get("code"))
         if data["type"] == "error" and not (500 <= status <= 599 or client_error):
             raise ValueError("an error rule's status must be a 5xx, or a 4xx with its code")
+        if data["type"] == "outcome" and not data.get("state"):
+            raise ValueError("an outcome rule names the terminal state the resource ends in")
         return Rule(
             id=str(data.get("id") or f"rule-{next(_ids)}"),
             type=data["type"],
@@ -77,6 +86,7 @@ class Rule:
             after=int(data.get("after", 0)),
             count=None if data.get("count") is None else int(data["count"]),
             seed=None if data.get("seed") is None else str(data["seed"]),
+            state=data.get("state"),
         )
 
     def matches(self, req: ApiRequest) -> bool:
@@ -93,7 +103,7 @@ class Rule:
             "operations": self.operations, "account": self.account, "region": self.region,
             "status": self.status, "code": self.code, "message": self.message,
             "latencyMs": self.latency_ms, "after": self.after, "count": self.count, "seed": self.seed,
-            "matched": self.matched, "injected": self.injected,
+            "state": self.state, "matched": self.matched, "injected": self.injected,
         }  # fmt: skip
 
 
@@ -106,6 +116,8 @@ def _draw(seed: str, rule_id: str, k: int) -> float:
 class Decision:
     latency_ms: float = 0.0
     error: errors.AwsError | None = None
+    # (state, message) the resource this call starts ends in (an `outcome` rule)
+    outcome: tuple[str, str] | None = None
 
 
 class Faults:
@@ -159,6 +171,12 @@ class Faults:
                     rule.injected += 1
                     decision.latency_ms += rule.latency_ms
                     hits.append((rule, None))
+                elif rule.type == "outcome":
+                    if decision.outcome is None:
+                        rule.injected += 1
+                        message = rule.message or f"{req.operation} ended {rule.state} (injected)"
+                        decision.outcome = (rule.state or "failed", message)
+                        hits.append((rule, None))
                 elif decision.error is None:
                     rule.injected += 1
                     decision.error = self._error(rule, req)
@@ -171,8 +189,12 @@ class Faults:
                     operation=req.operation,
                     account=req.account,
                     region=req.region,
-                    code=error.code if error else "Latency",
-                    message=error.message if error else f"{rule.latency_ms:g} ms added",
+                    code=error.code if error else ("Outcome" if rule.type == "outcome" else "Latency"),
+                    message=error.message
+                    if error
+                    else (
+                        f"ends {rule.state}" if rule.type == "outcome" else f"{rule.latency_ms:g} ms added"
+                    ),
                     detail={
                         "rule": rule.id,
                         "faultType": rule.type,

@@ -61,6 +61,7 @@ class EmulatorMiddleware:
         self, req: requests.ApiRequest, environ: dict[str, Any], start_response: StartResponse
     ) -> list[bytes]:
         decision = faults.decide(req)
+        req.outcome = decision.outcome
         latency_ms = settings.api_latency_ms(req.account) + decision.latency_ms
         if latency_ms > 0:
             time.sleep(latency_ms / 1000.0)

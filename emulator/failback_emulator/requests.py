@@ -52,6 +52,8 @@ class ApiRequest:
     # Set by authorization when an AWS service accepts the request but cannot use a KMS key as the
     # caller: the resource fails later, as in EBS (see authz).
     kms_failure: str | None = None
+    # Set by an `outcome` fault rule: the (state, message) the resource this call starts ends in.
+    outcome: tuple[str, str] | None = None
 
 
 def read_body(environ: dict[str, Any]) -> bytes:

@@ -12,6 +12,8 @@ export const NEEDS_PERSON = [
   'KmsKeyProblem',
   'VerificationFailed',
   'PreflightFailed',
+  // A long AWS operation ended in a state it never leaves, or outlasted its wait (polling.ts).
+  'WaitFailed',
 ] as const;
 export type NeedsPersonFailure = (typeof NEEDS_PERSON)[number];
 
@@ -41,6 +43,8 @@ export const OPERATOR_ACTIONS: Record<
   VerificationFailed:
     'The copy does not match its source: inspect both (see checks), then retry (verifies again: the retry reuses the recovery point, copy and restore already made, and the first quiesce time) or abort.',
   PreflightFailed: 'Fix the preflight findings listed, then send retry.',
+  WaitFailed:
+    'A long AWS operation ended failed or did not finish in time: fix the cause named in the message (its events), then send retry (what the plan made and AWS gave up on is removed and made again), or abort.',
   WindowMissed: 'Set a new maintenance window (setMaintenanceWindow) and approve the failback gate again.',
   ManualDnsRollback:
     'Point DNS back at the recovery environment now, wait for its TTL, then send dnsRollbackComplete: compensation waits for it before it renames anything back in primary.',

@@ -17,7 +17,8 @@ export function planActivities(tuning: PlanTuning | undefined, waitForCancellati
   const scale = tuning?.timeScale ?? 1;
   // A heartbeat at least every poll interval (≤ 60 s × scale): five minutes × scale, floor 10 s.
   const heartbeatMs = Math.max(10_000, Math.round(300_000 * scale));
-  const nonRetryableErrorTypes = [...NEEDS_PERSON, 'WaitFailed'];
+  // WaitFailed is one of NEEDS_PERSON now; the set keeps the list the histories recorded.
+  const nonRetryableErrorTypes = [...new Set<string>([...NEEDS_PERSON, 'WaitFailed'])];
   const cancellation = waitForCancellation
     ? { cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED }
     : {};

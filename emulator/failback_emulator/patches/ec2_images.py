@@ -1,5 +1,6 @@
 """AMIs: pending -> available, sharing by launch permission, CopyImage across accounts with
-encryption (Encrypted, KmsKeyId), ClientToken and tags, CreateImage tagging its snapshots."""
+encryption (Encrypted, KmsKeyId), ClientToken (a repeat answers the first copy's id, even once that
+AMI is deregistered) and tags, CreateImage tagging its snapshots."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from moto.ec2.responses.amis import AmisResponse
 from moto.ec2.utils import random_ami_id
 
 from .. import timing
-from . import ec2_block_devices, ec2_marketplace, ec2_snapshots, kms_failures
+from . import ec2_block_devices, ec2_marketplace, ec2_snapshots, kms_failures, outcomes
 from .common import existing_backends, replace
 
 
@@ -83,8 +84,11 @@ def copy_image(
     tag_specifications: list[dict[str, Any]] | None = None,
 ) -> Ami:
     tokens: dict[str, str] = self.__dict__.setdefault("_fb_copy_tokens", {})
-    if client_token and client_token in tokens and tokens[client_token] in self.amis:
-        return self.amis[tokens[client_token]]
+    if client_token and client_token in tokens:
+        # A used token answers its first copy whatever became of it (EC2 idempotency: the same
+        # result, for at least a day), a copy that failed and was deregistered since too.
+        first = tokens[client_token]
+        return self.amis.get(first) or types.SimpleNamespace(id=first)  # type: ignore[return-value]
     account: str = self.account_id  # type: ignore[attr-defined]
     source = find_image(self, source_image_id, source_region)
     if source is None:
@@ -134,6 +138,9 @@ def copy_image(
     failure = kms_failures.pending()
     if failure:
         kms_failures.fail_image(ami, failure)
+    outcome = outcomes.pending()
+    if outcome is not None:
+        outcomes.fail_image(ami, *outcome)
     ec2_snapshots.copies.add(account, self.region_name, transition.ready_at, weight)  # type: ignore[attr-defined]
     if client_token:
         tokens[client_token] = ami.id

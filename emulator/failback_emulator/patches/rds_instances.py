@@ -22,7 +22,7 @@ from moto.rds.exceptions import (
 from moto.rds.models import DBCluster, DBInstance, DBInstanceClustered, RDSBackend
 
 from .. import context, timing
-from . import rds_snapshots
+from . import outcomes, rds_snapshots
 from .common import replace
 
 _CREATE_KINDS = {
@@ -58,6 +58,10 @@ def create_db_instance(self: RDSBackend, db_kwargs: dict[str, Any]) -> DBInstanc
     kind = _CREATE_KINDS.get(context.current_operation())
     if kind:
         timing.begin(database, kind, self.account_id, "creating")
+        outcome = outcomes.pending()
+        if outcome is not None:
+            # Reported once `creating` is over: the restore failed and stays so (a person deletes it).
+            database.status = outcome[0]
     return database
 
 

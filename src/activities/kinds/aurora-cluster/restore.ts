@@ -23,7 +23,9 @@ import { restoredName } from '../shared/names.js';
 import { dbPlacement } from '../shared/options.js';
 import {
   addRdsTags,
+  DB_RESTORE_FAILED,
   dbId,
+  deleteDbInstance,
   describeDbCluster,
   describeDbInstance,
   listDbClusters,
@@ -115,7 +117,11 @@ async function ensureMember(
   const env = ctx.primary;
   const what = `DB instance ${name} of cluster ${cluster} in primary`;
   const existing = await describeDbInstance(env, name);
-  if (existing) return adoptOrConflict(existing.TagList, ctx, what);
+  if (existing) adoptOrConflict(existing.TagList, ctx, what);
+  if (existing && !DB_RESTORE_FAILED.has(existing.DBInstanceStatus ?? '')) return;
+  // The run's own member that RDS gave up on (the plan parked for it): adopted, it would park the
+  // retry again. Members are made before the cutover, so it never served: it goes and is made anew.
+  if (existing) await deleteDbInstance(env, name, 'rds:delete-instance');
   const instanceClass = dbPlacement(ctx.resource, false).instanceClass ?? spec.instanceClass;
   const created = await createOrExists(env, `CreateDBInstance ${name}`, () =>
     env.rds.send(

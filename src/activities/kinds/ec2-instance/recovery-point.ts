@@ -19,6 +19,7 @@ import {
 import { primaryCopyName, recoveryPointName, runToken } from '../shared/names.js';
 import {
   createTags,
+  describeImage,
   describeInstance,
   ensureImage,
   findOwnImageByName,
@@ -111,9 +112,15 @@ export async function takeImage(ctx: KindContext): Promise<RecoveryPoint> {
   };
 }
 
+/** Copies a token may start before one gives up: each copy that failed (and was removed) uses one. */
+const COPY_GENERATIONS = 10;
+
 /**
  * CopyImage in primary's region, from primary's account, re-encrypted with primary's key when one is
- * given. The ClientToken makes a repeated call return the first copy; the name finds it as well.
+ * given. The ClientToken makes a repeated call return the first copy; the name finds it as well. A
+ * copy that ended failed was removed (waitImageAvailable), but its token answers that AMI's id for a
+ * day: the next generation's token copies anew (decision 0039), so the retry does not wait for an AMI
+ * that no longer exists.
  */
 export async function copyImage(ctx: KindContext, recoveryPoint: RecoveryPoint): Promise<PrimaryCopy> {
   const env = ctx.primary;
@@ -122,41 +129,20 @@ export async function copyImage(ctx: KindContext, recoveryPoint: RecoveryPoint):
   const existing = await findOwnImageByName(env, name);
   if (existing) adoptOrConflict(existing.Tags, ctx, what);
   let imageId = existing?.ImageId;
+  for (let generation = 0; !imageId && generation < COPY_GENERATIONS; generation++) {
+    const answered = await startCopy(
+      ctx,
+      recoveryPoint,
+      name,
+      generation === 0 ? 'copy' : `copy${generation}`,
+    );
+    if (answered && (await describeImage(env, answered))) imageId = answered;
+  }
   if (!imageId) {
-    const kmsKeyId = ctx.plan.primary.kmsKeyId;
-    const tags = ctx.tags({ [TAG_COPIED_FROM]: recoveryPoint.id });
-    try {
-      const out = await env.ec2.send(
-        new CopyImageCommand({
-          SourceImageId: recoveryPoint.id,
-          SourceRegion: ctx.plan.recovery.region,
-          Name: name,
-          Description: `failback plan ${ctx.plan.planId}: copy of ${recoveryPoint.id}`,
-          ClientToken: runToken(ctx, 'copy'),
-          ...(kmsKeyId ? { Encrypted: true, KmsKeyId: kmsKeyId } : {}),
-          CopyImageTags: false,
-          TagSpecifications: [
-            { ResourceType: 'image', Tags: tags },
-            { ResourceType: 'snapshot', Tags: tags },
-          ],
-        }),
-      );
-      imageId = out.ImageId;
-    } catch (error) {
-      if (awsErrorCode(error) !== 'InvalidAMIName.Duplicate') {
-        return call(
-          env,
-          `CopyImage ${recoveryPoint.id} into ${env.access.region}`,
-          () => Promise.reject(error),
-          {
-            copy: true,
-          },
-        );
-      }
-      const holder = await findOwnImageByName(env, name);
-      adoptOrConflict(holder?.Tags, ctx, what);
-      imageId = holder?.ImageId;
-    }
+    throw needsPersonFailure(
+      'WaitFailed',
+      `${COPY_GENERATIONS} copies of ${recoveryPoint.id} into ${env.access.region} ended failed: look at their state reasons`,
+    );
   }
   const image = await waitImageAvailable(env, imageId ?? '', 'ec2:copy-image');
   return {
@@ -165,4 +151,48 @@ export async function copyImage(ctx: KindContext, recoveryPoint: RecoveryPoint):
     region: env.access.region,
     details: { name, sourceImageId: recoveryPoint.id, snapshots: snapshotIdsOf(image).join(',') },
   };
+}
+
+/** Starts the copy under `step`'s token; the id AWS answers (or the name's holder, when ours). */
+async function startCopy(
+  ctx: KindContext,
+  recoveryPoint: RecoveryPoint,
+  name: string,
+  step: string,
+): Promise<string | undefined> {
+  const env = ctx.primary;
+  const kmsKeyId = ctx.plan.primary.kmsKeyId;
+  const tags = ctx.tags({ [TAG_COPIED_FROM]: recoveryPoint.id });
+  try {
+    const out = await env.ec2.send(
+      new CopyImageCommand({
+        SourceImageId: recoveryPoint.id,
+        SourceRegion: ctx.plan.recovery.region,
+        Name: name,
+        Description: `failback plan ${ctx.plan.planId}: copy of ${recoveryPoint.id}`,
+        ClientToken: runToken(ctx, step),
+        ...(kmsKeyId ? { Encrypted: true, KmsKeyId: kmsKeyId } : {}),
+        CopyImageTags: false,
+        TagSpecifications: [
+          { ResourceType: 'image', Tags: tags },
+          { ResourceType: 'snapshot', Tags: tags },
+        ],
+      }),
+    );
+    return out.ImageId;
+  } catch (error) {
+    if (awsErrorCode(error) !== 'InvalidAMIName.Duplicate') {
+      return call(
+        env,
+        `CopyImage ${recoveryPoint.id} into ${env.access.region}`,
+        () => Promise.reject(error),
+        {
+          copy: true,
+        },
+      );
+    }
+    const holder = await findOwnImageByName(env, name);
+    adoptOrConflict(holder?.Tags, ctx, `AMI ${name} in primary`);
+    return holder?.ImageId;
+  }
 }

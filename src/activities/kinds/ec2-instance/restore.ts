@@ -22,6 +22,7 @@ import {
   describeInstance,
   findInstances,
   findOurInstances,
+  startInstance,
   stopInstance,
   waitInstanceState,
 } from './ec2.js';
@@ -165,7 +166,11 @@ export async function launchInstance(ctx: KindContext, copy: PrimaryCopy): Promi
       }),
     );
   }
-  const running = await waitInstanceState(env, instance.InstanceId ?? '', 'running', 'ec2:run-instances');
+  const instanceId = instance.InstanceId ?? '';
+  // The run's own instance, stopped since it was launched (by someone, or a shutdown from inside):
+  // the retry after its failed verification starts it; waiting for `running` would wait for ever.
+  if (['stopping', 'stopped'].includes(instance.State?.Name ?? '')) await startInstance(env, instanceId);
+  const running = await waitInstanceState(env, instanceId, 'running', 'ec2:run-instances');
   return {
     ...(retirement ? { retirement } : {}),
     restored: {

@@ -6,6 +6,7 @@ import type { KindContext } from '../resource-kind.js';
 import { createOrExists } from '../shared/calls.js';
 import { carriedDbInstance, restoredDbTags } from '../shared/db-configuration.js';
 import {
+  adoptOrConflict,
   adoptOrCreate,
   isOurs,
   retiredByUs,
@@ -18,7 +19,9 @@ import { restoredName } from '../shared/names.js';
 import { dbPlacement } from '../shared/options.js';
 import {
   addRdsTags,
+  DB_RESTORE_FAILED,
   dbId,
+  deleteDbInstance,
   describeDbInstance,
   listDbInstances,
   renameDbInstance,
@@ -79,6 +82,13 @@ export async function restoreDbInstance(ctx: KindContext, copy: PrimaryCopy): Pr
   const env = ctx.primary;
   const name = dbId(restoredName(ctx));
   const what = `DB instance ${name} in primary`;
+  const existing = await describeDbInstance(env, name);
+  if (existing && DB_RESTORE_FAILED.has(existing.DBInstanceStatus ?? '')) {
+    adoptOrConflict(existing.TagList, ctx, what);
+    // The run's own restore that RDS gave up on (the plan parked for it): adopting it would park the
+    // retry again. Restores run before the cutover, so it never served: it goes, the restore is redone.
+    await deleteDbInstance(env, name, 'rds:delete-instance');
+  }
   await adoptOrCreate(
     ctx,
     what,

@@ -41,6 +41,13 @@ const DB_FAILED = new Set([
   'restore-error',
 ]);
 
+/**
+ * States a restore ends in when RDS could not make the database from the snapshot: the instance never
+ * became available and never will (RDS User Guide, "Viewing Amazon RDS DB instance status": delete
+ * it and restore again). A retry removes the run's own such instance and restores anew.
+ */
+export const DB_RESTORE_FAILED = new Set(['failed', 'incompatible-restore', 'restore-error']);
+
 export function describeDbInstance(env: AwsEnvironment, id: string): Promise<DBInstance | undefined> {
   return describeOrUndefined(env, `DescribeDBInstances ${id}`, async () => {
     const out = await env.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: dbId(id) }));
@@ -103,6 +110,14 @@ export async function retagRds(
 }
 
 function failedState(kind: string, id: string, status: string | undefined): never {
+  if (kind === 'DB instance' && DB_RESTORE_FAILED.has(status ?? '')) {
+    // Waiting longer changes nothing, and nothing in the spec is wrong: the wait failed.
+    throw needsPersonFailure(
+      'WaitFailed',
+      `${kind} ${id} is ${status}: RDS gave up on it; check its events (the snapshot, the engine version, the KMS key), then retry: an instance the plan made is removed and made again`,
+      { id, status },
+    );
+  }
   throw needsPersonFailure(
     'InvalidParameter',
     `${kind} ${id} is ${status}: RDS cannot finish it; check its events and settings (subnet group, security groups, parameter group, KMS key)`,
