@@ -3,7 +3,7 @@ import type { RecoveryPoint, Retirement } from '../../../domain/resources.js';
 import { needsPersonFailure } from '../../aws/errors.js';
 import type { KindContext } from '../resource-kind.js';
 import { previousHeartbeat, remember } from '../../aws/heartbeat.js';
-import { ensureBackup, findBackup, type BackupRef } from './backups.js';
+import { describeBackup, ensureBackup, findBackup, type BackupRef } from './backups.js';
 import { call } from './calls.js';
 import { backupName } from './names.js';
 import { isOurCopy } from './recognise.js';
@@ -20,6 +20,24 @@ function retirement(name: string, backup: BackupRef, settings: TableSettings | u
     at: backup.createdAt,
     ...(settings ? { details: { settings: JSON.stringify(settings) } } : {}),
   };
+}
+
+/**
+ * The table is deleted only on the strength of a backup of that same incarnation (TableId, else its
+ * creation time, as DescribeBackup's SourceTableDetails report it); anything else parks the plan.
+ */
+async function assertBackupOf(ctx: KindContext, table: TableDescription, backup: BackupRef): Promise<void> {
+  const held = await describeBackup(ctx.primary, backup.arn);
+  const source = held?.source;
+  const of = { TableId: source?.TableId, CreationDateTime: source?.TableCreationDateTime };
+  if (held && sameTable(table, of)) return;
+  throw needsPersonFailure(
+    'NameConflict',
+    `DynamoDB table ${table.TableName} in primary is not the table the kept backup ${backup.name} holds ` +
+      `(created ${of.CreationDateTime?.toISOString() ?? 'unknown'}, the table now there ` +
+      `${table.CreationDateTime?.toISOString() ?? 'unknown'}): it was re-created since an earlier attempt. ` +
+      'Back it up or remove it yourself, then retry; the plan deletes no table it holds no backup of',
+  );
 }
 
 /** One incarnation of a table: TableId where AWS reports it, else its creation time. */
@@ -81,11 +99,16 @@ export async function retireOldTable(ctx: KindContext, name: string, rp: Recover
         `DynamoDB table ${name} in primary has deletion protection: the failback replaces it after a kept backup. Turn deletion protection off`,
       );
     if (table.TableStatus !== 'ACTIVE') await waitTableActive(ctx.primary, name, 'dynamodb:create-table');
+    // A kept backup of an earlier attempt must be of this very table: one re-created under the name
+    // since (by an application or IaC) would otherwise be deleted with no backup of its own.
+    const earlier = await findBackup(ctx.primary, name, keepName);
+    if (earlier) await assertBackupOf(ctx, table, earlier);
     const settings = await captureSettings(ctx.primary, table, { everyTag: true });
     // Durable before anything is deleted: compensation restores the table with exactly these.
     await saveRetiredSettings(ctx, settings);
     remember({ retiredSettings: settings });
     const backup = await ensureBackup(ctx.primary, name, keepName);
+    await assertBackupOf(ctx, table, backup);
     // An attempt the server gave up on (heartbeat timeout) may still run beside this one and may have
     // replaced the old table since it was described: delete only the table that was backed up.
     const current = await describeTable(ctx.primary, name);
