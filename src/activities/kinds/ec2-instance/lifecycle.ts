@@ -91,7 +91,7 @@ async function removePhaseImages(ctx: KindContext): Promise<CleanupReport> {
 async function launched(ctx: KindContext): Promise<string[]> {
   const instances = await findOurInstances(ctx);
   for (const i of instances) assertCreatedDuringRun(ctx, `instance ${i.InstanceId}`, i.LaunchTime);
-  instances.forEach(rememberVolumes);
+  for (const i of instances) await rememberVolumes(ctx, i);
   return instances.map((i) => i.InstanceId ?? '').filter(Boolean);
 }
 

@@ -9,8 +9,10 @@ import {
 import { beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../../../emulator/test/support.js';
 import {
+  crashOnce,
   ensurePlanRoles,
   inspectors,
+  planEnvironments,
   preparedPlan,
   resolved,
   runStep,
@@ -95,5 +97,28 @@ describe('test failback of an instance with a volume kept on termination', () =>
       new DescribeVolumesCommand({ VolumeIds: [bystander.VolumeId!, lookalike.VolumeId!] }),
     );
     expect(kept.Volumes?.map((v) => v.State)).toEqual(['available', 'available']);
+  });
+
+  it('a test cleanup cut short after the termination: compensation, another activity, still removes the volumes', async () => {
+    const aws = inspectors(topology!);
+    const target = unique('web');
+    const source = await seedWithDataVolume(aws.recovery.ec2, `${target}-recovery`);
+    const plan = await preparedPlan(topology!, unique('p'));
+    const input = stepInput(plan, 'test-failback', resolved('ec2-instance', source, target));
+    const recoveryPoint = await runStep('takeRecoveryPoint', input);
+    const copy = await runStep('copyRecoveryPoint', { ...input, recoveryPoint });
+    const restore = await runStep('restoreIntoPrimary', { ...input, copy, recoveryPoint });
+    const instance = await describeInstance(aws.primary.ec2, restore.restored.id);
+    const volumeIds = (instance?.BlockDeviceMappings ?? []).map((m) => m.Ebs?.VolumeId ?? '');
+
+    // The abort cancels the cleanup once TerminateInstances was answered: its heartbeat dies with it.
+    await crashOnce(planEnvironments(plan).primary.ec2, 'TerminateInstancesCommand', () =>
+      runStep('removeTestCopy', input),
+    );
+    await runStep('compensateResource', { ...input, trafficServed: false });
+    const left = await aws.primary.ec2.send(
+      new DescribeVolumesCommand({ Filters: [{ Name: 'volume-id', Values: volumeIds }] }),
+    );
+    expect(left.Volumes?.map((v) => `${v.VolumeId} ${v.State}`) ?? []).toEqual([]);
   });
 });
