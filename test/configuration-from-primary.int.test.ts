@@ -72,43 +72,7 @@ describe('configuration from the old primary (issue 15)', { timeout: 900_000 }, 
     expect(final.errors.map((e) => `${e.type}: ${e.message}`)).toEqual([]);
     expect(final.stage).toBe('completed');
 
-    for (const resource of final.resources.filter((r) => r.kind in TABLES)) {
-      const items = resource.verification?.configuration ?? [];
-      for (const i of items)
-        step(`configuration ${resource.kind} ${i.item} from ${i.from}: ${i.outcome} (${i.source})`);
-      const table = TABLES[resource.kind as keyof typeof TABLES];
-      expect(items.map((i) => i.item)).toEqual(table.map((i) => i.item));
-      // Every line says where it was carried from: the old primary, except what the snapshot or AMI
-      // determines (compared with the recovery source, and said so).
-      expect(
-        items.map((i) => [i.item, i.from]),
-        resource.key,
-      ).toEqual(table.map((i) => [i.item, i.fromSnapshot ? 'recovery' : 'primary']));
-      for (const i of items.filter((x) => x.from === 'recovery' && x.outcome !== 'mapped'))
-        expect(i.note, i.item).toMatch(/snapshot determines it/);
-      // Nothing differs: the copy has what the old primary had.
-      expect(items.filter((i) => i.outcome === 'differs' || i.outcome === 'unknown')).toEqual([]);
-      const byItem = Object.fromEntries(items.map((i) => [i.item, i]));
-      for (const [item, value] of Object.entries(FROM_OLD_PRIMARY[resource.kind]!))
-        expect(byItem[item], `${resource.kind} ${item}`).toMatchObject({
-          from: 'primary',
-          source: value,
-          restored: value,
-          outcome: 'carried',
-        });
-    }
-    // The report's configuration section names the side.
-    const markdown = renderMarkdown(
-      computeReport({
-        status: final,
-        workflowId: planId,
-        workflowStatus: 'COMPLETED',
-        now: new Date().toISOString(),
-      }),
-    );
-    expect(markdown).toMatch(/\| `rds-instance:[^`]+` \| subnet group \| old primary \|/);
-
-    // Independently: the copies in primary, read with the SDK.
+    // The copies in primary, read with the SDK: the old primary's configuration, not the DR one's.
     const config = seedingClientConfig(spec.primary.accountId, spec.primary.region);
     const ec2 = new EC2Client(config);
     const rds = new RDSClient(config);
@@ -148,5 +112,42 @@ describe('configuration from the old primary (issue 15)', { timeout: 900_000 }, 
       ec2.destroy();
       rds.destroy();
     }
+
+    // The verification compared each copy with the side it was carried from, and says which.
+    for (const resource of final.resources.filter((r) => r.kind in TABLES)) {
+      const items = resource.verification?.configuration ?? [];
+      for (const i of items)
+        step(`configuration ${resource.kind} ${i.item} from ${i.from}: ${i.outcome} (${i.source})`);
+      const table = TABLES[resource.kind as keyof typeof TABLES];
+      expect(items.map((i) => i.item)).toEqual(table.map((i) => i.item));
+      // Every line says where it was carried from: the old primary, except what the snapshot or AMI
+      // determines (compared with the recovery source, and said so).
+      expect(
+        items.map((i) => [i.item, i.from]),
+        resource.key,
+      ).toEqual(table.map((i) => [i.item, i.fromSnapshot ? 'recovery' : 'primary']));
+      for (const i of items.filter((x) => x.from === 'recovery' && x.outcome !== 'mapped'))
+        expect(i.note, i.item).toMatch(/snapshot determines it/);
+      // Nothing differs: the copy has what the old primary had.
+      expect(items.filter((i) => i.outcome === 'differs' || i.outcome === 'unknown')).toEqual([]);
+      const byItem = Object.fromEntries(items.map((i) => [i.item, i]));
+      for (const [item, value] of Object.entries(FROM_OLD_PRIMARY[resource.kind]!))
+        expect(byItem[item], `${resource.kind} ${item}`).toMatchObject({
+          from: 'primary',
+          source: value,
+          restored: value,
+          outcome: 'carried',
+        });
+    }
+    // The report's configuration section names the side.
+    const markdown = renderMarkdown(
+      computeReport({
+        status: final,
+        workflowId: planId,
+        workflowStatus: 'COMPLETED',
+        now: new Date().toISOString(),
+      }),
+    );
+    expect(markdown).toMatch(/\| `rds-instance:[^`]+` \| subnet group \| old primary \|/);
   });
 });
