@@ -1,12 +1,5 @@
+import { DescribeInstanceAttributeCommand, DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import {
-  DescribeInstanceAttributeCommand,
-  DescribeInstancesCommand,
-  DescribeSecurityGroupsCommand,
-  DescribeSubnetsCommand,
-  EC2Client,
-} from '@aws-sdk/client-ec2';
-import {
-  CreateDBSubnetGroupCommand,
   DescribeDBClustersCommand,
   DescribeDBInstancesCommand,
   ModifyDBClusterCommand,
@@ -24,6 +17,7 @@ import type { ConfigurationOutcome } from '../src/domain/resources.js';
 import type { PlanSpec } from '../src/domain/plan-spec.js';
 import { windowOpenNow } from '../src/domain/window-times.js';
 import { scenarioAccounts } from './support/aws.js';
+import { withNetwork } from './support/network.js';
 import { drive } from './support/plan-driver.js';
 import { startPlan } from './support/plans.js';
 import { useProductWorker } from './support/temporal.js';
@@ -96,43 +90,6 @@ const customer = (tags: Array<{ Key?: string; Value?: string }> | undefined) =>
     .filter((t) => !t.Key?.startsWith('failback:') && !t.Key?.startsWith('aws:') && t.Key !== 'Name')
     .map((t) => `${t.Key}=${t.Value}`)
     .sort();
-
-/** The copies' network in primary, mapped through the plan spec (a subnet, a security group, a subnet group). */
-async function withNetwork(spec: PlanSpec): Promise<PlanSpec> {
-  const config = seedingClientConfig(spec.primary.accountId, spec.primary.region);
-  const ec2 = new EC2Client(config);
-  const rds = new RDSClient(config);
-  try {
-    const subnet = (await ec2.send(new DescribeSubnetsCommand({}))).Subnets![0]!;
-    const { SecurityGroups = [] } = await ec2.send(
-      new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [subnet.VpcId!] }] }),
-    );
-    const groups = [SecurityGroups[0]!.GroupId!];
-    const subnetGroup = `${spec.application}-db-subnets`;
-    const { Subnets = [] } = await ec2.send(new DescribeSubnetsCommand({}));
-    await rds.send(
-      new CreateDBSubnetGroupCommand({
-        DBSubnetGroupName: subnetGroup,
-        DBSubnetGroupDescription: 'the application subnets',
-        SubnetIds: Subnets.filter((n) => n.VpcId === subnet.VpcId).map((n) => n.SubnetId!),
-      }),
-    );
-    const db = { dbSubnetGroupName: subnetGroup, vpcSecurityGroupIds: groups };
-    return {
-      ...spec,
-      resources: (spec.resources ?? []).map((r) =>
-        r.kind === 'ec2-instance'
-          ? { ...r, options: { subnetId: subnet.SubnetId!, securityGroupIds: groups } }
-          : r.kind === 'rds-instance' || r.kind === 'aurora-cluster'
-            ? { ...r, options: db }
-            : r,
-      ),
-    };
-  } finally {
-    ec2.destroy();
-    rds.destroy();
-  }
-}
 
 /**
  * The recovery databases' deletion protection, as the customer has it (true) or as preflight tells

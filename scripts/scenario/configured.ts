@@ -113,3 +113,35 @@ export function configuredCluster(c: Configured): Partial<CreateDBClusterCommand
     ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 8 },
   };
 }
+
+/**
+ * How large one side runs. A pilot-light DR environment (issue 15) runs smaller than the primary it
+ * stands in for: a smaller instance type and classes, Single-AZ, a lower serverless maximum, a tag of
+ * its own; failing back with configurationFrom 'primary' brings back the primary's.
+ */
+export interface Sizing {
+  instanceType: string;
+  dbInstanceClass: string;
+  memberClass: string;
+  multiAZ: boolean;
+  maxCapacity: number;
+  tags: Tag[];
+}
+
+export const FULL_SIZE: Sizing = {
+  instanceType: 't3.large',
+  dbInstanceClass: 'db.m5.large',
+  memberClass: 'db.r6g.xlarge',
+  multiAZ: true,
+  maxCapacity: 8,
+  tags: [{ Key: 'sizing', Value: 'full' }],
+};
+
+export const PILOT_LIGHT: Sizing = {
+  instanceType: 't3.micro',
+  dbInstanceClass: 'db.t3.micro',
+  memberClass: 'db.r6g.large',
+  multiAZ: false,
+  maxCapacity: 2,
+  tags: [{ Key: 'dr-tier', Value: 'pilot-light' }],
+};

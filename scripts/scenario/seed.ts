@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { EC2Client, RunInstancesCommand, type _InstanceType } from '@aws-sdk/client-ec2';
 import { CreateDBClusterCommand, CreateDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
 import {
   ChangeResourceRecordSetsCommand,
@@ -17,8 +17,11 @@ import {
   configuredCluster,
   configuredDb,
   configuredInstance,
+  FULL_SIZE,
+  PILOT_LIGHT,
   seedConfiguredSide,
   type Configured,
+  type Sizing,
 } from './configured.js';
 import { seedKeys, type ScenarioKeys } from './keys.js';
 import { DEFAULT_TABLES, seedTable, type Revision, type TableSeed } from './tables.js';
@@ -58,6 +61,11 @@ export interface ScenarioOptions {
   unencryptedAurora?: boolean;
   /** Non-default configuration on every resource (scripts/scenario/configured.ts). */
   configured?: boolean;
+  /**
+   * Recovery is a pilot-light DR environment (PILOT_LIGHT: smaller, Single-AZ, its own tag) while the
+   * stale primary versions run full size (FULL_SIZE): what configurationFrom 'primary' brings back.
+   */
+  pilotLight?: boolean;
   /** Whom the plan's roles trust: the worker's identity (default: the emulator's orchestrator user). */
   orchestratorPrincipal?: string;
   log?: (message: string) => void;
@@ -141,9 +149,19 @@ export async function seedScenario(options: ScenarioOptions): Promise<Scenario> 
     log,
   };
   const [recoveryIds] = await Promise.all([
-    seedSide(options.recovery, { ...common, revision: 2, kmsKeyId: keys?.recovery }),
+    seedSide(options.recovery, {
+      ...common,
+      revision: 2,
+      kmsKeyId: keys?.recovery,
+      ...(options.pilotLight ? { sizing: PILOT_LIGHT } : {}),
+    }),
     stale
-      ? seedSide(options.primary, { ...common, revision: 1, kmsKeyId: keys?.primary })
+      ? seedSide(options.primary, {
+          ...common,
+          revision: 1,
+          kmsKeyId: keys?.primary,
+          ...(options.pilotLight ? { sizing: FULL_SIZE } : {}),
+        })
       : Promise.resolve([]),
   ]);
   const dns = await seedDns(options.primary, app, options.planId);
@@ -205,6 +223,8 @@ interface SideSeed {
   /** Create calls in flight at once per side. */
   parallel: number;
   configured: Configured | undefined;
+  /** Instance type, classes and the like of this side (default: the smallest, as configured). */
+  sizing?: Sizing;
   log: (message: string) => void;
 }
 
@@ -219,7 +239,9 @@ async function seedSide(side: Side, seed: SideSeed): Promise<string[]> {
       { Key: 'Name', Value: name },
       { Key: 'app', Value: seed.app },
       ...(c?.tags ?? []),
+      ...(seed.sizing?.tags ?? []),
     ];
+    const size = seed.sizing;
     const each = <T, R>(items: T[], create: (item: T) => Promise<R>) =>
       boundedAll(items, seed.parallel, create);
     const instanceIds = await each(seed.webs, async (name) => {
@@ -246,6 +268,7 @@ async function seedSide(side: Side, seed: SideSeed): Promise<string[]> {
             : {}),
           TagSpecifications: [{ ResourceType: 'instance', Tags: tags(name) }],
           ...(c ? configuredInstance(c) : {}),
+          ...(size ? { InstanceType: size.instanceType as _InstanceType } : {}),
         }),
       );
       return out.Instances![0]!.InstanceId!;
@@ -262,6 +285,7 @@ async function seedSide(side: Side, seed: SideSeed): Promise<string[]> {
           ...(seed.kmsKeyId ? { StorageEncrypted: true, KmsKeyId: seed.kmsKeyId } : {}),
           Tags: tags(id),
           ...(c ? configuredDb(c) : {}),
+          ...(size ? { DBInstanceClass: size.dbInstanceClass, MultiAZ: size.multiAZ } : {}),
         }),
       ),
     );
@@ -276,6 +300,9 @@ async function seedSide(side: Side, seed: SideSeed): Promise<string[]> {
           ...(encrypt ? { StorageEncrypted: true, KmsKeyId: seed.kmsKeyId } : {}),
           Tags: tags(id),
           ...(c ? configuredCluster(c) : {}),
+          ...(size
+            ? { ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: size.maxCapacity } }
+            : {}),
         }),
       );
       const members = [
@@ -288,7 +315,7 @@ async function seedSide(side: Side, seed: SideSeed): Promise<string[]> {
             DBInstanceIdentifier: member,
             DBClusterIdentifier: id,
             Engine: 'aurora-postgresql',
-            DBInstanceClass: 'db.r6g.large',
+            DBInstanceClass: size?.memberClass ?? 'db.r6g.large',
             Tags: tags(member),
           }),
         );

@@ -63,11 +63,21 @@ const SecurityGroupId = Type.String({ pattern: '^sg-[0-9a-f]{8,17}$' });
 const SecurityGroups = Type.Array(SecurityGroupId, { minItems: 1, maxItems: 16, uniqueItems: true });
 const DbIdentifier = Type.String({ pattern: '^[A-Za-z](?:[A-Za-z0-9]|-(?!-)){0,62}$' });
 
+// docs/decisions/0013-configuration-tables.md: the recovery source by default (what ran the application
+// during the DR period); the old primary for a pilot-light DR environment that ran smaller.
+const ConfigurationFrom = Type.Union([Type.Literal('recovery'), Type.Literal('primary')], {
+  description:
+    "where the copy's configuration (tags, type or class, parameter groups, Multi-AZ, key pair, user data…) " +
+    'is carried from: recovery (default): the recovery source; primary: the old primary the failback ' +
+    'replaces (what the snapshot or AMI determines stays as it has it; mapped options still win)',
+});
+
 const Ec2Options = Type.Object(
   {
     subnetId: Type.Optional(SubnetId),
     securityGroupIds: Type.Optional(SecurityGroups),
     instanceType: Type.Optional(Type.String({ pattern: '^[a-z0-9]+\\.[a-z0-9]+$' })),
+    configurationFrom: Type.Optional(ConfigurationFrom),
     testSubnetId: Type.Optional(SubnetId),
     testSecurityGroupIds: Type.Optional(SecurityGroups),
     instanceStoreDisposable: Type.Optional(
@@ -86,6 +96,7 @@ const DbOptions = Type.Object(
     vpcSecurityGroupIds: Type.Optional(SecurityGroups),
     instanceClass: Type.Optional(Type.String({ pattern: '^db\\.[a-z0-9]+\\.[a-z0-9]+$' })),
     testDbSubnetGroupName: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+    configurationFrom: Type.Optional(ConfigurationFrom),
   },
   { additionalProperties: false },
 );

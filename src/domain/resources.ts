@@ -102,8 +102,13 @@ export type ConfigurationOutcome = 'carried' | 'mapped' | 'differs' | 'unset' | 
 
 export interface ConfigurationItemReport {
   item: string;
-  /** The value on the recovery source (null: not set there). */
+  /** The value on the configuration source (null: not set there): the side `from` says. */
   source: string | null;
+  /**
+   * Which side the item was carried from: the recovery source (the default), or the old primary
+   * (options.configurationFrom = 'primary'; what the snapshot or AMI determines stays from recovery).
+   */
+  from?: 'recovery' | 'primary';
   /** The value on the restored copy in primary. */
   restored: string | null;
   outcome: ConfigurationOutcome;

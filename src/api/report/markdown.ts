@@ -145,13 +145,15 @@ function configuration(report: PlanReport, ids: Set<string>): string[] {
     `${order.map((o) => `${counts.get(o) ?? 0} ${o}`).join(', ')}.`,
     '',
     ...table(
-      ['resource', 'item', 'source', 'restored', 'outcome', 'why'],
+      // `from`: the side the item was carried from (options.configurationFrom; the recovery source by default).
+      ['resource', 'item', 'from', 'source', 'restored', 'outcome', 'why'],
       report.resources.flatMap((r) =>
         r.configuration
           .filter((c) => c.outcome !== 'carried' && c.outcome !== 'unset')
           .map((c) => [
             `\`${r.key}\``,
             c.item,
+            c.from === 'primary' ? 'old primary' : 'recovery',
             c.source && shortIds(c.source, ids),
             c.restored && shortIds(c.restored, ids),
             c.outcome === 'differs' || c.outcome === 'unknown' ? c.outcome.toUpperCase() : c.outcome,

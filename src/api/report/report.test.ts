@@ -35,6 +35,7 @@ const db: ResourceStatus = {
       },
       {
         item: 'deletion protection',
+        from: 'primary',
         source: 'true',
         restored: 'false',
         outcome: 'differs',
@@ -336,10 +337,10 @@ describe('renderMarkdown', () => {
     const section = markdown.slice(markdown.indexOf('## Configuration'));
     expect(section).toContain('1 carried, 1 mapped, 1 unset, 1 differs, 0 unknown.');
     expect(section).toContain(
-      '| `rds-instance:shop-db` | deletion protection | true | false | DIFFERS | left off the copy \\| the final cleanup turns it on |',
+      '| `rds-instance:shop-db` | deletion protection | old primary | true | false | DIFFERS | left off the copy \\| the final cleanup turns it on |',
     );
     expect(section).toContain(
-      '| `rds-instance:shop-db` | subnet group | dr-subnets | shop-subnets | mapped |',
+      '| `rds-instance:shop-db` | subnet group | recovery | dr-subnets | shop-subnets | mapped |',
     );
     expect(section).not.toContain('Multi-AZ');
     expect(computeReport(input).resources.find((r) => r.kind === 'rds-instance')?.configuration).toHaveLength(

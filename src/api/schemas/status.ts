@@ -59,6 +59,7 @@ export const ConfigurationItemSchema = OpenObject({
   item: Type.String(),
   source: Type.Union([Type.String(), Type.Null()]),
   restored: Type.Union([Type.String(), Type.Null()]),
+  from: Type.Optional(literals(['recovery', 'primary'])),
   outcome: literals(['carried', 'mapped', 'differs', 'unset', 'unknown']),
   note: Type.Optional(Type.String()),
 });

@@ -4,6 +4,8 @@ import type { RecoveryPoint } from '../../../domain/resources.js';
 import type { AwsEnvironment } from '../../aws/clients.js';
 import { needsPersonFailure } from '../../aws/errors.js';
 import type { KindContext } from '../resource-kind.js';
+import { oldPrimaryDbCluster } from '../shared/old-primary.js';
+import { configurationFrom } from '../shared/options.js';
 import { describeDbCluster, describeDbInstance } from '../shared/rds.js';
 
 /** One instance of a cluster: the restored cluster gets the same writer and readers. */
@@ -40,6 +42,22 @@ export async function sourceLayout(ctx: KindContext, recoveryPoint?: RecoveryPoi
     throw needsPersonFailure('NotFound', `DB cluster ${ctx.resource.source} does not exist in recovery`);
   }
   return clusterLayout(ctx.recovery, cluster);
+}
+
+/**
+ * The layout the copy gets: the source's, or with configurationFrom 'primary' the old primary
+ * cluster's (a pilot-light DR cluster ran fewer or smaller instances), when it has any.
+ */
+export async function configuredLayout(
+  ctx: KindContext,
+  recoveryPoint?: RecoveryPoint,
+): Promise<MemberSpec[]> {
+  if (configurationFrom(ctx.resource) === 'primary') {
+    const old = await oldPrimaryDbCluster(ctx);
+    const layout = old ? await clusterLayout(ctx.primary, old) : [];
+    if (layout.length) return layout;
+  }
+  return sourceLayout(ctx, recoveryPoint);
 }
 
 /**

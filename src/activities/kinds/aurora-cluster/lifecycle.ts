@@ -36,8 +36,9 @@ import {
   renameDbInstance,
   retagRds,
 } from '../shared/rds.js';
-import { clusterLayout, sourceLayout } from './layout.js';
-import { findRetiredCluster, retiredMembers } from './restore.js';
+import { clusterLayout, configuredLayout, sourceLayout } from './layout.js';
+import { findRetiredCluster } from '../shared/old-primary.js';
+import { retiredMembers } from './restore.js';
 import { clusterSnapshotApi } from './snapshot-api.js';
 
 /** The cluster snapshot, plus the source's writer/reader layout the restore reproduces. */
@@ -63,7 +64,8 @@ export async function verifyCluster(
   quiescedAt?: string,
 ): Promise<Verification> {
   const cluster = await describeDbCluster(ctx.primary, restore.restored.id);
-  const expected = await sourceLayout(ctx, recoveryPoint);
+  // The layout the restore gave the copy (the old primary's with configurationFrom primary).
+  const expected = await configuredLayout(ctx, recoveryPoint);
   const actual = cluster ? await clusterLayout(ctx.primary, cluster) : [];
   const statuses = await Promise.all(
     (cluster?.DBClusterMembers ?? []).map(async (m) => {

@@ -1,7 +1,9 @@
 import { retiredName, testTargetName } from '../../../domain/naming.js';
 import type { AwsEnvironment } from '../../aws/clients.js';
 import type { DiscoveredResource, KindContext, PreflightResult } from '../resource-kind.js';
+import { checkConfigurationSource } from '../shared/configuration.js';
 import { checkCarriedDb } from '../shared/db-configuration.js';
+import { oldPrimaryDbCluster } from '../shared/old-primary.js';
 import { checkClusterReplicas, checkSourceDeletionProtection } from '../shared/db-hazards.js';
 import { checkDbEncryption, checkSnapshotNames, checkSubnetGroups } from '../shared/db-preflight.js';
 import { isOurs, TAG_RETIRED_BY, tagValue } from '../shared/markers.js';
@@ -95,6 +97,7 @@ export async function preflightCluster(ctx: KindContext): Promise<PreflightResul
   checkClusterReplicas(findings, cluster, old && !isOurs(old.TagList, ctx, 'failback') ? old : undefined);
   checkSourceDeletionProtection(findings, `DB cluster ${source}`, Boolean(cluster?.DeletionProtection));
   await checkCarriedDb(findings, ctx, `DB cluster ${source}`, cluster, true);
+  await checkConfigurationSource(findings, ctx, oldPrimaryDbCluster, 'DB cluster');
   const testName = testTargetName(target, ctx.plan.planId, ctx.resource.kind);
   const test = await findings.probe('name-conflict', `DB cluster ${testName}`, () =>
     describeDbCluster(ctx.primary, testName),

@@ -20,6 +20,7 @@ import {
   tagValue,
 } from '../shared/markers.js';
 import { restoredName } from '../shared/names.js';
+import { findRetiredCluster } from '../shared/old-primary.js';
 import { dbPlacement } from '../shared/options.js';
 import {
   addRdsTags,
@@ -28,22 +29,13 @@ import {
   deleteDbInstance,
   describeDbCluster,
   describeDbInstance,
-  listDbClusters,
   renameDbCluster,
   renameDbInstance,
   waitDbClusterAvailable,
   waitDbInstanceAvailable,
 } from '../shared/rds.js';
-import { memberNames, sourceLayout, type MemberSpec } from './layout.js';
+import { configuredLayout, memberNames, type MemberSpec } from './layout.js';
 import { clusterSnapshotApi } from './snapshot-api.js';
-
-/** The old primary cluster this plan run retired (tagged failback:retired-by/-run), under whichever name. */
-export async function findRetiredCluster(ctx: KindContext): Promise<DBCluster | undefined> {
-  const target = dbId(ctx.resource.target);
-  return (await listDbClusters(ctx.primary)).find(
-    (c) => retiredByUs(c.TagList, ctx) && tagValue(c.TagList, TAG_RETIRED_FROM) === target,
-  );
-}
 
 /** The retired cluster's instances with the names they had before retirement, writer first. */
 export async function retiredMembers(
@@ -182,7 +174,7 @@ export async function restoreCluster(
   );
   const cluster = await waitDbClusterAvailable(env, name, 'aurora:restore-cluster');
 
-  const layout = await sourceLayout(ctx, recoveryPoint);
+  const layout = await configuredLayout(ctx, recoveryPoint);
   const retired = retirement?.retiredId ? await describeDbCluster(env, retirement.retiredId) : undefined;
   const previous = retired ? (await retiredMembers(ctx, retired)).map((m) => m.original) : [];
   const names = memberNames(name, layout.length, ctx.input.phase === 'failback' ? previous : []);

@@ -19,9 +19,10 @@ import {
   valueItem,
   type ConfigurationTable,
 } from '../shared/configuration.js';
-import { stringListOption, stringOption } from '../shared/options.js';
+import { configurationFrom, stringListOption, stringOption } from '../shared/options.js';
 import { where, type Findings } from '../shared/preflight.js';
 import { describeInstance } from './ec2.js';
+import { oldPrimaryInstance } from './old-primary.js';
 
 /** What makes an instance what it is: the instance, its volumes, its user data. */
 export interface InstanceConfiguration {
@@ -103,10 +104,12 @@ export const ec2Configuration: ConfigurationTable<InstanceConfiguration> = {
       read: (c) => c.instance.InstanceType,
       mapped: (ctx) => stringOption(ctx.resource, 'instanceType'),
     },
-    { item: 'block devices', read: blockDevices },
+    // The AMI brings the volumes: from the recovery source whatever configurationFrom says.
+    { item: 'block devices', read: blockDevices, fromSnapshot: true },
     {
       item: 'volume encryption',
       read: encryption,
+      fromSnapshot: true,
       // The copy is re-encrypted with primary's key when the plan names one (DESIGN.md §4).
       mapped: (ctx, source) =>
         ctx.plan.primary.kmsKeyId
@@ -146,21 +149,29 @@ export const ec2Configuration: ConfigurationTable<InstanceConfiguration> = {
   ],
   describe: async (ctx, side, id) => {
     const env = side === 'recovery' ? ctx.recovery : ctx.primary;
-    const instance = await describeInstance(env, id);
-    if (!instance?.InstanceId) return undefined;
-    const volumeIds = (instance.BlockDeviceMappings ?? []).flatMap((m) =>
-      m.Ebs?.VolumeId ? [m.Ebs.VolumeId] : [],
-    );
-    const volumes = volumeIds.length
-      ? await call(env, `DescribeVolumes of ${id}`, async () => {
-          const out = await env.ec2.send(new DescribeVolumesCommand({ VolumeIds: volumeIds }));
-          return out.Volumes ?? [];
-        })
-      : [];
-    const userData = await readUserData(env, instance.InstanceId);
-    return { instance, volumes, ...(userData ? { userData } : {}) };
+    return configurationOf(env, await describeInstance(env, id));
   },
+  oldPrimary: async (ctx) => configurationOf(ctx.primary, await oldPrimaryInstance(ctx)),
 };
+
+async function configurationOf(
+  env: AwsEnvironment,
+  instance: Instance | undefined,
+): Promise<InstanceConfiguration | undefined> {
+  if (!instance?.InstanceId) return undefined;
+  const id = instance.InstanceId;
+  const volumeIds = (instance.BlockDeviceMappings ?? []).flatMap((m) =>
+    m.Ebs?.VolumeId ? [m.Ebs.VolumeId] : [],
+  );
+  const volumes = volumeIds.length
+    ? await call(env, `DescribeVolumes of ${id}`, async () => {
+        const out = await env.ec2.send(new DescribeVolumesCommand({ VolumeIds: volumeIds }));
+        return out.Volumes ?? [];
+      })
+    : [];
+  const userData = await readUserData(env, id);
+  return { instance, volumes, ...(userData ? { userData } : {}) };
+}
 
 export async function readUserData(env: AwsEnvironment, instanceId: string): Promise<string | undefined> {
   return call(env, `DescribeInstanceAttribute ${instanceId} userData`, async () => {
@@ -179,23 +190,32 @@ async function keyPairInPrimary(ctx: KindContext, keyName: string): Promise<bool
   return found !== undefined;
 }
 
-/** The launch parameters that carry the source's configuration (the table's carried items). */
+/**
+ * The launch parameters that carry the configuration source's configuration (the table's carried
+ * items): the recovery source's, or the old primary's with configurationFrom 'primary' (its instance
+ * type too: the plan spec's instanceType still wins).
+ */
 export async function carriedLaunch(
   ctx: KindContext,
 ): Promise<
   Pick<
     RunInstancesCommandInput,
     'KeyName' | 'UserData' | 'MetadataOptions' | 'EbsOptimized' | 'Monitoring' | 'Placement'
-  > & { tags: Array<{ Key: string; Value: string }> }
+  > & { tags: Array<{ Key: string; Value: string }>; instanceType?: string }
 > {
-  const source = await describeInstance(ctx.recovery, ctx.resource.source);
+  const fromPrimary = configurationFrom(ctx.resource) === 'primary';
+  const env = fromPrimary ? ctx.primary : ctx.recovery;
+  const source = fromPrimary
+    ? await oldPrimaryInstance(ctx)
+    : await describeInstance(ctx.recovery, ctx.resource.source);
   if (!source?.InstanceId) return { tags: [] };
-  const userData = await readUserData(ctx.recovery, source.InstanceId);
+  const userData = await readUserData(env, source.InstanceId);
   const m = source.MetadataOptions;
   const keyName =
     source.KeyName && (await keyPairInPrimary(ctx, source.KeyName)) ? source.KeyName : undefined;
   return {
     tags: carriedTags(ctx, source.Tags, ['Name']),
+    ...(fromPrimary && source.InstanceType ? { instanceType: source.InstanceType } : {}),
     ...(keyName ? { KeyName: keyName } : {}),
     ...(userData ? { UserData: userData } : {}),
     ...(m

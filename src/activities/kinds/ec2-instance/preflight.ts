@@ -15,6 +15,8 @@ import { stringListOption, stringOption } from '../shared/options.js';
 import { checkKmsKey, Findings, where } from '../shared/preflight.js';
 import { describeInstance, findInstances, findOwnImageByName } from './ec2.js';
 import { checkCarriedInstance } from './configuration.js';
+import { oldPrimaryInstance } from './old-primary.js';
+import { checkConfigurationSource } from '../shared/configuration.js';
 import { checkInstanceHazards } from './hazards.js';
 
 /** Instances (not terminated) carrying every tag; the target defaults to the Name tag. */
@@ -152,6 +154,7 @@ export async function preflightInstance(ctx: KindContext): Promise<PreflightResu
   }
   await checkInstanceHazards(findings, ctx, instance, old.length === 1 ? old[0] : undefined);
   await checkCarriedInstance(findings, ctx, instance);
+  await checkConfigurationSource(findings, ctx, oldPrimaryInstance, 'instance named');
   const testName = testTargetName(target, ctx.plan.planId, ctx.resource.kind);
   const tests = await findings.probe('name-conflict', `instances named ${testName}`, () =>
     findInstances(ctx.primary, [{ Name: 'tag:Name', Values: [testName] }]),

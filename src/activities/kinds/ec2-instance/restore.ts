@@ -4,12 +4,10 @@ import { awsErrorCode, needsPersonFailure } from '../../aws/errors.js';
 import type { KindContext } from '../resource-kind.js';
 import { call } from '../shared/calls.js';
 import {
-  isOurs,
   retiredByUs,
   retirementTags,
   TAG_RESTORED_FROM,
   TAG_RETIRED,
-  TAG_RETIRED_BY,
   TAG_WAS_RUNNING,
   tagValue,
 } from '../shared/markers.js';
@@ -17,6 +15,7 @@ import { withCustomerTags } from '../shared/configuration.js';
 import { restoredName, runToken } from '../shared/names.js';
 import { stringOption } from '../shared/options.js';
 import { carriedLaunch, network } from './configuration.js';
+import { oldPrimaryInstance } from './old-primary.js';
 import {
   createTags,
   describeInstance,
@@ -26,29 +25,6 @@ import {
   stopInstance,
   waitInstanceState,
 } from './ec2.js';
-
-/**
- * The old primary instance: named `target` (Name tag) and not made by this plan run (an earlier run of
- * the same plan id made production, not this run's copy). Several of them would leave the plan
- * guessing which one the application uses: a person decides.
- */
-export async function oldPrimaryInstance(ctx: KindContext): Promise<Instance | undefined> {
-  const named = await findInstances(ctx.primary, [{ Name: 'tag:Name', Values: [ctx.resource.target] }]);
-  const candidates = named.filter((i) => {
-    if (isOurs(i.Tags, ctx, 'failback')) return false;
-    // Retired by an earlier plan (or run) and still stopped: a leftover kept for safety, not the primary.
-    const retiredBy = tagValue(i.Tags, TAG_RETIRED_BY);
-    return !(retiredBy && !retiredByUs(i.Tags, ctx) && i.State?.Name === 'stopped');
-  });
-  if (candidates.length > 1) {
-    throw needsPersonFailure(
-      'NameConflict',
-      `${candidates.length} instances are named ${ctx.resource.target} in primary ` +
-        `(${candidates.map((i) => i.InstanceId).join(', ')}): leave one, or rename the others, then retry`,
-    );
-  }
-  return candidates[0];
-}
 
 /**
  * Retires the old primary instance: tagged (retired-by, when, whether it was running) before it is
@@ -72,9 +48,12 @@ export async function retireInstance(ctx: KindContext): Promise<Retirement> {
   return { originalId: old.InstanceId, action: 'stopped', wasRunning, at };
 }
 
-async function instanceType(ctx: KindContext): Promise<_InstanceType | undefined> {
+/** The plan spec's type, else the configuration source's (the old primary's with configurationFrom primary). */
+async function instanceType(ctx: KindContext, carried?: string): Promise<_InstanceType | undefined> {
   const option =
-    stringOption(ctx.resource, 'instanceType') ?? (ctx.resource.sourceDetails?.instanceType as string);
+    stringOption(ctx.resource, 'instanceType') ??
+    carried ??
+    (ctx.resource.sourceDetails?.instanceType as string);
   if (option) return option as _InstanceType;
   return (await describeInstance(ctx.recovery, ctx.resource.source))?.InstanceType;
 }
@@ -134,9 +113,9 @@ export async function launchInstance(ctx: KindContext, copy: PrimaryCopy): Promi
   if (!instance) {
     const { subnetId, securityGroupIds } = network(ctx);
     // What the table carries (ec2-instance/configuration.ts): the source's tags, key pair, user data…
-    const { tags: customer, ...carried } = await carriedLaunch(ctx);
+    const { tags: customer, instanceType: carriedType, ...carried } = await carriedLaunch(ctx);
     const tags = withCustomerTags(ctx.tags({ Name: name, [TAG_RESTORED_FROM]: copy.id }), customer);
-    const type = await instanceType(ctx);
+    const type = await instanceType(ctx, carriedType);
     instance = await runOnce(ctx, name, copy, (ClientToken) =>
       call(env, `RunInstances ${name} from ${copy.id}`, async (): Promise<Launched> => {
         try {

@@ -29,7 +29,7 @@ import {
   renameDbInstance,
   retagRds,
 } from '../shared/rds.js';
-import { findRetiredInstance } from './restore.js';
+import { findRetiredInstance } from '../shared/old-primary.js';
 import { dbSnapshotApi } from './snapshot-api.js';
 
 const asCopy = (db: DBInstance | undefined): DbCopy | undefined =>

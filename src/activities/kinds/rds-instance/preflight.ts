@@ -1,7 +1,9 @@
 import { retiredName, testTargetName } from '../../../domain/naming.js';
 import type { AwsEnvironment } from '../../aws/clients.js';
 import type { DiscoveredResource, KindContext, PreflightResult } from '../resource-kind.js';
+import { checkConfigurationSource } from '../shared/configuration.js';
 import { checkCarriedDb } from '../shared/db-configuration.js';
+import { oldPrimaryDbInstance } from '../shared/old-primary.js';
 import {
   checkInstanceReplicas,
   checkOptionGroups,
@@ -107,6 +109,7 @@ export async function preflightDbInstance(ctx: KindContext): Promise<PreflightRe
     (db?.OptionGroupMemberships ?? []).map((m) => m.OptionGroupName ?? ''),
   );
   await checkCarriedDb(findings, ctx, `DB instance ${source}`, db, false);
+  await checkConfigurationSource(findings, ctx, oldPrimaryDbInstance, 'DB instance');
   const testName = testTargetName(target, ctx.plan.planId, ctx.resource.kind);
   const test = await findings.probe('name-conflict', `DB instance ${testName}`, () =>
     describeDbInstance(ctx.primary, testName),

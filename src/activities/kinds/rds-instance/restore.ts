@@ -1,4 +1,4 @@
-import { RestoreDBInstanceFromDBSnapshotCommand, type DBInstance } from '@aws-sdk/client-rds';
+import { RestoreDBInstanceFromDBSnapshotCommand } from '@aws-sdk/client-rds';
 import { retiredName } from '../../../domain/naming.js';
 import type { PrimaryCopy, RestoreResult, Retirement } from '../../../domain/resources.js';
 import { needsPersonFailure } from '../../aws/errors.js';
@@ -16,6 +16,7 @@ import {
   tagValue,
 } from '../shared/markers.js';
 import { restoredName } from '../shared/names.js';
+import { findRetiredInstance } from '../shared/old-primary.js';
 import { dbPlacement } from '../shared/options.js';
 import {
   addRdsTags,
@@ -23,21 +24,9 @@ import {
   dbId,
   deleteDbInstance,
   describeDbInstance,
-  listDbInstances,
   renameDbInstance,
   waitDbInstanceAvailable,
 } from '../shared/rds.js';
-
-/** The old primary instance this plan run retired (renamed, tagged failback:retired-by/-run), if any. */
-export async function findRetiredInstance(ctx: KindContext): Promise<DBInstance | undefined> {
-  const target = dbId(ctx.resource.target);
-  return (await listDbInstances(ctx.primary)).find(
-    (db) =>
-      !db.DBClusterIdentifier &&
-      retiredByUs(db.TagList, ctx) &&
-      tagValue(db.TagList, TAG_RETIRED_FROM) === target,
-  );
-}
 
 /**
  * Frees the target name in primary without losing anything: the old instance is tagged (retired-by,
@@ -104,7 +93,7 @@ export async function restoreDbInstance(ctx: KindContext, copy: PrimaryCopy): Pr
             DBSnapshotIdentifier: copy.id,
             DBSubnetGroupName: placement.subnetGroup,
             VpcSecurityGroupIds: placement.securityGroupIds,
-            DBInstanceClass: placement.instanceClass,
+            DBInstanceClass: placement.instanceClass ?? carried.instanceClass,
             ...carried.params,
             Tags: restoredDbTags(ctx, copy.id, carried),
           }),

@@ -45,6 +45,28 @@ describe('compareConfiguration', () => {
     ]);
   });
 
+  it('with the old primary, each item is compared with it, except what the snapshot determines', () => {
+    const withSnapshot: ConfigurationItem<Thing>[] = [
+      ...items,
+      { item: 'subnet (snapshot)', read: (t) => t.subnet, fromSnapshot: true },
+    ];
+    const recovery = { size: 2, subnet: 'subnet-r' };
+    const oldPrimary = { size: 8, subnet: 'subnet-p' };
+    const copy = { size: 8, subnet: 'subnet-r' };
+    const out = compareConfiguration(withSnapshot, ctx('failback'), recovery, copy, oldPrimary);
+    expect(out.map((o) => [o.item, o.from, o.outcome, o.source])).toEqual([
+      ['size', 'primary', 'carried', '8'],
+      ['subnet', 'primary', 'differs', 'subnet-p'],
+      ['protection', 'primary', 'unset', null],
+      ['subnet (snapshot)', 'recovery', 'carried', 'subnet-r'],
+    ]);
+    expect(out[3]?.note).toMatch(/snapshot determines it/);
+    // The recovery source's size on the copy is not what the old primary had.
+    const small = compareConfiguration(items, ctx('failback'), recovery, { size: 2 }, oldPrimary);
+    expect(small[0]).toMatchObject({ outcome: 'differs', note: 'the copy differs from the old primary' });
+    expect(compareConfiguration(items, ctx('failback'), recovery, copy)[0]?.from).toBe('recovery');
+  });
+
   it('a mapped item must have the spec value, not the source value', () => {
     const spec = ctx('failback', { subnetId: 'subnet-p' });
     const mapped = compareConfiguration(items, spec, { subnet: 'subnet-r' }, { subnet: 'subnet-p' });

@@ -1,11 +1,14 @@
 import type { ConfigurationItemReport, RestoreResult, Verification } from '../../../domain/resources.js';
 import { awsErrorCode } from '../../aws/errors.js';
 import type { KindContext, ResourceKindModule } from '../resource-kind.js';
+import { configurationFrom } from './options.js';
+import { where, type Findings } from './preflight.js';
 
 /**
  * One line of a kind's configuration table (docs/decisions/0013-configuration-tables.md): an item that
- * makes the resource what it is, read the same way from the recovery source and from the restored copy.
- * The restore carries it from the source unless the plan spec maps it; verify compares the two.
+ * makes the resource what it is, read the same way from the recovery source, the old primary and the
+ * restored copy. The restore carries it from the configuration source (the recovery source, or the old
+ * primary with options.configurationFrom = 'primary') unless the plan spec maps it; verify compares.
  */
 export interface ConfigurationItem<R> {
   item: string;
@@ -17,13 +20,23 @@ export interface ConfigurationItem<R> {
   notCarried?: string;
   /** Why a test copy differs on purpose (deletion protection would keep the test copy from being removed). */
   notInTest?: string;
+  /**
+   * The snapshot or AMI itself determines it (engine version, storage, block devices…): the copy has
+   * the recovery source's whatever configurationFrom says, so it is compared with the recovery source.
+   */
+  fromSnapshot?: true;
 }
 
 /** A kind's table, with how it reads one resource on either side. */
 export interface ConfigurationTable<R> {
   items: ConfigurationItem<R>[];
   describe(ctx: KindContext, side: 'recovery' | 'primary', id: string): Promise<R | undefined>;
+  /** The old primary in primary: live under the target name, or retired (renamed, stopped) by this run. */
+  oldPrimary(ctx: KindContext): Promise<R | undefined>;
 }
+
+const FROM_SNAPSHOT_NOTE =
+  'the snapshot determines it: as on the recovery source, whatever configurationFrom says';
 
 /** Longer values are cut in the report: the status of a 500-resource plan stays small. */
 const VALUE_MAX = 240;
@@ -33,30 +46,42 @@ function shown(value: string | undefined): string | null {
   return value.length > VALUE_MAX ? `${value.slice(0, VALUE_MAX - 1)}…` : value;
 }
 
-/** Item by item: carried (as on the source), mapped (as the spec says), unset on both, or differs and why. */
+/**
+ * Item by item: carried (as on the configuration source), mapped (as the spec says), unset on both, or
+ * differs and why. With `oldPrimary` (configurationFrom 'primary') each item is compared with it,
+ * except what the snapshot determines (`fromSnapshot`), compared with the recovery source.
+ */
 export function compareConfiguration<R>(
   items: ConfigurationItem<R>[],
   ctx: KindContext,
   source: R,
   restored: R,
+  oldPrimary?: R,
 ): ConfigurationItemReport[] {
   const test = ctx.input.phase === 'test-failback';
   return items.map((item) => {
-    const onSource = item.read(source);
+    const from: 'primary' | 'recovery' =
+      oldPrimary !== undefined && !item.fromSnapshot ? 'primary' : 'recovery';
+    const side = from === 'primary' && oldPrimary !== undefined ? oldPrimary : source;
+    const onSource = item.read(side);
     const onCopy = item.read(restored);
-    const mapped = item.mapped?.(ctx, source);
+    const mapped = item.mapped?.(ctx, side);
     const expected = mapped ?? onSource;
-    const report = { item: item.item, source: shown(onSource), restored: shown(onCopy) };
-    if (expected === undefined && onCopy === undefined) return { ...report, outcome: 'unset' };
+    const why = oldPrimary !== undefined && item.fromSnapshot ? { note: FROM_SNAPSHOT_NOTE } : {};
+    const report = { item: item.item, source: shown(onSource), restored: shown(onCopy), from };
+    if (expected === undefined && onCopy === undefined) return { ...report, outcome: 'unset', ...why };
     if (expected === onCopy) {
       return mapped === undefined
-        ? { ...report, outcome: 'carried' }
+        ? { ...report, outcome: 'carried', ...why }
         : { ...report, outcome: 'mapped', note: 'as the plan spec maps it' };
     }
     const note =
       mapped !== undefined
         ? `the plan spec maps it to ${mapped}, the copy has ${onCopy ?? 'none'}`
-        : ((test ? item.notInTest : undefined) ?? item.notCarried ?? 'the copy differs from the source');
+        : ((test ? item.notInTest : undefined) ??
+          item.notCarried ??
+          why.note ??
+          `the copy differs from the ${from === 'primary' ? 'old primary' : 'source'}`);
     return { ...report, outcome: 'differs', note };
   });
 }
@@ -84,17 +109,46 @@ async function configurationOf<R>(
   const unknown = (note: string): ConfigurationItemReport[] =>
     table.items.map((i) => ({ item: i.item, source: null, restored: null, outcome: 'unknown', note }));
   try {
-    const [source, restored] = await Promise.all([
+    const fromPrimary = configurationFrom(ctx.resource) === 'primary';
+    const [source, restored, oldPrimary] = await Promise.all([
       table.describe(ctx, 'recovery', ctx.resource.source),
       table.describe(ctx, 'primary', restore.restored.id),
+      fromPrimary ? table.oldPrimary(ctx) : undefined,
     ]);
     if (!source) return unknown(`the source ${ctx.resource.source} is not found in recovery`);
     if (!restored) return unknown(`the copy ${restore.restored.id} is not found in primary`);
-    return compareConfiguration(table.items, ctx, source, restored);
+    if (fromPrimary && !oldPrimary)
+      return unknown(
+        `the old primary ${ctx.resource.target} (configurationFrom primary) is not found in primary`,
+      );
+    return compareConfiguration(table.items, ctx, source, restored, oldPrimary);
   } catch (error) {
     const code = awsErrorCode(error) ?? 'Error';
     return unknown(`could not read the configuration: ${code}: ${(error as Error).message}`);
   }
+}
+
+/**
+ * Preflight: configurationFrom 'primary' needs an old primary to carry from (`oldPrimary` only finds
+ * it: preflight's role in primary may describe, not read user data). Without one the copy would get
+ * nothing of the configuration: refused, with the fix.
+ */
+export async function checkConfigurationSource(
+  findings: Findings,
+  ctx: KindContext,
+  oldPrimary: (ctx: KindContext) => Promise<unknown>,
+  what: string,
+): Promise<void> {
+  if (configurationFrom(ctx.resource) !== 'primary') return;
+  const { absent } = await findings.lookup('settings', `the old primary ${ctx.resource.target}`, () =>
+    oldPrimary(ctx),
+  );
+  if (absent)
+    findings.add(
+      'error',
+      'settings',
+      `options.configurationFrom is primary, but primary (${where(ctx.primary)}) has no ${what} ${ctx.resource.target} to carry the configuration from: name the target the old primary has, or remove configurationFrom (the copy then carries the recovery source's configuration)`,
+    );
 }
 
 type TagList = Array<{ Key?: string; Value?: string }> | undefined;

@@ -20,7 +20,8 @@ import {
   type ConfigurationTable,
 } from './configuration.js';
 import { DEFERRED_DELETION_PROTECTION, TAG_DEFERRED, TAG_RESTORED_FROM } from './markers.js';
-import { dbPlacement } from './options.js';
+import { oldPrimaryDbCluster, oldPrimaryDbInstance } from './old-primary.js';
+import { configurationFrom, dbPlacement } from './options.js';
 import { where, type Findings } from './preflight.js';
 import { describeDbCluster, describeDbInstance } from './rds.js';
 
@@ -47,7 +48,8 @@ function sharedItems<R>(pick: (r: R) => DBInstance | DBCluster): ConfigurationIt
       notCarried: TAGS_NOTE,
       notInTest: TEST_COPY_TAGS_NOTE,
     },
-    { item: 'engine version', read: (r) => pick(r).EngineVersion },
+    // What the snapshot determines stays as the snapshot has it, whatever configurationFrom says.
+    { item: 'engine version', read: (r) => pick(r).EngineVersion, fromSnapshot: true },
     {
       item: 'deletion protection',
       read: (r) => valueItem(pick(r).DeletionProtection),
@@ -55,7 +57,11 @@ function sharedItems<R>(pick: (r: R) => DBInstance | DBCluster): ConfigurationIt
     },
     { item: 'IAM database authentication', read: (r) => valueItem(pick(r).IAMDatabaseAuthenticationEnabled) },
     { item: 'copy tags to snapshots', read: (r) => valueItem(pick(r).CopyTagsToSnapshot) },
-    { item: 'backup retention (days)', read: (r) => valueItem(pick(r).BackupRetentionPeriod) },
+    {
+      item: 'backup retention (days)',
+      read: (r) => valueItem(pick(r).BackupRetentionPeriod),
+      fromSnapshot: true,
+    },
     {
       item: 'security groups',
       read: (r) => listItem(pick(r).VpcSecurityGroups?.map((g) => g.VpcSecurityGroupId)),
@@ -76,6 +82,7 @@ export const rdsConfiguration: ConfigurationTable<DBInstance> = {
     },
     {
       item: 'storage',
+      fromSnapshot: true,
       read: (db) =>
         [db.StorageType, `${db.AllocatedStorage ?? '?'}GiB`, ...(db.Iops ? [`${db.Iops}iops`] : [])].join(
           ' ',
@@ -90,6 +97,8 @@ export const rdsConfiguration: ConfigurationTable<DBInstance> = {
     {
       item: 'option group',
       read: (db) => listItem(db.OptionGroupMemberships?.map((g) => g.OptionGroupName)),
+      // The snapshot's option group (preflight checks that primary has it).
+      fromSnapshot: true,
     },
     {
       item: 'enhanced monitoring (s)',
@@ -109,6 +118,7 @@ export const rdsConfiguration: ConfigurationTable<DBInstance> = {
     },
   ],
   describe: (ctx, side, id) => describeDbInstance(side === 'recovery' ? ctx.recovery : ctx.primary, id),
+  oldPrimary: oldPrimaryDbInstance,
 };
 
 /** Aurora clusters: the cluster's own items (its members' classes and tiers are restored from the source). */
@@ -130,6 +140,7 @@ export const auroraConfiguration: ConfigurationTable<DBCluster> = {
     { item: 'members', read: (c) => valueItem(c.DBClusterMembers?.length) },
   ],
   describe: (ctx, side, id) => describeDbCluster(side === 'recovery' ? ctx.recovery : ctx.primary, id),
+  oldPrimary: oldPrimaryDbCluster,
 };
 
 async function parameterGroupInPrimary(ctx: KindContext, name: string, cluster: boolean): Promise<boolean> {
@@ -168,20 +179,28 @@ function deferredSettings(
   return { [TAG_DEFERRED]: DEFERRED_DELETION_PROTECTION };
 }
 
-/** A restore's parameters that carry the source instance's configuration (rdsConfiguration's carried items). */
+/**
+ * A restore's parameters that carry the configuration source's configuration (rdsConfiguration's
+ * carried items): the recovery source's, or the old primary's with configurationFrom 'primary' (its
+ * class too, `instanceClass`: the plan spec's still wins). The option group is the snapshot's.
+ */
 export async function carriedDbInstance(ctx: KindContext): Promise<{
   tags: Array<{ Key: string; Value: string }>;
   deferred: Record<string, string>;
   params: Partial<RestoreDBInstanceFromDBSnapshotCommandInput>;
+  instanceClass?: string;
 }> {
-  const db = await describeDbInstance(ctx.recovery, ctx.resource.source);
+  const fromPrimary = configurationFrom(ctx.resource) === 'primary';
+  const source = await describeDbInstance(ctx.recovery, ctx.resource.source);
+  const db = fromPrimary ? await oldPrimaryDbInstance(ctx) : source;
   if (!db) return { tags: [], deferred: {}, params: {} };
   const group = db.DBParameterGroups?.[0]?.DBParameterGroupName;
-  const option = db.OptionGroupMemberships?.[0]?.OptionGroupName;
+  const option = source?.OptionGroupMemberships?.[0]?.OptionGroupName;
   const carryGroup = !isDefault(group) && (await parameterGroupInPrimary(ctx, group ?? '', false));
   return {
     tags: carriedTags(ctx, db.TagList),
     deferred: deferredSettings(ctx, db),
+    ...(fromPrimary && db.DBInstanceClass ? { instanceClass: db.DBInstanceClass } : {}),
     params: {
       ...(db.MultiAZ !== undefined ? { MultiAZ: db.MultiAZ } : {}),
       ...(db.IAMDatabaseAuthenticationEnabled !== undefined
@@ -195,13 +214,16 @@ export async function carriedDbInstance(ctx: KindContext): Promise<{
   };
 }
 
-/** The same for a cluster (auroraConfiguration's carried items). */
+/** The same for a cluster (auroraConfiguration's carried items), from the same side. */
 export async function carriedCluster(ctx: KindContext): Promise<{
   tags: Array<{ Key: string; Value: string }>;
   deferred: Record<string, string>;
   params: Partial<RestoreDBClusterFromSnapshotCommandInput>;
 }> {
-  const c = await describeDbCluster(ctx.recovery, ctx.resource.source);
+  const c =
+    configurationFrom(ctx.resource) === 'primary'
+      ? await oldPrimaryDbCluster(ctx)
+      : await describeDbCluster(ctx.recovery, ctx.resource.source);
   if (!c) return { tags: [], deferred: {}, params: {} };
   const group = c.DBClusterParameterGroup;
   const carryGroup = !isDefault(group) && (await parameterGroupInPrimary(ctx, group ?? '', true));

@@ -21,3 +21,14 @@ export function dbPlacement(resource: ResolvedResource, test: boolean) {
     instanceClass: stringOption(resource, 'instanceClass'),
   };
 }
+
+/** Where the copy's configuration comes from (docs/decisions/0013-configuration-tables.md). */
+export type ConfigurationFrom = 'recovery' | 'primary';
+
+/**
+ * The recovery source by default (what ran the application during the DR period); the old primary
+ * when the plan spec says so (a pilot-light DR environment ran smaller and with fewer settings).
+ */
+export function configurationFrom(resource: ResolvedResource): ConfigurationFrom {
+  return resource.options?.configurationFrom === 'primary' ? 'primary' : 'recovery';
+}
