@@ -11,6 +11,7 @@ import { createOrExists } from '../shared/calls.js';
 import { carriedCluster, restoredDbTags } from '../shared/db-configuration.js';
 import {
   adoptOrConflict,
+  assertCreatedDuringRun,
   adoptOrCreate,
   isOurs,
   retiredByUs,
@@ -113,7 +114,10 @@ async function ensureMember(
   if (existing && !DB_RESTORE_FAILED.has(existing.DBInstanceStatus ?? '')) return;
   // The run's own member that RDS gave up on (the plan parked for it): adopted, it would park the
   // retry again. Members are made before the cutover, so it never served: it goes and is made anew.
-  if (existing) await deleteDbInstance(env, name, 'rds:delete-instance');
+  if (existing) {
+    assertCreatedDuringRun(ctx, what, existing.InstanceCreateTime);
+    await deleteDbInstance(env, name, 'rds:delete-instance');
+  }
   const instanceClass = dbPlacement(ctx.resource, false).instanceClass ?? spec.instanceClass;
   const created = await createOrExists(env, `CreateDBInstance ${name}`, () =>
     env.rds.send(

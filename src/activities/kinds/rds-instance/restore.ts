@@ -8,6 +8,7 @@ import { carriedDbInstance, restoredDbTags } from '../shared/db-configuration.js
 import {
   adoptOrConflict,
   adoptOrCreate,
+  assertCreatedDuringRun,
   isOurs,
   retiredByUs,
   retirementTags,
@@ -74,8 +75,10 @@ export async function restoreDbInstance(ctx: KindContext, copy: PrimaryCopy): Pr
   const existing = await describeDbInstance(env, name);
   if (existing && DB_RESTORE_FAILED.has(existing.DBInstanceStatus ?? '')) {
     adoptOrConflict(existing.TagList, ctx, what);
+    assertCreatedDuringRun(ctx, what, existing.InstanceCreateTime);
     // The run's own restore that RDS gave up on (the plan parked for it): adopting it would park the
     // retry again. Restores run before the cutover, so it never served: it goes, the restore is redone.
+    // Only one made during this run: never a database that served before it.
     await deleteDbInstance(env, name, 'rds:delete-instance');
   }
   await adoptOrCreate(
