@@ -11,6 +11,9 @@ export default defineConfig({
         test: {
           name: 'unit',
           sequence: { groupOrder: 0 },
+          // Some unit files start the API in process (real HTTP on loopback): on a fresh clone of this
+          // 2-core machine the first requests, still compiling, took over vitest's default 5 s.
+          testTimeout: 30_000,
           include: ['src/**/*.test.ts', 'scripts/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/node_modules/**'],
         },
