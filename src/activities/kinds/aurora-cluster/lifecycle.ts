@@ -124,7 +124,10 @@ export async function cleanupClusterIntermediates(ctx: KindContext): Promise<Cle
     };
     for (const done of await applyDeferredSettings(ctx.primary, target)) report.kept.push(done);
     const arn = cluster.DBClusterArn ?? '';
-    await retagRds(ctx.primary, arn, provenanceTags(ctx), ownedKeys(cluster.TagList));
+    // Handed over already (provenance first, then the ownership keys went): a retry adds nothing, as
+    // the role may tag only what still carries the plan's id.
+    const owned = ownedKeys(cluster.TagList);
+    if (owned.length > 0) await retagRds(ctx.primary, arn, provenanceTags(ctx), owned);
     report.kept.push(`${cluster.DBClusterIdentifier} (production: plan tags replaced by provenance)`);
   }
   return report;

@@ -91,7 +91,8 @@ export async function cleanupDbIntermediates(ctx: KindContext): Promise<CleanupR
     };
     for (const done of await applyDeferredSettings(ctx.primary, target)) report.kept.push(done);
     const owned = OWNERSHIP_TAG_KEYS.filter((k) => db.TagList?.some((t) => t.Key === k));
-    await retagRds(ctx.primary, db.DBInstanceArn ?? '', provenanceTags(ctx), owned);
+    // Handed over already: a retry adds nothing (the role may tag only what carries the plan's id).
+    if (owned.length > 0) await retagRds(ctx.primary, db.DBInstanceArn ?? '', provenanceTags(ctx), owned);
     report.kept.push(`${db.DBInstanceIdentifier} (production: plan tags replaced by provenance)`);
   }
   return report;
