@@ -255,6 +255,8 @@ describe('configuration carried (issue 15)', { timeout: 900_000 }, () => {
       expect(dbCopy!.MultiAZ).toBe(true);
       // Protected as the source was, from the final cleanup on (after primary-validated).
       expect(dbCopy!.DeletionProtection).toBe(true);
+      // Applied, so its record goes with the handover (nothing would ever read it again).
+      expect(dbCopy!.TagList?.map((t) => t.Key)).not.toContain('failback:deferred');
       expect(dbCopy!.IAMDatabaseAuthenticationEnabled).toBe(true);
       expect(dbCopy!.DBParameterGroups?.[0]?.DBParameterGroupName).toBe(names.parameterGroup);
       expect(customer(dbCopy!.TagList)).toEqual(expect.arrayContaining(odd));
@@ -265,6 +267,7 @@ describe('configuration carried (issue 15)', { timeout: 900_000 }, () => {
       ).DBClusters!;
       expect(clusterCopy!.DBClusterParameterGroup).toBe(names.clusterParameterGroup);
       expect(clusterCopy!.DeletionProtection).toBe(true);
+      expect(clusterCopy!.TagList?.map((t) => t.Key)).not.toContain('failback:deferred');
       expect(clusterCopy!.ServerlessV2ScalingConfiguration).toMatchObject({
         MinCapacity: 0.5,
         MaxCapacity: 8,

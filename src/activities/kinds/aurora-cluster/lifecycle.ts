@@ -15,7 +15,7 @@ import {
 } from '../shared/db-snapshots.js';
 import { check } from '../shared/checks.js';
 import { removeRestoredDbCopies, unmarkDbSource } from '../shared/db-compensate.js';
-import { applyDeferredSettings } from '../shared/db-deferred.js';
+import { applyDeferredSettings, handOverKeys } from '../shared/db-deferred.js';
 import { dbCopyChecks, engineCheck, restoredCopies, type DbCopy } from '../shared/db-verify.js';
 import {
   isOurs,
@@ -126,7 +126,7 @@ export async function cleanupClusterIntermediates(ctx: KindContext): Promise<Cle
     const arn = cluster.DBClusterArn ?? '';
     // Handed over already (provenance first, then the ownership keys went): a retry adds nothing, as
     // the role may tag only what still carries the plan's id.
-    const owned = ownedKeys(cluster.TagList);
+    const owned = handOverKeys(cluster.TagList);
     if (owned.length > 0) await retagRds(ctx.primary, arn, provenanceTags(ctx), owned);
     report.kept.push(`${cluster.DBClusterIdentifier} (production: plan tags replaced by provenance)`);
   }

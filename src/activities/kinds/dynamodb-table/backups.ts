@@ -184,8 +184,10 @@ async function settleDuplicate(
     if (error instanceof WaitFailed) return made;
     throw error;
   }
+  // Compared as ListBackups answers both (CreateBackup's own timestamp may be rounded otherwise).
+  const self = listed.find((b) => b.arn === made.arn) ?? made;
   const oldest = listed
-    .filter((b) => b.arn !== made.arn && before(b, made))
+    .filter((b) => b.arn !== made.arn && before(b, self))
     .sort((a, b) => (before(a, b) ? -1 : 1))[0];
   if (!oldest) return made;
   await waitAvailable(env, oldest);

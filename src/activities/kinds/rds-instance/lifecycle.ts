@@ -11,15 +11,9 @@ import { needsPersonFailure } from '../../aws/errors.js';
 import type { KindContext } from '../resource-kind.js';
 import { concludeWithFinalDbSnapshot, removeDbSnapshots } from '../shared/db-snapshots.js';
 import { removeRestoredDbCopies, unmarkDbSource } from '../shared/db-compensate.js';
-import { applyDeferredSettings } from '../shared/db-deferred.js';
+import { applyDeferredSettings, handOverKeys } from '../shared/db-deferred.js';
 import { dbCopyChecks, engineCheck, restoredCopies, type DbCopy } from '../shared/db-verify.js';
-import {
-  isOurs,
-  OWNERSHIP_TAG_KEYS,
-  provenanceTags,
-  restoredByUs,
-  RETIREMENT_TAG_KEYS,
-} from '../shared/markers.js';
+import { isOurs, provenanceTags, restoredByUs, RETIREMENT_TAG_KEYS } from '../shared/markers.js';
 import {
   dbId,
   deleteDbInstance,
@@ -90,7 +84,7 @@ export async function cleanupDbIntermediates(ctx: KindContext): Promise<CleanupR
       deletionProtection: db.DeletionProtection,
     };
     for (const done of await applyDeferredSettings(ctx.primary, target)) report.kept.push(done);
-    const owned = OWNERSHIP_TAG_KEYS.filter((k) => db.TagList?.some((t) => t.Key === k));
+    const owned = handOverKeys(db.TagList);
     // Handed over already: a retry adds nothing (the role may tag only what carries the plan's id).
     if (owned.length > 0) await retagRds(ctx.primary, db.DBInstanceArn ?? '', provenanceTags(ctx), owned);
     report.kept.push(`${db.DBInstanceIdentifier} (production: plan tags replaced by provenance)`);

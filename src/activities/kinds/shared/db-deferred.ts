@@ -2,7 +2,7 @@ import { ModifyDBClusterCommand, ModifyDBInstanceCommand } from '@aws-sdk/client
 import type { AwsEnvironment } from '../../aws/clients.js';
 import { tagValue } from '../../aws/tags.js';
 import { call } from './calls.js';
-import { DEFERRED_DELETION_PROTECTION, TAG_DEFERRED } from './markers.js';
+import { DEFERRED_DELETION_PROTECTION, OWNERSHIP_TAG_KEYS, TAG_DEFERRED } from './markers.js';
 
 type AwsTags = Array<{ Key?: string; Value?: string }> | undefined;
 
@@ -41,4 +41,16 @@ export async function applyDeferredSettings(env: AwsEnvironment, target: Deferre
         ),
   );
   return [what];
+}
+
+/**
+ * The keys the final cleanup's handover removes from a failback copy: its ownership keys and, with them
+ * (in the same call, while the copy still carries the plan's id), the deferred-settings record, which
+ * means nothing once applied. None when it is handed over already: the role may untag only what still
+ * carries the plan's id.
+ */
+export function handOverKeys(tags: AwsTags): string[] {
+  const owned = OWNERSHIP_TAG_KEYS.filter((k) => tags?.some((t) => t.Key === k));
+  if (owned.length === 0) return [];
+  return tags?.some((t) => t.Key === TAG_DEFERRED) ? [...owned, TAG_DEFERRED] : owned;
 }
