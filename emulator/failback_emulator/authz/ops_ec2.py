@@ -52,7 +52,20 @@ def backend(account: str, region: str) -> Any:
     return ec2_backends[account][region]
 
 
+# Where moto keeps each kind, to tell a resource that exists from one that is gone: moto leaves a
+# deregistered AMI's or deleted snapshot's tags in its tag store, AWS deletes them with the resource,
+# so a tag condition on something gone has nothing to match (UnauthorizedOperation, as for RDS).
+_STORES = {"image": "amis", "snapshot": "snapshots", "volume": "volumes"}
+
+
+def exists(account: str, region: str, resource_id: str) -> bool:
+    store = _STORES.get(type_of(resource_id))
+    return store is None or resource_id in getattr(backend(account, region), store, {resource_id: None})
+
+
 def tags_of(account: str, region: str, resource_id: str) -> dict[str, str]:
+    if not exists(account, region, resource_id):
+        return {}
     return dict(backend(account, region).tags.get(resource_id) or {})
 
 

@@ -2,8 +2,10 @@ import {
   DeleteSnapshotCommand,
   DeregisterImageCommand,
   DescribeImagesCommand,
+  DescribeSnapshotsCommand,
   type Image,
 } from '@aws-sdk/client-ec2';
+import { ApplicationFailure } from '@temporalio/common';
 import type { AwsEnvironment } from '../../aws/clients.js';
 import { remember, stickyDetails } from '../../aws/heartbeat.js';
 import type { KindContext } from '../resource-kind.js';
@@ -29,10 +31,48 @@ function snapshotIdsOf(image: Image): string[] {
   return (image.BlockDeviceMappings ?? []).map((m) => m.Ebs?.SnapshotId ?? '').filter(Boolean);
 }
 
+/**
+ * A removal that may find its resource gone: NotFound, or, when another attempt removed it between our
+ * describe and our call, UnauthorizedOperation — the plan's roles may remove only what carries the
+ * plan's tag, and what no longer exists has none (as for DB snapshots: db-snapshots.ts removeSnapshot).
+ * A refusal counts as "removed" only when a describe then finds nothing; for a resource still there it
+ * stands.
+ */
+async function removeOrGone(
+  env: AwsEnvironment,
+  what: string,
+  remove: () => Promise<unknown>,
+  stillThere: () => Promise<boolean>,
+): Promise<void> {
+  try {
+    await describeOrUndefined(env, what, remove);
+  } catch (error) {
+    if (!(error instanceof ApplicationFailure && error.type === 'AccessDenied')) throw error;
+    if (await stillThere()) throw error;
+  }
+}
+
 export async function deleteSnapshot(env: AwsEnvironment, snapshotId: string): Promise<void> {
-  await describeOrUndefined(env, `DeleteSnapshot ${snapshotId}`, () =>
-    env.ec2.send(new DeleteSnapshotCommand({ SnapshotId: snapshotId })),
+  await removeOrGone(
+    env,
+    `DeleteSnapshot ${snapshotId}`,
+    () => env.ec2.send(new DeleteSnapshotCommand({ SnapshotId: snapshotId })),
+    async () => {
+      const found = await describeOrUndefined(env, `DescribeSnapshots ${snapshotId}`, async () => {
+        const out = await env.ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: [snapshotId] }));
+        return out.Snapshots?.[0];
+      });
+      return found !== undefined;
+    },
   );
+}
+
+async function imageStillThere(env: AwsEnvironment, imageId: string): Promise<boolean> {
+  const found = await describeOrUndefined(env, `DescribeImages ${imageId}`, async () => {
+    const out = await env.ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }));
+    return out.Images?.find((i) => i.State !== 'deregistered');
+  });
+  return found !== undefined;
 }
 
 /** What is still to delete (the sticky details start from the previous attempt's). */
@@ -45,8 +85,11 @@ export async function removeImage(env: AwsEnvironment, image: Image): Promise<st
   const imageId = image.ImageId ?? '';
   const snapshots = snapshotIdsOf(image);
   remember({ imageSnapshots: { ...pending(), [keyOf(env, imageId)]: snapshots } });
-  await describeOrUndefined(env, `DeregisterImage ${imageId}`, () =>
-    env.ec2.send(new DeregisterImageCommand({ ImageId: imageId })),
+  await removeOrGone(
+    env,
+    `DeregisterImage ${imageId}`,
+    () => env.ec2.send(new DeregisterImageCommand({ ImageId: imageId })),
+    () => imageStillThere(env, imageId),
   );
   for (const snapshotId of snapshots) await deleteSnapshot(env, snapshotId);
   const todo = pending();
