@@ -112,6 +112,9 @@ describe('auto scaling of the plan’s own table copies', () => {
     // policies go with it, not left registered for a table that is gone.
     const concluded = await runStep('concludeRecovery', { ...input, phase: 'conclude-recovery' });
     expect(concluded.removed.filter((r) => r.startsWith('scalable target'))).toHaveLength(2);
+    // What they were is in the conclude report (review finding 7b: the final backup keeps none of it).
+    for (const target of source)
+      expect(concluded.removed).toContainEqual(expect.stringContaining(`${target} (min 5, max 50`));
     expect(await targetsOf(aws.recovery.autoscaling, table)).toEqual([]);
     expect(await policiesOf(aws.recovery.autoscaling, table)).toEqual([]);
   });

@@ -157,7 +157,11 @@ export async function deregisterAutoscaling(env: AwsEnvironment, table: TableDes
         }),
       ),
     );
-    removed.push(`scalable target ${t.ResourceId} ${t.ScalableDimension}`);
+    // The report is where these settings survive: a restore from the final backup takes none of them.
+    removed.push(
+      `scalable target ${t.ResourceId} ${t.ScalableDimension} (min ${t.MinCapacity}, max ${t.MaxCapacity}: ` +
+        'register it again for a table restored from the final backup)',
+    );
   }
   return removed;
 }
