@@ -4,8 +4,8 @@ import {
   DeregisterImageCommand,
   DescribeImagesCommand,
 } from '@aws-sdk/client-ec2';
-import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { EmulatorAdmin } from '../../../../emulator/client.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { withCallHeld } from '../../../../test/support/held-call.js';
 import {
   ensurePlanRoles,
   failureType,
@@ -27,22 +27,18 @@ import { planImages, seedInstance } from '../../../../test/support/snapshot-kind
  * UnauthorizedOperation, not NotFound. The step must see that it is gone and carry on, and must not
  * take an UnauthorizedOperation for an AMI that is still there as done.
  */
-const admin = () => new EmulatorAdmin(inject('awsEndpoint'));
 const topology = topologies('eu-west-1', 'eu-central-1')[1]!; // cross-account: the recovery role's tag condition
 
 describe('ec2-instance: removing an AMI or snapshot another attempt removes meanwhile', () => {
   const aws = inspectors(topology);
   beforeAll(() => ensurePlanRoles(topology));
-  afterEach(async () => {
-    await admin().removeHolds({ account: topology.recovery.accountId });
-  });
 
   async function imageOf(imageId: string) {
     const out = await aws.recovery.ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }));
     return out.Images?.[0];
   }
 
-  /** The test cleanup's `operation` on `match`, held before AWS sees it while `meanwhile` runs. */
+  /** The test cleanup with its `operation` held while `meanwhile` runs. */
   async function cleanupWith(
     operation: 'DeregisterImage' | 'DeleteSnapshot',
     meanwhile: (imageId: string, snapshotIds: string[]) => Promise<unknown>,
@@ -57,20 +53,16 @@ describe('ec2-instance: removing an AMI or snapshot another attempt removes mean
       m.Ebs?.SnapshotId ? [m.Ebs.SnapshotId] : [],
     );
     expect(snapshotIds.length).toBeGreaterThan(0);
-    const hold = await admin().addHold({
-      action: 'hold-before',
-      service: 'ec2',
-      operation,
-      account: topology.recovery.accountId,
-      caller: 'product',
-      match: operation === 'DeregisterImage' ? recoveryPoint.id : snapshotIds[0]!,
-      timeoutMs: 60_000,
-    });
-    const cleanup = runStep('removeTestCopy', input);
-    cleanup.catch(() => undefined);
-    await admin().waitForHold(hold.id);
-    await meanwhile(recoveryPoint.id, snapshotIds);
-    await admin().releaseHold(hold.id);
+    const { step: cleanup } = await withCallHeld(
+      {
+        service: 'ec2',
+        operation,
+        account: topology.recovery.accountId,
+        match: operation === 'DeregisterImage' ? recoveryPoint.id : snapshotIds[0]!,
+      },
+      () => runStep('removeTestCopy', input),
+      () => meanwhile(recoveryPoint.id, snapshotIds),
+    );
     return { cleanup, planId, recoveryPoint };
   }
 

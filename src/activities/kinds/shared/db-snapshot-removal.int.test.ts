@@ -6,8 +6,8 @@ import {
   RemoveTagsFromResourceCommand,
   type RDSClient,
 } from '@aws-sdk/client-rds';
-import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { EmulatorAdmin } from '../../../../emulator/client.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { withCallHeld } from '../../../../test/support/held-call.js';
 import {
   ensurePlanRoles,
   failureType,
@@ -33,7 +33,6 @@ import {
  * tags: AWS (and the emulator) answer AccessDenied, not NotFound. The step must see that the snapshot
  * is gone and carry on — and must not take an AccessDenied for a snapshot that is still there as done.
  */
-const admin = () => new EmulatorAdmin(inject('awsEndpoint'));
 const topology = topologies('us-east-1', 'us-west-2')[1]!; // cross-account: the recovery role's tag condition
 
 const KINDS = [
@@ -63,11 +62,8 @@ const KINDS = [
 describe.each(KINDS)('$kind: removing a snapshot another attempt removes meanwhile', (k) => {
   const aws = inspectors(topology);
   beforeAll(() => ensurePlanRoles(topology));
-  afterEach(async () => {
-    await admin().removeHolds({ account: topology.recovery.accountId });
-  });
 
-  /** The test cleanup's delete of the recovery point, held before AWS sees it while `meanwhile` runs. */
+  /** The test cleanup with its delete of the recovery point held while `meanwhile` runs. */
   async function cleanupWith(meanwhile: (id: string, arn: string) => Promise<unknown>) {
     const source = unique('shopdb');
     const planId = unique('p');
@@ -75,20 +71,16 @@ describe.each(KINDS)('$kind: removing a snapshot another attempt removes meanwhi
     const plan = await preparedPlan(topology, planId);
     const input = stepInput(plan, 'test-failback', resolved(k.kind, source, unique('shop')));
     const recoveryPoint = await runStep('takeRecoveryPoint', input);
-    const hold = await admin().addHold({
-      action: 'hold-before',
-      service: 'rds',
-      operation: k.deleteOperation,
-      account: topology.recovery.accountId,
-      caller: 'product',
-      match: recoveryPoint.id,
-      timeoutMs: 60_000,
-    });
-    const cleanup = runStep('removeTestCopy', input);
-    cleanup.catch(() => undefined);
-    await admin().waitForHold(hold.id);
-    await meanwhile(recoveryPoint.id, recoveryPoint.arn ?? '');
-    await admin().releaseHold(hold.id);
+    const { step: cleanup } = await withCallHeld(
+      {
+        service: 'rds',
+        operation: k.deleteOperation,
+        account: topology.recovery.accountId,
+        match: recoveryPoint.id,
+      },
+      () => runStep('removeTestCopy', input),
+      () => meanwhile(recoveryPoint.id, recoveryPoint.arn ?? ''),
+    );
     return { cleanup, planId, recoveryPoint };
   }
 
