@@ -10,9 +10,10 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { AwsEnvironment } from '../../src/activities/aws/clients.js';
+import type { StepInput } from '../../src/domain/resources.js';
 import { ContentHash, type Item } from '../../src/activities/kinds/dynamodb-table/content-hash.js';
 import { resourceSteps } from '../../src/activities/resource-steps.js';
-import { waitForTableActive } from './aws.js';
+import { PRIMARY_ACCOUNT, RECOVERY_ACCOUNT, TEST_EXTERNAL_ID, waitForTableActive } from './aws.js';
 
 /** An item of mixed types: strings, numbers, binary, the three set types, nested maps and lists. */
 export function mixedItem(i: number): Item {
@@ -148,4 +149,36 @@ export function runStep<K extends keyof Steps>(
   if (onHeartbeat) env.on('heartbeat', onHeartbeat);
   const step = resourceSteps[name] as unknown as (input: unknown) => Promise<unknown>;
   return env.run<[unknown], unknown, typeof step>(step, input) as Promise<Awaited<ReturnType<Steps[K]>>>;
+}
+
+/**
+ * The test-failback step input of one table copied by scan across accounts (recovery eu-south-1 into
+ * primary eu-north-1), for steps run outside a workflow; its plan still needs `withAccessRole`.
+ */
+export function scanCopyTableInput(planId: string, table: string): StepInput {
+  return {
+    plan: {
+      planId,
+      application: 'shop',
+      primary: {
+        accountId: PRIMARY_ACCOUNT,
+        region: 'eu-north-1',
+        roleArn: `arn:aws:iam::${PRIMARY_ACCOUNT}:role/failback-access`,
+        externalId: TEST_EXTERNAL_ID,
+      },
+      recovery: {
+        accountId: RECOVERY_ACCOUNT,
+        region: 'eu-south-1',
+        roleArn: `arn:aws:iam::${RECOVERY_ACCOUNT}:role/dr-recovery`,
+      },
+    },
+    phase: 'test-failback',
+    resource: {
+      key: `dynamodb-table:${table}`,
+      kind: 'dynamodb-table',
+      source: table,
+      target: table,
+      options: { copyMethod: 'scan-copy' },
+    },
+  };
 }

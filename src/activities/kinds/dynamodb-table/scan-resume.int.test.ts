@@ -1,45 +1,21 @@
 import { withAccessRole } from '../../../../test/support/access.js';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { PlanContext, StepInput } from '../../../domain/resources.js';
+import type { PlanContext } from '../../../domain/resources.js';
+import { asAccount, PRIMARY_ACCOUNT, RECOVERY_ACCOUNT } from '../../../../test/support/aws.js';
 import {
-  asAccount,
-  PRIMARY_ACCOUNT,
-  RECOVERY_ACCOUNT,
-  TEST_EXTERNAL_ID,
-} from '../../../../test/support/aws.js';
-import { createSeededTable, runStep, tableFingerprint } from '../../../../test/support/dynamodb.js';
+  createSeededTable,
+  runStep,
+  scanCopyTableInput,
+  tableFingerprint,
+} from '../../../../test/support/dynamodb.js';
 import { resourceSteps } from '../../resource-steps.js';
 import type { ScanCopyProgress } from './scan-copy.js';
 
 const run = Date.now().toString(36);
 const table = `resume-${run}`;
-let plan: PlanContext = {
-  planId: `resume-${run}`,
-  application: 'shop',
-  primary: {
-    accountId: PRIMARY_ACCOUNT,
-    region: 'eu-north-1',
-    roleArn: `arn:aws:iam::${PRIMARY_ACCOUNT}:role/failback-access`,
-    externalId: TEST_EXTERNAL_ID,
-  },
-  recovery: {
-    accountId: RECOVERY_ACCOUNT,
-    region: 'eu-south-1',
-    roleArn: `arn:aws:iam::${RECOVERY_ACCOUNT}:role/dr-recovery`,
-  },
-};
-const input: StepInput = {
-  plan,
-  phase: 'test-failback',
-  resource: {
-    key: `dynamodb-table:${table}`,
-    kind: 'dynamodb-table',
-    source: table,
-    target: table,
-    options: { copyMethod: 'scan-copy' },
-  },
-};
+const input = scanCopyTableInput(`resume-${run}`, table);
+let plan: PlanContext = input.plan;
 type Heartbeat = Partial<ScanCopyProgress> & { copied?: number };
 
 describe('scan copy after a worker crash', () => {

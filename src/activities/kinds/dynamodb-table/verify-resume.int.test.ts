@@ -3,13 +3,8 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { EmulatorAdmin } from '../../../../emulator/client.js';
 import { withAccessRole } from '../../../../test/support/access.js';
-import {
-  asAccount,
-  PRIMARY_ACCOUNT,
-  RECOVERY_ACCOUNT,
-  TEST_EXTERNAL_ID,
-} from '../../../../test/support/aws.js';
-import { createSeededTable, runStep } from '../../../../test/support/dynamodb.js';
+import { asAccount, PRIMARY_ACCOUNT, RECOVERY_ACCOUNT } from '../../../../test/support/aws.js';
+import { createSeededTable, runStep, scanCopyTableInput } from '../../../../test/support/dynamodb.js';
 import type { AwsEnvironment } from '../../aws/clients.js';
 import type { PlanContext, RecoveryPoint, RestoreResult, StepInput } from '../../../domain/resources.js';
 import { resourceSteps } from '../../resource-steps.js';
@@ -31,32 +26,8 @@ const run = Date.now().toString(36);
 const table = `vresume-${run}`;
 const recoveryEnv = asAccount(RECOVERY_ACCOUNT, 'eu-south-1');
 const primaryEnv = asAccount(PRIMARY_ACCOUNT, 'eu-north-1');
-let plan: PlanContext = {
-  planId: `vresume-${run}`,
-  application: 'shop',
-  primary: {
-    accountId: PRIMARY_ACCOUNT,
-    region: 'eu-north-1',
-    roleArn: `arn:aws:iam::${PRIMARY_ACCOUNT}:role/failback-access`,
-    externalId: TEST_EXTERNAL_ID,
-  },
-  recovery: {
-    accountId: RECOVERY_ACCOUNT,
-    region: 'eu-south-1',
-    roleArn: `arn:aws:iam::${RECOVERY_ACCOUNT}:role/dr-recovery`,
-  },
-};
-const base: StepInput = {
-  plan,
-  phase: 'test-failback',
-  resource: {
-    key: `dynamodb-table:${table}`,
-    kind: 'dynamodb-table',
-    source: table,
-    target: table,
-    options: { copyMethod: 'scan-copy' },
-  },
-};
+const base = scanCopyTableInput(`vresume-${run}`, table);
+let plan: PlanContext = base.plan;
 let recoveryPoint: RecoveryPoint;
 let restore: RestoreResult;
 type VerifyInput = Parameters<typeof resourceSteps.verifyRestore>[0];
