@@ -15,7 +15,7 @@ from moto.ec2.responses.amis import AmisResponse
 from moto.ec2.utils import random_ami_id
 
 from .. import timing
-from . import ec2_block_devices, ec2_marketplace, ec2_snapshots, kms_failures, outcomes
+from . import ec2_block_devices, ec2_describe_lag, ec2_marketplace, ec2_snapshots, kms_failures, outcomes
 from .common import existing_backends, replace
 
 
@@ -65,6 +65,7 @@ def create_image(
     ec2_block_devices.capture(self, ami, instance)
     ec2_marketplace.inherit(ami, instance)
     timing.begin(ami, "ec2.image", self.account_id, "pending")  # type: ignore[attr-defined]
+    ec2_describe_lag.begin(ami, self.account_id)  # type: ignore[attr-defined]
     for snapshot in ec2_block_devices.snapshots(ami):
         for tag in _tags(tag_specifications, "snapshot"):
             snapshot.add_tag(tag["Key"], tag["Value"])
@@ -131,6 +132,7 @@ def copy_image(
     for tag in _tags(tag_specifications or [], "image"):
         ami.add_tag(tag["Key"], tag["Value"])
     transition = timing.begin(ami, "ec2.image-copy", account, "pending")
+    ec2_describe_lag.begin(ami, account)
     for snapshot in snapshots:
         for tag in _tags(tag_specifications or [], "snapshot"):
             snapshot.add_tag(tag["Key"], tag["Value"])
