@@ -1,6 +1,7 @@
 import {
   CopyImageCommand,
   CreateImageCommand,
+  DeregisterImageCommand,
   DescribeImagesCommand,
   DescribeInstancesCommand,
   RunInstancesCommand,
@@ -98,5 +99,28 @@ describe('EC2 describe lag', () => {
     const copied = await copyOf(ec2, made.ImageId!);
     const images = await ec2.send(new DescribeImagesCommand({ ImageIds: [copied.ImageId!] }));
     expect(images.Images?.map((i) => i.ImageId)).toEqual([copied.ImageId]);
+  });
+  it('refuses a second AMI of a name in use, also while the holder is hidden; a deregistered one frees it', async () => {
+    const account = freshAccount();
+    const { ec2 } = aws(account, region);
+    await sharedAdmin().setAccountSettings(account, { durationsMs: { 'ec2.describe-lag': LAG_MS } });
+    const instanceId = await launch(ec2, 'lag-3');
+    const made = await ec2.send(new CreateImageCommand({ InstanceId: instanceId, Name: 'web-image' }));
+    expect(await byName(ec2, 'web-image')).toEqual([]); // hidden, yet the name is taken
+    const again = await failure(
+      ec2.send(new CreateImageCommand({ InstanceId: instanceId, Name: 'web-image' })),
+    );
+    expect(again.name).toBe('InvalidAMIName.Duplicate');
+    const copied = await copyOf(ec2, made.ImageId!);
+    const second = await failure(
+      ec2.send(
+        new CopyImageCommand({ SourceImageId: made.ImageId!, SourceRegion: region, Name: 'web-copy' }),
+      ),
+    );
+    expect(second.name).toBe('InvalidAMIName.Duplicate');
+    await ec2.send(new DeregisterImageCommand({ ImageId: copied.ImageId! }));
+    const third = await copyOf(ec2, made.ImageId!);
+    expect(third.ImageId).not.toBe(copied.ImageId);
+    await sharedAdmin().clearAccountSettings(account);
   });
 });

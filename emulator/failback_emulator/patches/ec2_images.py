@@ -46,6 +46,16 @@ def unavailable(image_id: str) -> EC2ClientError:
     )
 
 
+def refuse_duplicate_name(backend: Any, name: str | None) -> None:
+    """An AMI name is unique per account and region (EC2 API error codes: InvalidAMIName.Duplicate,
+    "The specified AMI name is already in use by another AMI"); a deregistered AMI frees its name.
+    moto accepted any number of AMIs of one name, so a second copy beside a live one went unseen."""
+    account = backend.account_id
+    holder = next((a for a in backend.amis.values() if name and a.name == name and a.owner_id == account), None)
+    if holder is not None:
+        raise EC2ClientError("InvalidAMIName.Duplicate", f"AMI name {name} is already in use by AMI {holder.id}")
+
+
 def _tags(tag_specifications: list[dict[str, Any]], resource_type: str) -> list[dict[str, str]]:
     return [
         t
@@ -60,6 +70,7 @@ def create_image(
 ) -> Ami:
     # moto refuses snapshot tag specifications; AWS tags the AMI's snapshots with them.
     image_specs = [s for s in tag_specifications if s.get("ResourceType") != "snapshot"]
+    refuse_duplicate_name(self, name)
     ami = create_image.__wrapped__(self, instance_id, name, description, image_specs)  # type: ignore[attr-defined]
     instance = self.get_instance(instance_id)  # type: ignore[attr-defined]
     ec2_block_devices.capture(self, ami, instance)
@@ -101,6 +112,7 @@ def copy_image(
     ):
         raise EC2ClientError("InvalidRequest", "You do not have permission to access the storage of this ami")
     ec2_marketplace.refuse_cross_account_copy(source, account)
+    refuse_duplicate_name(self, name)
     if kms_key_id and not encrypted:
         raise EC2ClientError(
             "InvalidParameterDependency", "The parameter KmsKeyId requires the parameter Encrypted to be set."
