@@ -68,10 +68,7 @@ describe('timing: transitional states for the duration the profile gives', () =>
     const kinds = (await sharedAdmin().profile()).kinds;
     // ec2.describe-lag is no transitional state: it hides what it times (describe-lag.int.test.ts).
     const timed = Object.keys(kinds).filter((k) => k !== 'ec2.describe-lag');
-    const durationsMs = Object.fromEntries(timed.map((k) => [k, DURATION])) as Record<
-      DurationKind,
-      number
-    >;
+    const durationsMs = Object.fromEntries(timed.map((k) => [k, DURATION])) as Record<DurationKind, number>;
     await sharedAdmin().setAccountSettings(account, { durationsMs });
   });
 
