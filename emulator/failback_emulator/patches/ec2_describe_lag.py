@@ -35,7 +35,8 @@ def hidden(obj: Any, now: float) -> bool:
 def describe_images(
     self: AmiBackend, ami_ids: Any = None, filters: Any = None, exec_users: Any = None, owners: Any = None
 ) -> list[Any]:
-    images = describe_images.__wrapped__(self, ami_ids, filters, exec_users, owners)  # type: ignore[attr-defined]
+    original = describe_images.__wrapped__  # type: ignore[attr-defined]
+    images = original(self, ami_ids, filters, exec_users, owners)
     now = time.time()
     unseen = [image.id for image in images if hidden(image, now)]
     if ami_ids and unseen:

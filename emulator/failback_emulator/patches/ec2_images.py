@@ -50,10 +50,14 @@ def refuse_duplicate_name(backend: Any, name: str | None) -> None:
     """An AMI name is unique per account and region (EC2 API error codes: InvalidAMIName.Duplicate,
     "The specified AMI name is already in use by another AMI"); a deregistered AMI frees its name.
     moto accepted any number of AMIs of one name, so a second copy beside a live one went unseen."""
+    if not name:
+        return
     account = backend.account_id
-    holder = next((a for a in backend.amis.values() if name and a.name == name and a.owner_id == account), None)
+    holder = next((a for a in backend.amis.values() if a.name == name and a.owner_id == account), None)
     if holder is not None:
-        raise EC2ClientError("InvalidAMIName.Duplicate", f"AMI name {name} is already in use by AMI {holder.id}")
+        raise EC2ClientError(
+            "InvalidAMIName.Duplicate", f"AMI name {name} is already in use by AMI {holder.id}"
+        )
 
 
 def _tags(tag_specifications: list[dict[str, Any]], resource_type: str) -> list[dict[str, str]]:
