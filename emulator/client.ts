@@ -21,6 +21,7 @@ export type DurationKind =
   | 'ec2.instance'
   | 'ec2.image'
   | 'ec2.image-copy'
+  | 'ec2.describe-lag'
   | 'ebs.snapshot'
   | 'ebs.snapshot-copy'
   | 'rds.instance'

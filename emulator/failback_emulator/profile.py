@@ -27,6 +27,8 @@ KINDS: dict[str, str] = {
     "ec2.instance": "RunInstances: instance pending -> running",
     "ec2.image": "CreateImage: AMI pending -> available (its snapshots too)",
     "ec2.image-copy": "CopyImage: AMI pending -> available (counts as EBS snapshot copies)",
+    "ec2.describe-lag": "CreateImage/CopyImage/RunInstances: how long DescribeImages (by id: NotFound) "
+    "and DescribeInstances by client-token (eventually consistent) do not show the new AMI or instance",
     "ebs.snapshot": "CreateSnapshot: snapshot pending -> completed, with progress",
     "ebs.snapshot-copy": "CopySnapshot: snapshot pending -> completed, with progress",
     "rds.instance": "CreateDBInstance: creating -> available",

@@ -7,7 +7,7 @@ import type { PlanRunResult } from './run-plan.js';
 import type { RunbookResult } from './runbook/index.js';
 
 const KINDS: DurationKind[] = [
-  'ec2.instance', 'ec2.image', 'ec2.image-copy', 'ebs.snapshot', 'ebs.snapshot-copy', 'rds.instance',
+  'ec2.instance', 'ec2.image', 'ec2.image-copy', 'ec2.describe-lag', 'ebs.snapshot', 'ebs.snapshot-copy', 'rds.instance',
   'rds.instance-restore', 'rds.instance-rename', 'rds.snapshot', 'rds.snapshot-copy', 'rds.cluster',
   'rds.cluster-restore', 'rds.cluster-rename', 'rds.cluster-snapshot', 'rds.cluster-snapshot-copy',
   'dynamodb.table', 'dynamodb.backup', 'dynamodb.backup-listing', 'dynamodb.restore', 'dynamodb.export', 'dynamodb.import',

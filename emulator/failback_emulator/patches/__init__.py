@@ -13,6 +13,7 @@ MODULES = (
     "ec2_marketplace",
     "ec2_instances",
     "ec2_run_tokens",
+    "ec2_describe_lag",
     "rds_snapshots",
     "rds_instances",
     "rds_clusters",

@@ -15,7 +15,7 @@ from moto.ec2.responses.amis import AmisResponse
 from moto.ec2.utils import random_ami_id
 
 from .. import timing
-from . import ec2_block_devices, ec2_marketplace, ec2_snapshots, kms_failures, outcomes
+from . import ec2_block_devices, ec2_describe_lag, ec2_marketplace, ec2_snapshots, kms_failures, outcomes
 from .common import existing_backends, replace
 
 
@@ -46,6 +46,20 @@ def unavailable(image_id: str) -> EC2ClientError:
     )
 
 
+def refuse_duplicate_name(backend: Any, name: str | None) -> None:
+    """An AMI name is unique per account and region (EC2 API error codes: InvalidAMIName.Duplicate,
+    "The specified AMI name is already in use by another AMI"); a deregistered AMI frees its name.
+    moto accepted any number of AMIs of one name, so a second copy beside a live one went unseen."""
+    if not name:
+        return
+    account = backend.account_id
+    holder = next((a for a in backend.amis.values() if a.name == name and a.owner_id == account), None)
+    if holder is not None:
+        raise EC2ClientError(
+            "InvalidAMIName.Duplicate", f"AMI name {name} is already in use by AMI {holder.id}"
+        )
+
+
 def _tags(tag_specifications: list[dict[str, Any]], resource_type: str) -> list[dict[str, str]]:
     return [
         t
@@ -60,11 +74,13 @@ def create_image(
 ) -> Ami:
     # moto refuses snapshot tag specifications; AWS tags the AMI's snapshots with them.
     image_specs = [s for s in tag_specifications if s.get("ResourceType") != "snapshot"]
+    refuse_duplicate_name(self, name)
     ami = create_image.__wrapped__(self, instance_id, name, description, image_specs)  # type: ignore[attr-defined]
     instance = self.get_instance(instance_id)  # type: ignore[attr-defined]
     ec2_block_devices.capture(self, ami, instance)
     ec2_marketplace.inherit(ami, instance)
     timing.begin(ami, "ec2.image", self.account_id, "pending")  # type: ignore[attr-defined]
+    ec2_describe_lag.begin(ami, self.account_id)  # type: ignore[attr-defined]
     for snapshot in ec2_block_devices.snapshots(ami):
         for tag in _tags(tag_specifications, "snapshot"):
             snapshot.add_tag(tag["Key"], tag["Value"])
@@ -100,6 +116,7 @@ def copy_image(
     ):
         raise EC2ClientError("InvalidRequest", "You do not have permission to access the storage of this ami")
     ec2_marketplace.refuse_cross_account_copy(source, account)
+    refuse_duplicate_name(self, name)
     if kms_key_id and not encrypted:
         raise EC2ClientError(
             "InvalidParameterDependency", "The parameter KmsKeyId requires the parameter Encrypted to be set."
@@ -131,6 +148,7 @@ def copy_image(
     for tag in _tags(tag_specifications or [], "image"):
         ami.add_tag(tag["Key"], tag["Value"])
     transition = timing.begin(ami, "ec2.image-copy", account, "pending")
+    ec2_describe_lag.begin(ami, account)
     for snapshot in snapshots:
         for tag in _tags(tag_specifications or [], "snapshot"):
             snapshot.add_tag(tag["Key"], tag["Value"])

@@ -10,7 +10,7 @@ from moto.ec2.models import ec2_backends
 from moto.ec2.models.instances import Instance, InstanceBackend, InstanceState
 
 from .. import timing
-from . import ec2_block_devices, ec2_images, ec2_run_tokens, kms_failures
+from . import ec2_block_devices, ec2_describe_lag, ec2_images, ec2_run_tokens, kms_failures
 from .common import existing_backends, replace
 
 
@@ -40,6 +40,7 @@ def run_instances(
     failure = kms_failures.pending()
     for instance in reservation.instances:
         timing.begin(instance, "ec2.instance", self.account_id, "pending")  # type: ignore[attr-defined]
+        ec2_describe_lag.begin(instance, self.account_id)  # type: ignore[attr-defined]
         if failure:
             kms_failures.fail_launch(instance)
     ec2_run_tokens.remember(self, token, reservation)

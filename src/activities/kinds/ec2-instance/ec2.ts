@@ -20,6 +20,7 @@ import type { KindContext } from '../resource-kind.js';
 import { awsErrorCode, needsPersonFailure } from '../../aws/errors.js';
 import { call, describeOrUndefined, waitFor } from '../shared/calls.js';
 import { removeImage } from './images.js';
+import { onceVisible } from './visibility.js';
 import { adoptOrConflict, isOurs, TAG_PLAN_RUN } from '../shared/markers.js';
 import { TAG_PHASE, TAG_PLAN_ID, TAG_SOURCE } from '../../../domain/contract.js';
 
@@ -61,15 +62,23 @@ export async function findOurInstances(
   return found.filter((i) => isOurs(i.Tags, ctx, phase));
 }
 
-/** Instances matching the filters that are not terminated or terminating. */
-export function findInstances(env: AwsEnvironment, filters: Filter[]): Promise<Instance[]> {
+/** Instances matching the filters that are not terminated or terminating (unless `includeGone`). */
+export function findInstances(
+  env: AwsEnvironment,
+  filters: Filter[],
+  { includeGone = false } = {},
+): Promise<Instance[]> {
   return call(env, 'DescribeInstances', async () => {
     const all: Instance[] = [];
     for await (const page of paginateDescribeInstances({ client: env.ec2 }, { Filters: filters })) {
       for (const reservation of page.Reservations ?? []) all.push(...(reservation.Instances ?? []));
     }
-    return all.filter((i) => !GONE_STATES.includes(i.State?.Name ?? ''));
+    return includeGone ? all : all.filter((i) => !isGone(i));
   });
+}
+
+export function isGone(instance: Instance): boolean {
+  return GONE_STATES.includes(instance.State?.Name ?? '');
 }
 
 export function describeImage(env: AwsEnvironment, imageId: string): Promise<Image | undefined> {
@@ -190,7 +199,8 @@ export async function ensureImage(
       if (awsErrorCode(error) !== 'InvalidAMIName.Duplicate') {
         return call(env, `CreateImage ${input.name} of ${input.instanceId}`, () => Promise.reject(error));
       }
-      const holder = await findOwnImageByName(env, input.name);
+      // The holder may not be listed yet (EC2's eventual consistency): a conflict only once it is.
+      const holder = await onceVisible(what, () => findOwnImageByName(env, input.name));
       adoptOrConflict(holder?.Tags, ctx, what, input.phase);
       imageId = holder?.ImageId;
     }

@@ -22,6 +22,11 @@ import { isKept, isOurs } from '../shared/markers.js';
 interface RemovalProgress {
   /** Snapshots of AMIs this attempt or an earlier one deregistered, still to delete, by `<account>/<region>/<ami>`. */
   imageSnapshots?: Record<string, string[]>;
+  /**
+   * AMIs this attempt or an earlier one deregistered, by `<account>/<region>/<ami>`: a client token
+   * answering one of them answers an AMI known to be gone, not one not visible yet (copyImage).
+   */
+  deregisteredImages?: string[];
 }
 
 const keyOf = (env: AwsEnvironment, imageId: string) =>
@@ -75,6 +80,11 @@ async function imageStillThere(env: AwsEnvironment, imageId: string): Promise<bo
   return found !== undefined;
 }
 
+/** Whether this run deregistered `imageId` in `env` (as far as the heartbeat still tells). */
+export function deregisteredByRun(env: AwsEnvironment, imageId: string): boolean {
+  return ((stickyDetails() as RemovalProgress).deregisteredImages ?? []).includes(keyOf(env, imageId));
+}
+
 /** What is still to delete (the sticky details start from the previous attempt's). */
 function pending(): Record<string, string[]> {
   return { ...((stickyDetails() as RemovalProgress).imageSnapshots ?? {}) };
@@ -91,6 +101,10 @@ export async function removeImage(env: AwsEnvironment, image: Image): Promise<st
     () => env.ec2.send(new DeregisterImageCommand({ ImageId: imageId })),
     () => imageStillThere(env, imageId),
   );
+  const deregistered = (stickyDetails() as RemovalProgress).deregisteredImages ?? [];
+  remember({
+    deregisteredImages: [...deregistered.filter((k) => k !== keyOf(env, imageId)), keyOf(env, imageId)],
+  });
   for (const snapshotId of snapshots) await deleteSnapshot(env, snapshotId);
   const todo = pending();
   delete todo[keyOf(env, imageId)];

@@ -118,5 +118,9 @@ describe('ec2-instance launch generations', () => {
       .flatMap((r) => r.Instances ?? [])
       .filter((i) => i.State?.Name !== 'terminated');
     expect(live.map((i) => i.InstanceId)).toEqual([first.restored.id]);
+    // Adopted, it carries the run's tags again: an abort's compensation (which finds the run's work by
+    // its tags) terminates it.
+    await runStep('compensateResource', { ...restoreInput, trafficServed: false });
+    expect((await describeInstance(aws.primary.ec2, first.restored.id))?.State?.Name).toBe('terminated');
   });
 });

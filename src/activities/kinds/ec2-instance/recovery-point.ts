@@ -28,6 +28,8 @@ import {
   stopInstance,
   waitImageAvailable,
 } from './ec2.js';
+import { deregisteredByRun } from './images.js';
+import { onceVisible } from './visibility.js';
 
 /** AMI names: up to 128 characters. */
 const AMI_NAME_MAX = 128;
@@ -120,7 +122,10 @@ const COPY_GENERATIONS = 10;
  * given. The ClientToken makes a repeated call return the first copy; the name finds it as well. A
  * copy that ended failed was removed (waitImageAvailable), but its token answers that AMI's id for a
  * day: the next generation's token copies anew (decision 0039), so the retry does not wait for an AMI
- * that no longer exists.
+ * that no longer exists. But an id CopyImage answered may not be visible to DescribeImages yet (EC2's
+ * eventual consistency): the generation moves on only when the run deregistered that AMI itself, or
+ * when it stays invisible for the grace AWS documents — never at its first NotFound, which would
+ * start a second copy beside the first.
  */
 export async function copyImage(ctx: KindContext, recoveryPoint: RecoveryPoint): Promise<PrimaryCopy> {
   const env = ctx.primary;
@@ -136,7 +141,10 @@ export async function copyImage(ctx: KindContext, recoveryPoint: RecoveryPoint):
       name,
       generation === 0 ? 'copy' : `copy${generation}`,
     );
-    if (answered && (await describeImage(env, answered))) imageId = answered;
+    if (!answered || deregisteredByRun(env, answered)) continue;
+    if (await onceVisible(`AMI ${answered} in ${env.access.region}`, () => describeImage(env, answered))) {
+      imageId = answered;
+    }
   }
   if (!imageId) {
     throw needsPersonFailure(
@@ -191,7 +199,8 @@ async function startCopy(
         },
       );
     }
-    const holder = await findOwnImageByName(env, name);
+    // The name's holder may not be listed yet (eventual consistency): a conflict only once it is.
+    const holder = await onceVisible(`AMI named ${name}`, () => findOwnImageByName(env, name));
     adoptOrConflict(holder?.Tags, ctx, `AMI ${name} in primary`);
     return holder?.ImageId;
   }

@@ -1,5 +1,6 @@
 import { RunInstancesCommand, type _InstanceType, type Instance } from '@aws-sdk/client-ec2';
 import type { PrimaryCopy, RestoreResult, Retirement } from '../../../domain/resources.js';
+import { TAG_PLAN_ID } from '../../../domain/contract.js';
 import { awsErrorCode, needsPersonFailure } from '../../aws/errors.js';
 import type { KindContext } from '../resource-kind.js';
 import { call } from '../shared/calls.js';
@@ -21,10 +22,12 @@ import {
   describeInstance,
   findInstances,
   findOurInstances,
+  isGone,
   startInstance,
   stopInstance,
   waitInstanceState,
 } from './ec2.js';
+import { onceVisible } from './visibility.js';
 
 /**
  * Retires the old primary instance: tagged (retired-by, when, whether it was running) before it is
@@ -85,20 +88,62 @@ async function runOnce(
     const token = runToken(ctx, generation === 0 ? 'run' : `run${generation}`);
     const answered = await launch(token);
     if (answered === PARAMETERS_CHANGED) {
-      const earlier = (await findInstances(ctx.primary, [{ Name: 'client-token', Values: [token] }]))[0];
-      if (earlier) return earlier;
+      const earlier = await tokenInstance(ctx, token);
+      if (earlier && !isGone(earlier)) return claimed(ctx, earlier);
       continue;
     }
     const current = answered?.InstanceId
       ? await describeInstance(ctx.primary, answered.InstanceId)
       : undefined;
     const state = current?.State?.Name ?? answered?.State?.Name ?? '';
-    if (!['shutting-down', 'terminated'].includes(state)) return current ?? answered;
+    if (!['shutting-down', 'terminated'].includes(state)) return current ? claimed(ctx, current) : answered;
   }
   throw needsPersonFailure(
     'InvalidParameter',
     `${LAUNCH_GENERATIONS} launches of ${name} from ${copy.id} ended terminated: look at their state reasons`,
   );
+}
+
+/**
+ * The instance `token` launched, terminated ones too (its state is the evidence that it is gone).
+ * DescribeInstances by client-token is eventually consistent: a token that did launch (AWS said so:
+ * IdempotentParameterMismatch) may show nothing yet, so it is asked again for the grace AWS documents
+ * before it counts as gone — a NotFound at once would launch a second instance beside the first.
+ * Terminated instances stay described for about an hour, the token for a day: an old token's instance
+ * is not found at all, and the walk goes on after the grace.
+ */
+function tokenInstance(ctx: KindContext, token: string): Promise<Instance | undefined> {
+  return onceVisible(`instance of client token ${token}`, async () => {
+    const found = await findInstances(ctx.primary, [{ Name: 'client-token', Values: [token] }], {
+      includeGone: true,
+    });
+    return found.find((i) => !isGone(i)) ?? found[0];
+  });
+}
+
+/**
+ * An instance the run's token launched is the run's, whatever its tags say now: compensation and
+ * cleanup find the run's work by its tags, so ownership tags lost since the launch are put back (the
+ * access stack lets the role tag an instance carrying the plan's id with them, Ec2HandOverRestored).
+ * Without the plan's id the role may neither tag nor terminate it: a person puts the tag back.
+ */
+async function claimed(ctx: KindContext, instance: Instance): Promise<Instance> {
+  const id = instance.InstanceId ?? '';
+  const missing = ctx.tags().filter((t) => tagValue(instance.Tags, t.Key) !== t.Value);
+  if (missing.length === 0) return instance;
+  if (tagValue(instance.Tags, TAG_PLAN_ID) !== ctx.plan.planId) {
+    throw needsPersonFailure(
+      'NameConflict',
+      `instance ${id} was launched by this run of plan ${ctx.plan.planId} (its client token) but lost its ` +
+        `${TAG_PLAN_ID} tag: the access role may neither tag nor terminate it; tag it ${TAG_PLAN_ID}=${ctx.plan.planId} and retry`,
+      { resource: ctx.resource.key, what: `instance ${id}` },
+    );
+  }
+  await createTags(ctx.primary, id, missing);
+  return {
+    ...instance,
+    Tags: [...(instance.Tags ?? []).filter((t) => !missing.some((m) => m.Key === t.Key)), ...missing],
+  };
 }
 
 /**
