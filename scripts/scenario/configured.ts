@@ -7,6 +7,7 @@ import {
 import {
   CreateDBClusterParameterGroupCommand,
   CreateDBParameterGroupCommand,
+  CreateOptionGroupCommand,
   RDSClient,
   type CreateDBClusterCommandInput,
   type CreateDBInstanceCommandInput,
@@ -17,13 +18,15 @@ import type { Side } from './seed.js';
 /**
  * A scenario whose resources carry non-default configuration (issue 15): ten tags with odd
  * characters, a key pair, user data, metadata options, detailed monitoring and EBS optimisation on the
- * instances; a parameter group, Multi-AZ, IAM authentication and copy-tags-to-snapshots on the DB
+ * instances; a parameter group, an option group, Multi-AZ, IAM authentication and copy-tags-to-snapshots on the DB
  * instances; a cluster parameter group, serverless v2 scaling and IAM authentication on the clusters.
  * The key pair and the groups exist in both accounts (a failback can only carry what primary has).
  */
 export interface Configured {
   keyName: string;
   parameterGroup: string;
+  /** A non-default option group (postgres 13), in both accounts: a snapshot that uses one needs it. */
+  optionGroup: string;
   clusterParameterGroup: string;
   tags: Tag[];
   userData: string;
@@ -47,6 +50,7 @@ export function configuredNames(app: string): Omit<Configured, 'tags' | 'userDat
   return {
     keyName: `${app}-key`,
     parameterGroup: `${app}-pg`,
+    optionGroup: `${app}-og`,
     clusterParameterGroup: `${app}-cluster-pg`,
   };
 }
@@ -69,6 +73,14 @@ export async function seedConfiguredSide(side: Side, app: string): Promise<Confi
         DBParameterGroupName: names.parameterGroup,
         DBParameterGroupFamily: 'postgres13',
         Description: 'the application database parameters',
+      }),
+    );
+    await rds.send(
+      new CreateOptionGroupCommand({
+        OptionGroupName: names.optionGroup,
+        EngineName: 'postgres',
+        MajorEngineVersion: '13',
+        OptionGroupDescription: 'the application database options',
       }),
     );
     await rds.send(
@@ -97,7 +109,10 @@ export function configuredInstance(c: Configured): Partial<RunInstancesCommandIn
 
 export function configuredDb(c: Configured): Partial<CreateDBInstanceCommandInput> {
   return {
+    // Postgres 13, as the parameter group's family and the option group's major version say.
+    EngineVersion: '13.7',
     DBParameterGroupName: c.parameterGroup,
+    OptionGroupName: c.optionGroup,
     MultiAZ: true,
     EnableIAMDatabaseAuthentication: true,
     CopyTagsToSnapshot: true,
