@@ -53,8 +53,14 @@ const none = { ec2Instances: 0, rdsInstances: 0, auroraClusters: 0, tables: [] }
 const afterCutover: DrivePath = { abortAt: 'after-dns-cutover' };
 
 const PROBES = {
-  // An encrypted instance (two volumes) with its old self in primary, and a test failback first.
-  ec2: { crossAccount: true, seed: { ...none, ec2Instances: 1 }, path: {}, control: completes },
+  // An encrypted instance (two volumes) with its old self in primary, and a test failback first; it
+  // runs with an instance profile primary has too (its role passed to EC2).
+  ec2: {
+    crossAccount: true,
+    seed: { ...none, ec2Instances: 1, instanceProfile: true },
+    path: {},
+    control: completes,
+  },
   // The same aborted after the cutover: the copy that served traffic is kept as an image.
   'ec2-abort': {
     crossAccount: true,
@@ -131,6 +137,7 @@ async function stageAccessRole(s: Scenario, template: AccessTemplate, probe: Pro
       primaryKmsKeyArns: s.keys ? [s.keys.primary] : [],
       recoveryKmsKeyArns: s.keys ? [s.keys.recovery] : [],
       exportBuckets: probe.crossAccount ? [derivedBucket(spec.planId, 'exp', accountId, region)] : [],
+      instanceRoleArns: s.instanceRoleArn ? [s.instanceRoleArn] : [],
     },
     ...(probe.dns ? { hostedZoneId: s.hostedZoneId } : {}),
   });

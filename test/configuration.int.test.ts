@@ -1,22 +1,19 @@
 import { DescribeInstanceAttributeCommand, DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
-import {
-  DescribeDBClustersCommand,
-  DescribeDBInstancesCommand,
-  ModifyDBClusterCommand,
-  ModifyDBInstanceCommand,
-  RDSClient,
-} from '@aws-sdk/client-rds';
+import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { describe, expect, it } from 'vitest';
 import { seedingClientConfig } from '../scripts/scenario/accounts.js';
 import { configuredNames, configuredUserData, ODD_TAGS } from '../scripts/scenario/configured.js';
+import { instanceProfileName } from '../scripts/scenario/instance-profiles.js';
 import { seedScenario } from '../scripts/scenario/seed.js';
 import { step } from '../scripts/stack/log.js';
+import { computeReport } from '../src/api/report/compute.js';
 import { ec2Configuration } from '../src/activities/kinds/ec2-instance/configuration.js';
 import { auroraConfiguration, rdsConfiguration } from '../src/activities/kinds/shared/db-configuration.js';
 import type { ConfigurationOutcome } from '../src/domain/resources.js';
 import type { PlanSpec } from '../src/domain/plan-spec.js';
 import { windowOpenNow } from '../src/domain/window-times.js';
 import { scenarioAccounts } from './support/aws.js';
+import { customer, protectRecoveryDatabases, testCopiesCustomerTags } from './support/configured-copies.js';
 import { withNetwork } from './support/network.js';
 import { drive } from './support/plan-driver.js';
 import { startPlan } from './support/plans.js';
@@ -24,9 +21,10 @@ import { useProductWorker } from './support/temporal.js';
 
 /**
  * Issue 15: what the application was, it is again. A scenario whose every resource carries
- * non-default configuration (ten odd tags, a key pair, user data, metadata options, monitoring, EBS
- * optimisation, two encrypted volumes; a parameter group, Multi-AZ, IAM authentication, copy-tags,
- * 14 days of backups, deletion protection; a cluster parameter group and serverless v2 scaling) is
+ * non-default configuration (ten odd tags, a key pair, an instance profile, user data, metadata options,
+ * monitoring, EBS optimisation, two encrypted volumes; a parameter group, an option group, Multi-AZ, IAM
+ * authentication, copy-tags, 14 days of backups, deletion protection; a cluster parameter group and
+ * serverless v2 scaling) is
  * failed back across accounts, into 63-character database identifiers. Each item of each kind's
  * declared table must come out as declared below, and the copies are read back with the SDK,
  * independently of the plan's own comparison.
@@ -50,7 +48,8 @@ const EXPECTED: Record<string, Record<string, ConfigurationOutcome>> = {
     'instance type': 'carried',
     'block devices': 'carried',
     'volume encryption': 'mapped',
-    'instance profile': 'unset',
+    // Primary has a profile of that name, and preflight let the access role pass its role to EC2.
+    'instance profile': 'carried',
     'key pair': 'carried',
     'user data': 'carried',
     'metadata options': 'carried',
@@ -67,8 +66,9 @@ const EXPECTED: Record<string, Record<string, ConfigurationOutcome>> = {
     'Multi-AZ': 'carried',
     'parameter group': 'carried',
     'option group': 'carried',
-    'enhanced monitoring (s)': 'unset',
-    'Performance Insights': 'unset',
+    // Set on the source; a restore takes neither (reported with the fix: turn them on afterwards).
+    'enhanced monitoring (s)': 'differs',
+    'Performance Insights': 'differs',
     'subnet group': 'mapped',
   },
   'aurora-cluster': {
@@ -84,89 +84,6 @@ const TABLES = {
   'rds-instance': rdsConfiguration.items,
   'aurora-cluster': auroraConfiguration.items,
 };
-
-const customer = (tags: Array<{ Key?: string; Value?: string }> | undefined) =>
-  (tags ?? [])
-    .filter((t) => !t.Key?.startsWith('failback:') && !t.Key?.startsWith('aws:') && t.Key !== 'Name')
-    .map((t) => `${t.Key}=${t.Value}`)
-    .sort();
-
-/**
- * The recovery databases' deletion protection, as the customer has it (true) or as preflight tells
- * the operator to lift it before conclude recovery deletes them (false).
- */
-async function protectRecoveryDatabases(spec: PlanSpec, on: boolean): Promise<void> {
-  const rds = new RDSClient(seedingClientConfig(spec.recovery.accountId, spec.recovery.region));
-  try {
-    for (const r of spec.resources ?? []) {
-      if (r.kind === 'rds-instance')
-        await rds.send(
-          new ModifyDBInstanceCommand({
-            DBInstanceIdentifier: r.source,
-            DeletionProtection: on,
-            ApplyImmediately: true,
-          }),
-        );
-      if (r.kind === 'aurora-cluster')
-        await rds.send(
-          new ModifyDBClusterCommand({
-            DBClusterIdentifier: r.source,
-            DeletionProtection: on,
-            ApplyImmediately: true,
-          }),
-        );
-    }
-  } finally {
-    rds.destroy();
-  }
-}
-
-/** Each test copy's own tags (besides the plan's and Name), read with the SDK in primary. */
-async function testCopiesCustomerTags(spec: PlanSpec): Promise<string[]> {
-  const config = seedingClientConfig(spec.primary.accountId, spec.primary.region);
-  const ec2 = new EC2Client(config);
-  const rds = new RDSClient(config);
-  const phase = (tags: Array<{ Key?: string; Value?: string }> | undefined) =>
-    tags?.some((t) => t.Key === 'failback:phase' && t.Value === 'test-failback') &&
-    tags.some((t) => t.Key === 'failback:plan-id' && t.Value === spec.planId);
-  const shown = (kind: string, found: Array<{ Tags?: Array<{ Key?: string; Value?: string }> }>) =>
-    found.length === 0
-      ? `${kind}: no test copy`
-      : `${kind}: ${found.flatMap((r) => customer(r.Tags)).join(' ') || 'none'}`;
-  try {
-    const instances = (
-      await ec2.send(
-        new DescribeInstancesCommand({
-          Filters: [
-            { Name: 'tag:failback:plan-id', Values: [spec.planId] },
-            { Name: 'tag:failback:phase', Values: ['test-failback'] },
-            { Name: 'instance-state-name', Values: ['running'] },
-          ],
-        }),
-      )
-    ).Reservations!.flatMap((r) => r.Instances ?? []);
-    const dbs = (await rds.send(new DescribeDBInstancesCommand({}))).DBInstances!.filter(
-      (d) => phase(d.TagList) && !d.DBClusterIdentifier,
-    );
-    const clusters = (await rds.send(new DescribeDBClustersCommand({}))).DBClusters!.filter((c) =>
-      phase(c.TagList),
-    );
-    return [
-      shown('ec2-instance', instances),
-      shown(
-        'rds-instance',
-        dbs.map((d) => ({ Tags: d.TagList })),
-      ),
-      shown(
-        'aurora-cluster',
-        clusters.map((c) => ({ Tags: c.TagList })),
-      ),
-    ];
-  } finally {
-    ec2.destroy();
-    rds.destroy();
-  }
-}
 
 describe('configuration carried (issue 15)', { timeout: 900_000 }, () => {
   const temporal = useProductWorker('configuration');
@@ -206,7 +123,12 @@ describe('configuration carried (issue 15)', { timeout: 900_000 }, () => {
     });
     // The test copies carry none of the source's tags (tag-driven automation would take them for
     // production): every resource, read with the SDK while the test copies run.
-    expect(testCopyTags).toEqual(['ec2-instance: none', 'rds-instance: none', 'aurora-cluster: none']);
+    expect(testCopyTags).toEqual([
+      'ec2-instance: none',
+      'ec2-instance profile: none',
+      'rds-instance: none',
+      'aurora-cluster: none',
+    ]);
     expect(final.errors.map((e) => `${e.type}: ${e.message}`)).toEqual([]);
     expect(final.stage).toBe('completed');
 
@@ -222,10 +144,31 @@ describe('configuration carried (issue 15)', { timeout: 900_000 }, () => {
       for (const i of items.filter((x) => x.outcome === 'differs')) expect(i.note, i.item).toBeTruthy();
     }
 
+    // The report's configuration section: the option group and the instance profile, by name.
+    const report = computeReport({
+      status: final,
+      workflowId: planId,
+      workflowStatus: 'COMPLETED',
+      now: new Date().toISOString(),
+    });
+    const line = (kind: string, item: string) =>
+      report.resources.find((r) => r.kind === kind)?.configuration.find((c) => c.item === item);
+    const names = configuredNames(spec.application);
+    const profile = instanceProfileName(spec.application);
+    expect(line('rds-instance', 'option group')).toMatchObject({
+      outcome: 'carried',
+      source: names.optionGroup,
+      restored: names.optionGroup,
+    });
+    expect(line('ec2-instance', 'instance profile')).toMatchObject({
+      outcome: 'carried',
+      source: profile,
+      restored: profile,
+    });
+
     // Independently: the copies in primary, read with the SDK.
     const primary = seedingClientConfig(spec.primary.accountId, spec.primary.region);
     const recovery = seedingClientConfig(spec.recovery.accountId, spec.recovery.region);
-    const names = configuredNames(spec.application);
     const odd = ODD_TAGS.map((t) => `${t.Key}=${t.Value}`);
     const ec2 = new EC2Client(primary);
     const rds = new RDSClient(primary);
@@ -242,6 +185,10 @@ describe('configuration carried (issue 15)', { timeout: 900_000 }, () => {
       expect(copy!.MetadataOptions?.HttpTokens).toBe('required');
       expect(copy!.MetadataOptions?.HttpPutResponseHopLimit).toBe(2);
       expect(copy!.EbsOptimized).toBe(true);
+      // Primary's own profile of that name (profiles are not copied).
+      expect(copy!.IamInstanceProfile?.Arn).toBe(
+        `arn:aws:iam::${spec.primary.accountId}:instance-profile/${profile}`,
+      );
       // The seeded instance has a root and a data volume (the source is terminated by now: conclude).
       expect(copy!.BlockDeviceMappings?.map((m) => m.DeviceName).sort()).toEqual(['/dev/sda1', '/dev/sdf']);
       const userData = await ec2.send(
@@ -259,6 +206,7 @@ describe('configuration carried (issue 15)', { timeout: 900_000 }, () => {
       expect(dbCopy!.TagList?.map((t) => t.Key)).not.toContain('failback:deferred');
       expect(dbCopy!.IAMDatabaseAuthenticationEnabled).toBe(true);
       expect(dbCopy!.DBParameterGroups?.[0]?.DBParameterGroupName).toBe(names.parameterGroup);
+      expect(dbCopy!.OptionGroupMemberships?.map((g) => g.OptionGroupName)).toEqual([names.optionGroup]);
       expect(customer(dbCopy!.TagList)).toEqual(expect.arrayContaining(odd));
 
       const cluster = final.resources.find((r) => r.kind === 'aurora-cluster')!;

@@ -288,6 +288,8 @@ async function stagedAccessRole(s: Scenario, spec: PlanSpec): Promise<PlanSpec> 
         primaryKmsKeyArns: [s.keys!.primary],
         recoveryKmsKeyArns: [s.keys!.recovery],
         exportBuckets: [derivedBucket(spec.planId, 'exp', accountId, region)],
+        // The role of primary's instance profile, as the preflight report lists it.
+        instanceRoleArns: s.instanceRoleArn ? [s.instanceRoleArn] : [],
       },
     },
   ]);

@@ -7,24 +7,30 @@ import {
 import {
   CreateDBClusterParameterGroupCommand,
   CreateDBParameterGroupCommand,
+  CreateOptionGroupCommand,
   RDSClient,
   type CreateDBClusterCommandInput,
   type CreateDBInstanceCommandInput,
 } from '@aws-sdk/client-rds';
-import { seedingClientConfig } from './accounts.js';
+import { ensureRole, seedingClientConfig } from './accounts.js';
 import type { Side } from './seed.js';
 
 /**
  * A scenario whose resources carry non-default configuration (issue 15): ten tags with odd
  * characters, a key pair, user data, metadata options, detailed monitoring and EBS optimisation on the
- * instances; a parameter group, Multi-AZ, IAM authentication and copy-tags-to-snapshots on the DB
- * instances; a cluster parameter group, serverless v2 scaling and IAM authentication on the clusters.
- * The key pair and the groups exist in both accounts (a failback can only carry what primary has).
+ * instances; a parameter group, an option group, Multi-AZ, IAM authentication, copy-tags-to-snapshots,
+ * enhanced monitoring and Performance Insights on the DB instances; a cluster parameter group,
+ * serverless v2 scaling and IAM authentication on the clusters. The key pair, the groups and the
+ * monitoring role exist in both accounts (a failback can only carry what primary has).
  */
 export interface Configured {
   keyName: string;
   parameterGroup: string;
+  /** A non-default option group (postgres 13), in both accounts: a snapshot that uses one needs it. */
+  optionGroup: string;
   clusterParameterGroup: string;
+  /** The role RDS enhanced monitoring publishes with (each account its own). */
+  monitoringRoleArn: string;
   tags: Tag[];
   userData: string;
 }
@@ -43,10 +49,11 @@ export const ODD_TAGS: Tag[] = [
   { Key: 'k'.repeat(128), Value: 'longest key' },
 ];
 
-export function configuredNames(app: string): Omit<Configured, 'tags' | 'userData'> {
+export function configuredNames(app: string): Omit<Configured, 'tags' | 'userData' | 'monitoringRoleArn'> {
   return {
     keyName: `${app}-key`,
     parameterGroup: `${app}-pg`,
+    optionGroup: `${app}-og`,
     clusterParameterGroup: `${app}-cluster-pg`,
   };
 }
@@ -56,7 +63,14 @@ export function configuredUserData(app: string): string {
   return Buffer.from(`#!/bin/sh\necho ${app} > /etc/app-name\n`).toString('base64');
 }
 
-/** The key pair and the parameter groups in one account. */
+const MONITORING_TRUST = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [
+    { Effect: 'Allow', Principal: { Service: 'monitoring.rds.amazonaws.com' }, Action: 'sts:AssumeRole' },
+  ],
+});
+
+/** The key pair, the parameter and option groups and the monitoring role in one account. */
 export async function seedConfiguredSide(side: Side, app: string): Promise<Configured> {
   const config = seedingClientConfig(side.accountId, side.region);
   const ec2 = new EC2Client(config);
@@ -72,6 +86,14 @@ export async function seedConfiguredSide(side: Side, app: string): Promise<Confi
       }),
     );
     await rds.send(
+      new CreateOptionGroupCommand({
+        OptionGroupName: names.optionGroup,
+        EngineName: 'postgres',
+        MajorEngineVersion: '13',
+        OptionGroupDescription: 'the application database options',
+      }),
+    );
+    await rds.send(
       new CreateDBClusterParameterGroupCommand({
         DBClusterParameterGroupName: names.clusterParameterGroup,
         DBParameterGroupFamily: 'aurora-postgresql12',
@@ -82,7 +104,8 @@ export async function seedConfiguredSide(side: Side, app: string): Promise<Confi
     ec2.destroy();
     rds.destroy();
   }
-  return { ...names, tags: ODD_TAGS, userData: configuredUserData(app) };
+  const monitoringRoleArn = await ensureRole(side.accountId, `${app}-rds-monitoring`, MONITORING_TRUST);
+  return { ...names, monitoringRoleArn, tags: ODD_TAGS, userData: configuredUserData(app) };
 }
 
 export function configuredInstance(c: Configured): Partial<RunInstancesCommandInput> {
@@ -97,11 +120,18 @@ export function configuredInstance(c: Configured): Partial<RunInstancesCommandIn
 
 export function configuredDb(c: Configured): Partial<CreateDBInstanceCommandInput> {
   return {
+    // Postgres 13, as the parameter group's family and the option group's major version say.
+    EngineVersion: '13.7',
     DBParameterGroupName: c.parameterGroup,
+    OptionGroupName: c.optionGroup,
     MultiAZ: true,
     EnableIAMDatabaseAuthentication: true,
     CopyTagsToSnapshot: true,
     BackupRetentionPeriod: 14,
+    // What a restore does not take (reported with the fix, decision 0013).
+    MonitoringInterval: 60,
+    MonitoringRoleArn: c.monitoringRoleArn,
+    EnablePerformanceInsights: true,
   };
 }
 

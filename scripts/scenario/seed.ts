@@ -23,6 +23,7 @@ import {
   type Configured,
   type Sizing,
 } from './configured.js';
+import { instanceProfileName, seedInstanceProfile } from './instance-profiles.js';
 import { seedKeys, type ScenarioKeys } from './keys.js';
 import { DEFAULT_TABLES, seedTable, type Revision, type TableSeed } from './tables.js';
 import { waitForDatabases, waitForInstances } from './wait.js';
@@ -61,6 +62,8 @@ export interface ScenarioOptions {
   unencryptedAurora?: boolean;
   /** Non-default configuration on every resource (scripts/scenario/configured.ts). */
   configured?: boolean;
+  /** The instances run with an instance profile both accounts have (implied by `configured`). */
+  instanceProfile?: boolean;
   /**
    * Recovery is a pilot-light DR environment (PILOT_LIGHT: smaller, Single-AZ, its own tag) while the
    * stale primary versions run full size (FULL_SIZE): what configurationFrom 'primary' brings back.
@@ -75,6 +78,8 @@ export interface Scenario {
   spec: PlanSpec;
   /** The customer managed keys, when the scenario encrypts. */
   keys?: ScenarioKeys;
+  /** The role of primary's instance profile (with `instanceProfile`): the access role may pass it. */
+  instanceRoleArn?: string;
   /** The application's zone in primary, its record pointing at recovery (whatever the DNS mode). */
   hostedZoneId: string;
   dnsRecord: { name: string; recoveryValue: string; primaryValue: string };
@@ -136,9 +141,17 @@ export async function seedScenario(options: ScenarioOptions): Promise<Scenario> 
   const [configured] = options.configured
     ? await Promise.all([seedConfiguredSide(options.recovery, app), seedConfiguredSide(options.primary, app)])
     : [];
+  const withProfile = options.instanceProfile ?? options.configured ?? false;
+  const [, instanceRoleArn] = withProfile
+    ? await Promise.all([
+        seedInstanceProfile(options.recovery, app),
+        seedInstanceProfile(options.primary, app),
+      ])
+    : [];
   const common = {
     app,
     configured,
+    ...(withProfile ? { instanceProfile: instanceProfileName(app) } : {}),
     webs,
     dbs,
     auroras,
@@ -178,6 +191,7 @@ export async function seedScenario(options: ScenarioOptions): Promise<Scenario> 
   ];
   const scenario: Scenario = {
     ...(keys ? { keys } : {}),
+    ...(instanceRoleArn ? { instanceRoleArn } : {}),
     tables,
     hostedZoneId: dns.hostedZoneId,
     dnsRecord: dns.record,
@@ -223,6 +237,7 @@ interface SideSeed {
   /** Create calls in flight at once per side. */
   parallel: number;
   configured: Configured | undefined;
+  instanceProfile?: string;
   /** Instance type, classes and the like of this side (default: the smallest, as configured). */
   sizing?: Sizing;
   log: (message: string) => void;
@@ -268,6 +283,7 @@ async function seedSide(side: Side, seed: SideSeed): Promise<string[]> {
             : {}),
           TagSpecifications: [{ ResourceType: 'instance', Tags: tags(name) }],
           ...(c ? configuredInstance(c) : {}),
+          ...(seed.instanceProfile ? { IamInstanceProfile: { Name: seed.instanceProfile } } : {}),
           ...(size ? { InstanceType: size.instanceType as _InstanceType } : {}),
         }),
       );

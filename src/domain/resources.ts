@@ -196,6 +196,11 @@ export interface AccessGrants {
   recoveryKmsKeyArns: string[];
   /** A customer's own DynamoDB export buckets (the plan's own fb-<plan>-… buckets need none). */
   exportBuckets: string[];
+  /**
+   * The roles of primary's instance profiles the EC2 copies launch with (iam:PassRole to EC2 only;
+   * optional: reports recorded before it lack it).
+   */
+  instanceRoleArns?: string[];
 }
 
 /** The dry run of a plan (POST /v1/preflight, and the plan's first stage). */

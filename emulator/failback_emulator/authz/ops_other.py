@@ -111,6 +111,17 @@ def tag_role(req: ApiRequest, _who: Caller) -> list[Check]:
     return [_iam_role(req, f"iam:{req.operation}", str(req.params.get("RoleName", "")), extra)]
 
 
+@operation("iam", "GetInstanceProfile")
+def instance_profile(req: ApiRequest, _who: Caller) -> list[Check]:
+    """Service Authorization Reference (IAM): GetInstanceProfile on the instance-profile resource, its
+    path included (a profile that does not exist is named without one)."""
+    name = str(req.params.get("InstanceProfileName", ""))
+    iam = iam_backends[req.account]["aws"]
+    profile = next((p for p in iam.instance_profiles.values() if p.name == name), None)
+    arn = profile.arn if profile is not None else f"arn:aws:iam::{req.account}:instance-profile/{name}"
+    return [Check("iam:GetInstanceProfile", arn, "instance-profile")]
+
+
 @operation("iam", "CreateServiceLinkedRole")
 def service_linked(req: ApiRequest, _who: Caller) -> list[Check]:
     service = str(req.params.get("AWSServiceName", ""))

@@ -12,6 +12,7 @@ MODULES = (
     "ec2_images",
     "ec2_marketplace",
     "ec2_instances",
+    "ec2_instance_profiles",
     "ec2_run_tokens",
     "ec2_describe_lag",
     "rds_snapshots",

@@ -54,7 +54,9 @@ def require_available(database: DBInstance) -> None:
 def create_db_instance(self: RDSBackend, db_kwargs: dict[str, Any]) -> DBInstance:
     if db_kwargs["db_instance_identifier"] in reserved(self, "_fb_renamed_instances"):
         raise DBInstanceAlreadyExists()
+    _check_monitoring(db_kwargs)
     database = create_db_instance.__wrapped__(self, db_kwargs)  # type: ignore[attr-defined]
+    _set_monitoring(database, db_kwargs, defaults=True)
     kind = _CREATE_KINDS.get(context.current_operation())
     if kind:
         timing.begin(database, kind, self.account_id, "creating")
@@ -70,14 +72,43 @@ def modify_db_instance(
 ) -> DBInstance:
     database = self.describe_db_instances(db_instance_identifier)[0]
     require_available(database)
+    _check_monitoring(db_kwargs, getattr(database, "monitoring_role_arn", None))
     new_id = db_kwargs.get("new_db_instance_identifier")
     if new_id and (new_id in self.databases or new_id in reserved(self, "_fb_renamed_instances")):
         raise DBInstanceAlreadyExists()
     result = modify_db_instance.__wrapped__(self, db_instance_identifier, db_kwargs)  # type: ignore[attr-defined]
+    _set_monitoring(database, db_kwargs, defaults=False)
     if new_id:
         transition = timing.begin(database, "rds.instance-rename", self.account_id, "renaming")
         reserved(self, "_fb_renamed_instances")[db_instance_identifier] = transition.ready_at
     return result
+
+
+def _check_monitoring(db_kwargs: dict[str, Any], current_role: str | None = None) -> None:
+    interval = db_kwargs.get("monitoring_interval")
+    if interval not in (None, 0, "0") and not (db_kwargs.get("monitoring_role_arn") or current_role):
+        raise RDSClientError(
+            "InvalidParameterCombination",
+            "A MonitoringRoleARN value is required if you specify a MonitoringInterval value "
+            "other than 0.",
+        )
+
+
+def _set_monitoring(database: DBInstance, db_kwargs: dict[str, Any], defaults: bool) -> None:
+    # moto keeps neither enhanced monitoring nor Performance Insights: a restore that dropped them (as
+    # RestoreDBInstanceFromDBSnapshot does: its API reference has no MonitoringInterval or
+    # EnablePerformanceInsights, unlike CreateDBInstance and ModifyDBInstance) looked like one that
+    # kept them. CreateDBInstance: "If MonitoringRoleArn is specified, then you must set
+    # MonitoringInterval to a value other than 0" and the interval needs the role (_check_monitoring).
+    interval = db_kwargs.get("monitoring_interval")
+    role = db_kwargs.get("monitoring_role_arn")
+    if interval is not None or defaults:
+        database.monitoring_interval = int(interval or 0)
+    if role is not None or defaults:
+        database.monitoring_role_arn = role
+    insights = db_kwargs.get("enable_performance_insights")
+    if insights is not None or defaults:
+        database.performance_insights_enabled = str(insights).lower() == "true"
 
 
 def create_db_snapshot(self: RDSBackend, db_instance_identifier: str, *args: Any, **kwargs: Any) -> Any:
@@ -97,6 +128,9 @@ NOT_RESTORED = {
     "enable_iam_database_authentication",
     "tags",
     "copy_tags_to_snapshot",
+    "monitoring_interval",
+    "monitoring_role_arn",
+    "performance_insights_enabled",
 }
 
 

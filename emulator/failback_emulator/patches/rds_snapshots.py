@@ -12,6 +12,7 @@ from moto.rds.exceptions import (
     DBClusterSnapshotNotFoundError,
     DBSnapshotAlreadyExistsError,
     DBSnapshotNotFoundFault,
+    OptionGroupNotFoundFaultError,
     RDSClientError,
 )
 from moto.rds.models import DBClusterSnapshot, DBSnapshot, RDSBackend, rds_backends
@@ -89,7 +90,7 @@ def copy_db_snapshot(
     kms_key_id: str | None = None,
     tags: list[dict[str, str]] | None = None,
     copy_tags: bool | None = False,
-    **_: Any,
+    **options: Any,
 ) -> DBSnapshot:
     if target_db_snapshot_identifier.lower() in self.database_snapshots:
         raise DBSnapshotAlreadyExistsError(target_db_snapshot_identifier)
@@ -108,9 +109,29 @@ def copy_db_snapshot(
     )
     if kms_key_id is not None:
         target.encrypted = target.storage_encrypted = True
+    _option_group_of_copy(self, source, target, options)
     self.database_snapshots[target.db_snapshot_identifier] = target
     _start_copy(self, target, "rds.snapshot-copy", crosses)
     return target
+
+
+def _option_group_of_copy(
+    backend: RDSBackend, source: Any, target: DBSnapshot, options: dict[str, Any]
+) -> None:
+    """CopyDBSnapshot (RDS API reference): `OptionGroupName` is the option group to associate with the
+    copy; `CopyOptionGroup` copies the source's group to the target account, "only with cross-account
+    snapshot copy calls". Without either, a copy from another account is associated with none of the
+    owner's groups (they do not exist here), so a restore from it gets the engine's default group
+    unless it names one. moto kept the owner's group name, so a restore that forgot the option group
+    looked complete."""
+    name = options.get("option_group_name")
+    if name:
+        if name not in backend.option_groups:
+            raise OptionGroupNotFoundFaultError(name)
+        target.database.option_group_name = name
+        target.database.option_group_supplied = True
+    elif source.backend.account_id != backend.account_id and not options.get("copy_option_group"):
+        target.database.option_group_supplied = False
 
 
 def copy_db_cluster_snapshot(

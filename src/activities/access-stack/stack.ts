@@ -50,6 +50,7 @@ export async function stackParameters(input: AccessStackInput): Promise<Record<s
     ExportBucketArns: buckets.map((b) => `arn:aws:s3:::${b}`).join(','),
     ExportObjectArns: buckets.map((b) => `arn:aws:s3:::${b}/${planExportPrefix(planId)}/*`).join(','),
     HostedZoneId: input.hostedZoneId ?? '',
+    InstanceRoleArns: [...new Set(grants?.instanceRoleArns ?? [])].join(','),
   };
 }
 

@@ -2,6 +2,7 @@ import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-s
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { Route53Client } from '@aws-sdk/client-route-53';
@@ -91,6 +92,10 @@ export class AwsEnvironment {
   }
   get cloudformation(): CloudFormationClient {
     return this.client('cloudformation', () => new CloudFormationClient(this.common()));
+  }
+  /** IAM is global: the client's region only picks the endpoint. */
+  get iam(): IAMClient {
+    return this.client('iam', () => new IAMClient(this.common()));
   }
   get sts(): STSClient {
     return this.client('sts', () => new STSClient(this.common()));

@@ -118,6 +118,10 @@ function addGrants(into: AccessGrants, grants: Partial<AccessGrants> | undefined
   for (const field of ['primaryKmsKeyArns', 'recoveryKmsKeyArns', 'exportBuckets'] as const) {
     for (const value of grants?.[field] ?? []) if (!into[field].includes(value)) into[field].push(value);
   }
+  for (const arn of grants?.instanceRoleArns ?? []) {
+    into.instanceRoleArns ??= [];
+    if (!into.instanceRoleArns.includes(arn)) into.instanceRoleArns.push(arn);
+  }
 }
 
 function retireHow(resource: ResolvedResource): string {

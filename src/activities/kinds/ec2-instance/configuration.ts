@@ -22,6 +22,12 @@ import {
 import { configurationFrom, stringListOption, stringOption } from '../shared/options.js';
 import { where, type Findings } from '../shared/preflight.js';
 import { describeInstance } from './ec2.js';
+import {
+  carriedInstanceProfile,
+  INSTANCE_PROFILE_NOTE,
+  INSTANCE_PROFILE_TEST_NOTE,
+  profileName,
+} from './instance-profile.js';
 import { oldPrimaryInstance } from './old-primary.js';
 
 /** What makes an instance what it is: the instance, its volumes, its user data. */
@@ -118,10 +124,9 @@ export const ec2Configuration: ConfigurationTable<InstanceConfiguration> = {
     },
     {
       item: 'instance profile',
-      read: (c) => c.instance.IamInstanceProfile?.Arn?.split('/').pop(),
-      notCarried:
-        'not passed at launch (it needs iam:PassRole on a role in primary): attach the profile of that ' +
-        'name in primary after the failback',
+      read: (c) => profileName(c.instance),
+      notCarried: INSTANCE_PROFILE_NOTE,
+      notInTest: INSTANCE_PROFILE_TEST_NOTE,
     },
     {
       item: 'key pair',
@@ -200,7 +205,13 @@ export async function carriedLaunch(
 ): Promise<
   Pick<
     RunInstancesCommandInput,
-    'KeyName' | 'UserData' | 'MetadataOptions' | 'EbsOptimized' | 'Monitoring' | 'Placement'
+    | 'KeyName'
+    | 'UserData'
+    | 'MetadataOptions'
+    | 'EbsOptimized'
+    | 'Monitoring'
+    | 'Placement'
+    | 'IamInstanceProfile'
   > & { tags: Array<{ Key: string; Value: string }>; instanceType?: string }
 > {
   const fromPrimary = configurationFrom(ctx.resource) === 'primary';
@@ -217,6 +228,7 @@ export async function carriedLaunch(
     tags: carriedTags(ctx, source.Tags, ['Name']),
     ...(fromPrimary && source.InstanceType ? { instanceType: source.InstanceType } : {}),
     ...(keyName ? { KeyName: keyName } : {}),
+    ...(await carriedInstanceProfile(ctx, source)),
     ...(userData ? { UserData: userData } : {}),
     ...(m
       ? {
@@ -236,7 +248,7 @@ export async function carriedLaunch(
 
 /**
  * Preflight: what of the source's configuration the copy will lack unless the operator acts first
- * (the table's lines that depend on primary), each with the fix.
+ * (the table's lines that depend on primary), each with the fix. The instance profile: instance-profile.ts.
  */
 export async function checkCarriedInstance(
   findings: Findings,
@@ -256,11 +268,4 @@ export async function checkCarriedInstance(
         `instance ${id} in recovery uses key pair ${keyName}, which primary (${where(ctx.primary)}) lacks: its copy launches without one. Import the public key into primary under that name (aws ec2 import-key-pair --key-name ${keyName}), then run preflight again`,
       );
   }
-  const profile = source?.IamInstanceProfile?.Arn?.split('/').pop();
-  if (profile)
-    findings.add(
-      'warning',
-      'settings',
-      `instance ${id} in recovery has instance profile ${profile}: its copy launches without one (passing a role needs iam:PassRole in primary). After the failback attach the profile of that name in primary (aws ec2 associate-iam-instance-profile)`,
-    );
 }

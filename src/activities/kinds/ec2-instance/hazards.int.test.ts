@@ -20,6 +20,7 @@ import {
   unique,
 } from '../../../../test/support/kinds.js';
 import { seedInstance } from '../../../../test/support/snapshot-kinds.js';
+import { instanceRoleArn, seedInstanceProfile } from '../../../../scripts/scenario/instance-profiles.js';
 import { kindContext } from '../context.js';
 import { kindModule } from '../index.js';
 
@@ -70,6 +71,10 @@ async function instanceNamed(ec2: EC2Client, name: string): Promise<string | und
 
 /** Preflight of one instance, primary reached through the bootstrap role as preflightPlan does. */
 async function preflight(source: string, target: string, options?: Record<string, unknown>) {
+  return (await preflightResult(source, target, options)).findings.filter((f) => f.check === 'settings');
+}
+
+async function preflightResult(source: string, target: string, options?: Record<string, unknown>) {
   const primary = {
     ...plan.primary,
     roleArn: `arn:aws:iam::${plan.primary.accountId}:role/${BOOTSTRAP_ROLE}`,
@@ -80,7 +85,7 @@ async function preflight(source: string, target: string, options?: Record<string
   );
   const unexpected = result.findings.filter((f) => f.severity === 'error' && f.check !== 'settings');
   expect(unexpected).toEqual([]);
-  return result.findings.filter((f) => f.check === 'settings');
+  return result;
 }
 
 const about = (findings: PreflightFinding[], pattern: RegExp) =>
@@ -155,6 +160,25 @@ describe('ec2-instance preflight: instances the plan cannot stop or terminate sa
     expect(about(await preflight(source, target), /key pair/)).toEqual(['warning']);
     await aws.primary.ec2.send(new CreateKeyPairCommand({ KeyName: keyName }));
     expect(about(await preflight(source, target), /key pair/)).toEqual([]);
+  });
+
+  it('warns of an instance profile primary lacks; once it has one, grants passing its role to EC2', async () => {
+    const app = unique('app');
+    await seedInstanceProfile(topology.recovery, app);
+    const profile = { IamInstanceProfile: { Name: `${app}-instance` } };
+    const source = await seedInstance(aws.recovery.ec2, unique('profiled'), {}, profile);
+    const target = unique('t');
+    const without = await preflightResult(source, target);
+    expect(about(without.findings, /instance profile .* which primary .* lacks/)).toEqual(['warning']);
+    expect(without.grants?.instanceRoleArns).toBeUndefined();
+
+    // The operator follows the warning: primary gets a profile of that name (with its own role).
+    await seedInstanceProfile(topology.primary, app);
+    const roleArn = instanceRoleArn(topology.primary.accountId, app);
+    const withProfile = await preflightResult(source, target);
+    expect(about(withProfile.findings, /instance profile/)).toEqual(['info']);
+    expect(withProfile.grants?.instanceRoleArns).toEqual([roleArn]);
+    expect(withProfile.sourceDetails?.instanceRoleArns).toEqual([roleArn]);
   });
 
   it('warns that termination protection on the source stops conclude recovery', async () => {

@@ -6,6 +6,7 @@ import {
   type Volume,
 } from '@aws-sdk/client-ec2';
 import { artifactName, testTargetName, type Phase } from '../../../domain/naming.js';
+import type { AccessGrants } from '../../../domain/resources.js';
 import type { AwsEnvironment } from '../../aws/clients.js';
 import type { DiscoveredResource, KindContext, PreflightResult } from '../resource-kind.js';
 import { call } from '../shared/calls.js';
@@ -18,6 +19,7 @@ import { checkCarriedInstance } from './configuration.js';
 import { oldPrimaryInstance } from './old-primary.js';
 import { checkConfigurationSource } from '../shared/configuration.js';
 import { checkInstanceHazards } from './hazards.js';
+import { checkInstanceProfile } from './instance-profile.js';
 
 /** Instances (not terminated) carrying every tag; the target defaults to the Name tag. */
 export async function resolveInstances(
@@ -108,7 +110,10 @@ export async function preflightInstance(ctx: KindContext): Promise<PreflightResu
         }),
       )) ?? [])
     : [];
-  const grants = { recoveryKmsKeyArns: [] as string[], primaryKmsKeyArns: [] as string[] };
+  const grants: Partial<AccessGrants> & { recoveryKmsKeyArns: string[]; primaryKmsKeyArns: string[] } = {
+    recoveryKmsKeyArns: [],
+    primaryKmsKeyArns: [],
+  };
   const usedFrom = { account: ctx.plan.primary.accountId, service: 'ec2' as const };
   for (const keyId of volumeKeys(volumes)) {
     const key = await checkKmsKey(
@@ -154,6 +159,8 @@ export async function preflightInstance(ctx: KindContext): Promise<PreflightResu
   }
   await checkInstanceHazards(findings, ctx, instance, old.length === 1 ? old[0] : undefined);
   await checkCarriedInstance(findings, ctx, instance);
+  const profile = await checkInstanceProfile(findings, ctx, instance, old.length === 1 ? old[0] : undefined);
+  if (profile.grants.length) grants.instanceRoleArns = profile.grants;
   await checkConfigurationSource(findings, ctx, oldPrimaryInstance, 'instance named');
   const testName = testTargetName(target, ctx.plan.planId, ctx.resource.kind);
   const tests = await findings.probe('name-conflict', `instances named ${testName}`, () =>
@@ -197,6 +204,7 @@ export async function preflightInstance(ctx: KindContext): Promise<PreflightResu
             name: tagValue(instance.Tags, 'Name'),
             volumes: volumeIds.length,
             encrypted: volumes.some((v) => v.Encrypted),
+            ...profile.sourceDetails,
           },
         }
       : {}),

@@ -1,0 +1,89 @@
+import {
+  CreateDBInstanceCommand,
+  CreateDBSnapshotCommand,
+  DescribeDBInstancesCommand,
+  DescribeDBSnapshotsCommand,
+  ModifyDBInstanceCommand,
+  RestoreDBInstanceFromDBSnapshotCommand,
+  type RDSClient,
+} from '@aws-sdk/client-rds';
+import { describe, expect, it } from 'vitest';
+import { aws, eventually, failure, freshAccount } from './support.js';
+
+const REGION = 'eu-west-1';
+
+async function settled(rds: RDSClient, id: string) {
+  return eventually(`instance ${id} available`, async () => {
+    const db = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id })))
+      .DBInstances?.[0];
+    return db?.DBInstanceStatus === 'available' ? db : undefined;
+  });
+}
+
+const monitoring = (db: {
+  MonitoringInterval?: number;
+  MonitoringRoleArn?: string;
+  PerformanceInsightsEnabled?: boolean;
+}) => ({
+  interval: db.MonitoringInterval ?? 0,
+  role: db.MonitoringRoleArn ?? null,
+  insights: db.PerformanceInsightsEnabled ?? false,
+});
+
+describe('RDS enhanced monitoring and Performance Insights (issue 15)', () => {
+  it('are kept through create, modify and describe, and dropped by a restore from a snapshot', async () => {
+    const account = freshAccount();
+    const { rds } = aws(account, REGION);
+    const role = `arn:aws:iam::${account}:role/rds-monitoring`;
+    const create = (id: string, extra: Record<string, unknown>) =>
+      rds.send(
+        new CreateDBInstanceCommand({
+          DBInstanceIdentifier: id,
+          Engine: 'postgres',
+          DBInstanceClass: 'db.t3.micro',
+          MasterUsername: 'app',
+          MasterUserPassword: 'password-123',
+          AllocatedStorage: 20,
+          ...extra,
+        }),
+      );
+    const noRole = await failure(create('no-role', { MonitoringInterval: 60 }));
+    expect(noRole.name).toBe('InvalidParameterCombination');
+
+    await create('watched', {
+      MonitoringInterval: 60,
+      MonitoringRoleArn: role,
+      EnablePerformanceInsights: true,
+    });
+    expect(monitoring(await settled(rds, 'watched'))).toEqual({ interval: 60, role, insights: true });
+
+    await rds.send(
+      new CreateDBSnapshotCommand({ DBInstanceIdentifier: 'watched', DBSnapshotIdentifier: 'rp' }),
+    );
+    await eventually('snapshot available', async () =>
+      (await rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: 'rp' }))).DBSnapshots?.[0]
+        ?.Status === 'available'
+        ? true
+        : undefined,
+    );
+    await rds.send(
+      new RestoreDBInstanceFromDBSnapshotCommand({
+        DBInstanceIdentifier: 'copy',
+        DBSnapshotIdentifier: 'rp',
+      }),
+    );
+    expect(monitoring(await settled(rds, 'copy'))).toEqual({ interval: 0, role: null, insights: false });
+
+    // Turned on after the restore, as the report's fix says.
+    await rds.send(
+      new ModifyDBInstanceCommand({
+        DBInstanceIdentifier: 'copy',
+        MonitoringInterval: 30,
+        MonitoringRoleArn: role,
+        EnablePerformanceInsights: true,
+        ApplyImmediately: true,
+      }),
+    );
+    expect(monitoring(await settled(rds, 'copy'))).toEqual({ interval: 30, role, insights: true });
+  });
+});
