@@ -66,7 +66,8 @@ const EXPECTED: Record<string, Record<string, ConfigurationOutcome>> = {
     'Multi-AZ': 'carried',
     'parameter group': 'carried',
     'option group': 'carried',
-    // Set on the source; a restore takes neither (reported with the fix: turn them on afterwards).
+    // Set on the source; a restore takes neither: monitoring is reported with the fix (it needs a role
+    // in primary), Performance Insights the final cleanup turns on (asserted below).
     'enhanced monitoring (s)': 'differs',
     'Performance Insights': 'differs',
     'subnet group': 'mapped',
@@ -204,6 +205,8 @@ describe('configuration carried (issue 15)', { timeout: 900_000 }, () => {
       expect(dbCopy!.DeletionProtection).toBe(true);
       // Applied, so its record goes with the handover (nothing would ever read it again).
       expect(dbCopy!.TagList?.map((t) => t.Key)).not.toContain('failback:deferred');
+      // Turned on by the final cleanup, as deletion protection is (a restore takes neither).
+      expect(dbCopy!.PerformanceInsightsEnabled).toBe(true);
       expect(dbCopy!.IAMDatabaseAuthenticationEnabled).toBe(true);
       expect(dbCopy!.DBParameterGroups?.[0]?.DBParameterGroupName).toBe(names.parameterGroup);
       expect(dbCopy!.OptionGroupMemberships?.map((g) => g.OptionGroupName)).toEqual([names.optionGroup]);

@@ -82,6 +82,7 @@ export async function cleanupDbIntermediates(ctx: KindContext): Promise<CleanupR
       id,
       tags: db.TagList,
       deletionProtection: db.DeletionProtection,
+      performanceInsights: db.PerformanceInsightsEnabled,
     };
     for (const done of await applyDeferredSettings(ctx.primary, target)) report.kept.push(done);
     const owned = handOverKeys(db.TagList);

@@ -19,7 +19,12 @@ import {
   type ConfigurationItem,
   type ConfigurationTable,
 } from './configuration.js';
-import { DEFERRED_DELETION_PROTECTION, TAG_DEFERRED, TAG_RESTORED_FROM } from './markers.js';
+import {
+  DEFERRED_DELETION_PROTECTION,
+  DEFERRED_PERFORMANCE_INSIGHTS,
+  TAG_DEFERRED,
+  TAG_RESTORED_FROM,
+} from './markers.js';
 import { oldPrimaryDbCluster, oldPrimaryDbInstance } from './old-primary.js';
 import { configurationFrom, dbPlacement } from './options.js';
 import { where, type Findings } from './preflight.js';
@@ -108,7 +113,10 @@ export const rdsConfiguration: ConfigurationTable<DBInstance> = {
     {
       item: 'Performance Insights',
       read: (db) => valueItem(db.PerformanceInsightsEnabled || undefined),
-      notCarried: 'turn it on after the failback (ModifyDBInstance): a restore does not take it',
+      // Not inside the window: ModifyDBInstance puts the copy in `modifying` while the window runs.
+      notCarried:
+        'a restore does not take it: the final cleanup turns it on (ModifyDBInstance), after primary-validated',
+      notInTest: 'a test copy does not get it: the test failback removes the copy',
     },
     {
       item: 'subnet group',
@@ -173,10 +181,14 @@ export function restoredDbTags(
  */
 function deferredSettings(
   ctx: KindContext,
-  source: { DeletionProtection?: boolean },
+  source: { DeletionProtection?: boolean; PerformanceInsightsEnabled?: boolean },
 ): Record<string, string> {
-  if (ctx.input.phase !== 'failback' || !source.DeletionProtection) return {};
-  return { [TAG_DEFERRED]: DEFERRED_DELETION_PROTECTION };
+  if (ctx.input.phase !== 'failback') return {};
+  const deferred = [
+    ...(source.DeletionProtection ? [DEFERRED_DELETION_PROTECTION] : []),
+    ...(source.PerformanceInsightsEnabled ? [DEFERRED_PERFORMANCE_INSIGHTS] : []),
+  ];
+  return deferred.length ? { [TAG_DEFERRED]: deferred.join(' ') } : {};
 }
 
 /**
@@ -275,15 +287,12 @@ export async function checkCarriedDb(
         `${what} in recovery uses ${cluster ? 'cluster ' : ''}parameter group ${group}, which primary (${where(ctx.primary)}) lacks: its copy gets the default group. Create ${group} in primary with the same family and parameters, then run preflight again`,
       );
   }
+  // Performance Insights the final cleanup turns on itself (TAG_DEFERRED); monitoring needs a role in primary.
   const db = source as DBInstance;
-  const later = [
-    ...(db.MonitoringInterval ? [`enhanced monitoring every ${db.MonitoringInterval} s`] : []),
-    ...(db.PerformanceInsightsEnabled ? ['Performance Insights'] : []),
-  ];
-  if (later.length)
+  if (db.MonitoringInterval)
     findings.add(
       'warning',
       'settings',
-      `${what} in recovery has ${later.join(', ')}: its copy in primary does not get it (a restore does not take it). Turn it on after primary-validated (ModifyDB${cluster ? 'Cluster' : 'Instance'})`,
+      `${what} in recovery has enhanced monitoring every ${db.MonitoringInterval} s: its copy in primary does not get it (a restore does not take it, and it needs a monitoring role in primary). Turn it on after primary-validated (ModifyDB${cluster ? 'Cluster' : 'Instance'} with MonitoringRoleArn)`,
     );
 }

@@ -2,7 +2,12 @@ import { ModifyDBClusterCommand, ModifyDBInstanceCommand } from '@aws-sdk/client
 import type { AwsEnvironment } from '../../aws/clients.js';
 import { tagValue } from '../../aws/tags.js';
 import { call } from './calls.js';
-import { DEFERRED_DELETION_PROTECTION, OWNERSHIP_TAG_KEYS, TAG_DEFERRED } from './markers.js';
+import {
+  DEFERRED_DELETION_PROTECTION,
+  DEFERRED_PERFORMANCE_INSIGHTS,
+  OWNERSHIP_TAG_KEYS,
+  TAG_DEFERRED,
+} from './markers.js';
 
 type AwsTags = Array<{ Key?: string; Value?: string }> | undefined;
 
@@ -12,35 +17,56 @@ export interface DeferredTarget {
   id: string;
   tags: AwsTags;
   deletionProtection?: boolean;
+  performanceInsights?: boolean;
 }
 
 /**
  * Final cleanup, once primary is validated (nothing left to abort): the source's settings the restore
- * left off the copy so that an abort could still remove it (TAG_DEFERRED), now turned on. Idempotent:
+ * left off the copy (TAG_DEFERRED) — deletion protection, so that an abort could still remove it;
+ * Performance Insights, which a restore does not take and a modification inside the window would
+ * hold up — now turned on. Idempotent:
  * what is already set is not set again. Returns what it turned on, for the cleanup report.
  */
 export async function applyDeferredSettings(env: AwsEnvironment, target: DeferredTarget): Promise<string[]> {
   const deferred = (tagValue(target.tags, TAG_DEFERRED) ?? '').split(' ').filter(Boolean);
-  if (!deferred.includes(DEFERRED_DELETION_PROTECTION) || target.deletionProtection) return [];
-  const what = `deletion protection on ${target.id} (as on the recovery source)`;
-  await call(env, `Modify ${target.kind} ${target.id} DeletionProtection`, () =>
-    target.kind === 'instance'
-      ? env.rds.send(
-          new ModifyDBInstanceCommand({
-            DBInstanceIdentifier: target.id,
-            DeletionProtection: true,
-            ApplyImmediately: true,
-          }),
-        )
-      : env.rds.send(
-          new ModifyDBClusterCommand({
-            DBClusterIdentifier: target.id,
-            DeletionProtection: true,
-            ApplyImmediately: true,
-          }),
-        ),
-  );
-  return [what];
+  const done: string[] = [];
+  if (deferred.includes(DEFERRED_DELETION_PROTECTION) && !target.deletionProtection) {
+    await call(env, `Modify ${target.kind} ${target.id} DeletionProtection`, () =>
+      target.kind === 'instance'
+        ? env.rds.send(
+            new ModifyDBInstanceCommand({
+              DBInstanceIdentifier: target.id,
+              DeletionProtection: true,
+              ApplyImmediately: true,
+            }),
+          )
+        : env.rds.send(
+            new ModifyDBClusterCommand({
+              DBClusterIdentifier: target.id,
+              DeletionProtection: true,
+              ApplyImmediately: true,
+            }),
+          ),
+    );
+    done.push(`deletion protection on ${target.id} (as on the configuration source)`);
+  }
+  if (
+    deferred.includes(DEFERRED_PERFORMANCE_INSIGHTS) &&
+    target.kind === 'instance' &&
+    !target.performanceInsights
+  ) {
+    await call(env, `ModifyDBInstance ${target.id} EnablePerformanceInsights`, () =>
+      env.rds.send(
+        new ModifyDBInstanceCommand({
+          DBInstanceIdentifier: target.id,
+          EnablePerformanceInsights: true,
+          ApplyImmediately: true,
+        }),
+      ),
+    );
+    done.push(`Performance Insights on ${target.id} (as on the configuration source)`);
+  }
+  return done;
 }
 
 /**
