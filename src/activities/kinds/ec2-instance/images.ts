@@ -23,8 +23,9 @@ interface RemovalProgress {
   /** Snapshots of AMIs this attempt or an earlier one deregistered, still to delete, by `<account>/<region>/<ami>`. */
   imageSnapshots?: Record<string, string[]>;
   /**
-   * AMIs this attempt or an earlier one deregistered, by `<account>/<region>/<ami>`: a client token
-   * answering one of them answers an AMI known to be gone, not one not visible yet (copyImage).
+   * AMIs this attempt or an earlier one deregistered (recorded just before the call), by
+   * `<account>/<region>/<ami>`: a client token answering one of them answers an AMI known to be gone,
+   * not one not visible yet (copyImage).
    */
   deregisteredImages?: string[];
 }
@@ -94,17 +95,20 @@ function pending(): Record<string, string[]> {
 export async function removeImage(env: AwsEnvironment, image: Image): Promise<string[]> {
   const imageId = image.ImageId ?? '';
   const snapshots = snapshotIdsOf(image);
-  remember({ imageSnapshots: { ...pending(), [keyOf(env, imageId)]: snapshots } });
+  // Both facts before the call, in one heartbeat: a heartbeat between the deregistration and the
+  // snapshot deletes is where a cancelled cleanup stops, and compensation (another activity, without
+  // this heartbeat) cannot find the snapshots of an AMI that is gone (the abort matrix found it).
+  const deregistered = (stickyDetails() as RemovalProgress).deregisteredImages ?? [];
+  remember({
+    imageSnapshots: { ...pending(), [keyOf(env, imageId)]: snapshots },
+    deregisteredImages: [...deregistered.filter((k) => k !== keyOf(env, imageId)), keyOf(env, imageId)],
+  });
   await removeOrGone(
     env,
     `DeregisterImage ${imageId}`,
     () => env.ec2.send(new DeregisterImageCommand({ ImageId: imageId })),
     () => imageStillThere(env, imageId),
   );
-  const deregistered = (stickyDetails() as RemovalProgress).deregisteredImages ?? [];
-  remember({
-    deregisteredImages: [...deregistered.filter((k) => k !== keyOf(env, imageId)), keyOf(env, imageId)],
-  });
   for (const snapshotId of snapshots) await deleteSnapshot(env, snapshotId);
   const todo = pending();
   delete todo[keyOf(env, imageId)];
