@@ -134,7 +134,9 @@ def parse_profile(data: dict[str, Any], source: str, depth: int = 0) -> Profile:
     seconds = {**base.seconds, **data.get("durationsSeconds", {})}
     absolute = {**base.absolute_ms, **data.get("durationsMs", {})}
     quotas = {**base.quotas, **data.get("quotas", {})}
-    rates = {**base.rates_seconds_per_gib, **data.get("ratesSecondsPerGiB", {})}
+    # `"ratesSecondsPerGiB": null` drops the rates of the profile it extends (demo: fixed durations).
+    given_rates = data.get("ratesSecondsPerGiB", {})
+    rates = {} if given_rates is None else {**base.rates_seconds_per_gib, **given_rates}
     _check_keys("rate kinds", rates, KINDS)
     _check_keys("duration kinds", seconds, KINDS)
     _check_keys("duration kinds", absolute, KINDS)
