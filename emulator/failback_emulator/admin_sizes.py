@@ -31,32 +31,53 @@ def _backend(backends: Any, account: str, region: str) -> Any:
     return next((b for a, _, b in existing_backends(backends, region) if a == account), None)
 
 
-def _find(account: str, region: str, resource: str) -> tuple[str, Any]:
-    """(kind, moto object) of a resource named by id, ARN or name in account and region."""
-    arn = parse_arn(resource)
-    name = resource
-    if arn is not None:
-        account, region = arn["account"] or account, arn["region"] or region
-        name = re.split(r"[:/]", arn["resource"], maxsplit=1)[-1]
+# An ARN's service and resource type -> the kind it names (a plain name or id is looked up in all).
+_ARN_KINDS = {
+    ("ec2", "volume"): "volume",
+    ("ec2", "snapshot"): "snapshot",
+    ("ec2", "image"): "image",
+    ("rds", "db"): "db-instance",
+    ("rds", "cluster"): "db-cluster",
+    ("rds", "snapshot"): "db-snapshot",
+    ("rds", "cluster-snapshot"): "db-cluster-snapshot",
+    ("dynamodb", "table"): "table",
+}
+
+
+def _pools(account: str, region: str) -> list[tuple[str, dict[str, Any]]]:
+    pools: list[tuple[str, dict[str, Any]]] = []
     ec2 = _backend(ec2_backends, account, region)
     if ec2 is not None:
-        for kind, pool in (("volume", ec2.volumes), ("snapshot", ec2.snapshots), ("image", ec2.amis)):
-            if name in pool:
-                return kind, pool[name]
+        pools += [("volume", ec2.volumes), ("snapshot", ec2.snapshots), ("image", ec2.amis)]
     rds = _backend(rds_backends, account, region)
     if rds is not None:
-        for kind, pool in (
+        pools += [
             ("db-instance", rds.databases),
             ("db-cluster", rds.clusters),
             ("db-snapshot", rds.database_snapshots),
             ("db-cluster-snapshot", rds.cluster_snapshots),
-        ):
-            found = pool.get(name) or pool.get(name.lower())
-            if found is not None:
-                return kind, found
+        ]
     dynamodb = _backend(dynamodb_backends, account, region)
-    if dynamodb is not None and name in dynamodb.tables:
-        return "table", dynamodb.tables[name]
+    if dynamodb is not None:
+        pools.append(("table", dynamodb.tables))
+    return pools
+
+
+def _find(account: str, region: str, resource: str) -> tuple[str, Any]:
+    """(kind, moto object) of a resource named by id, ARN or name in account and region."""
+    arn = parse_arn(resource)
+    name, wanted = resource, None
+    if arn is not None:
+        account, region = arn["account"] or account, arn["region"] or region
+        resource_type, _, name = arn["resource"].partition("/" if arn["service"] != "rds" else ":")
+        wanted = _ARN_KINDS.get((arn["service"], resource_type))
+        if wanted is None:
+            kinds = ", ".join(sorted(set(_ARN_KINDS.values())))
+            raise KeyError(f"no sizes for {resource} (sizes are kept of: {kinds})")
+    for kind, pool in _pools(account, region):
+        found = pool.get(name) or pool.get(name.lower())
+        if found is not None and wanted in (None, kind):
+            return kind, found
     raise KeyError(f"no resource {resource} in {account} {region}")
 
 

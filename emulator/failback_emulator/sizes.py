@@ -146,7 +146,8 @@ def record_copy(
     """A copy of `source` into a destination whose snapshots are `destination`: incremental to the
     latest completed copy there of an earlier snapshot of the same lineage under the same key (EBS
     and RDS's rule, see decision 0041), a full copy otherwise."""
-    completed = [s for s in destination if s is not target and not timing.in_progress(s)]
+    # Only a copy that finished counts: one still pending/copying, or one that failed (`error`), does not.
+    completed = [s for s in destination if s is not target and _finished(s)]
     base = None
     if may_be_incremental:
         base = _latest(
@@ -172,6 +173,11 @@ def record_copy(
     )
     target.__dict__[_ATTR] = record
     return record
+
+
+def _finished(snapshot: Any) -> bool:
+    status = str(getattr(snapshot, "status", ""))
+    return not timing.in_progress(snapshot) and status in ("completed", "available")
 
 
 def transition_json(obj: Any) -> dict[str, Any] | None:

@@ -167,34 +167,53 @@ describe('sizes of EBS volumes and snapshots', () => {
     }
   });
 
-  it('CopyImage copies each snapshot as CopySnapshot does: the second AMI copy is incremental', async () => {
+  it('CopyImage copies each snapshot as CopySnapshot does; a failed copy is no base', async () => {
     const { Instances } = await west.send(
       new RunInstancesCommand({ ImageId: 'ami-12345678', MinCount: 1, MaxCount: 1 }),
     );
     const instanceId = Instances![0]!.InstanceId!;
     const image = async (name: string) =>
       (await west.send(new CreateImageCommand({ InstanceId: instanceId, Name: name }))).ImageId!;
-    const copyImage = async (imageId: string, name: string) =>
-      (
-        await east.send(
-          new CopyImageCommand({ SourceImageId: imageId, SourceRegion: 'us-west-2', Name: name }),
-        )
-      ).ImageId!;
-    const firstCopy = await copyImage(await image('size-ami-1'), 'size-ami-1-copy');
-    const first = await admin.size(account, 'us-east-1', firstCopy);
+    const copyImage = async (name: string) => {
+      const source = await image(name);
+      const { ImageId } = await east.send(
+        new CopyImageCommand({ SourceImageId: source, SourceRegion: 'us-west-2', Name: `${name}-copy` }),
+      );
+      const size = await admin.size(account, 'us-east-1', ImageId!);
+      await eventually(`${ImageId} done`, async () =>
+        (await admin.size(account, 'us-east-1', ImageId!)).transition?.inProgress ? undefined : true,
+      );
+      return size;
+    };
+    // The first copy fails (an `outcome` rule): its snapshots end in `error` and are no base.
+    await admin.addFault({
+      id: `size-outcome-${account}`,
+      type: 'outcome',
+      service: 'ec2',
+      operation: 'CopyImage',
+      account,
+      state: 'failed',
+      count: 1,
+    });
+    const failed = await copyImage('size-ami-0');
+    expect(failed.snapshots!.every((s) => s.incremental === false)).toBe(true);
+
+    const first = await copyImage('size-ami-1');
     expect(first.kind).toBe('image');
-    expect(first.snapshots!.map((s) => s.incremental)).toEqual(first.snapshots!.map(() => false));
+    expect(first.snapshots!.every((s) => s.incremental === false)).toBe(true);
     const used = Math.max(...first.snapshots!.map((s) => s.usedGiB));
     expect(first.transition?.durationMs).toBe(BASE_MS + used * RATE_MS_PER_GIB);
-    await completed(east, first.snapshots![0]!.id);
 
-    const second = await admin.size(
-      account,
-      'us-east-1',
-      await copyImage(await image('size-ami-2'), 'size-ami-2-copy'),
-    );
-    expect(second.snapshots!.map((s) => s.incremental)).toEqual(second.snapshots!.map(() => true));
+    const second = await copyImage('size-ami-2');
+    expect(second.snapshots!.every((s) => s.incremental === true)).toBe(true);
+    expect(second.snapshots!.map((s) => s.follows)).toEqual(first.snapshots!.map((s) => s.id));
     // No writes (change rate 0): nothing changed, the copy costs its base only.
     expect(second.transition?.durationMs).toBe(BASE_MS);
+    // An ARN names the same record.
+    const snapshotArn = `arn:aws:ec2:us-east-1:${account}:snapshot/${second.snapshots![0]!.id}`;
+    expect(await admin.size(account, 'us-east-1', snapshotArn)).toMatchObject({
+      kind: 'snapshot',
+      incremental: true,
+    });
   });
 });

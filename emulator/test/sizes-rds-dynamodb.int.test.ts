@@ -124,6 +124,13 @@ describe('sizes of databases and tables', () => {
     expect(incremental.transferredGiB).toBeLessThan(80);
     expect(incremental.transition!.durationMs).toBeLessThan(BASE_MS + 80 * RATE_MS_PER_GIB);
     await available(east, 'sized-2-copy');
+    // By ARN: the snapshot, not the DB instance of the same name (a plain name finds the instance).
+    await snap('sized-db');
+    expect(await admin.size(account, 'us-west-2', arn('us-west-2', 'snapshot', 'sized-db'))).toMatchObject({
+      kind: 'db-snapshot',
+      lineage: expect.stringMatching(/^db-/),
+    });
+    expect((await admin.size(account, 'us-west-2', 'sized-db')).kind).toBe('db-instance');
 
     // The copies' copies into Ireland: the second has a base there, but its source is a copy.
     await copyDb(ireland, 'us-east-1', 'sized-1-copy', 'sized-1-ie');
@@ -218,6 +225,8 @@ describe('sizes of databases and tables', () => {
     );
     const restored = await admin.size(account, 'us-east-1', 'sized-table-copy');
     expect(restored).toMatchObject({ bytes: twoGiB, itemCount: 5_000_000 });
+    const tableArn = `arn:aws:dynamodb:us-east-1:${account}:table/sized-table-copy`;
+    expect(await admin.size(account, 'us-east-1', tableArn)).toMatchObject({ kind: 'table', bytes: twoGiB });
     expect(restored.transition).toMatchObject({
       kind: 'dynamodb.restore',
       durationMs: BASE_MS + 2 * RATE_MS_PER_GIB,

@@ -159,6 +159,7 @@ def copy_image(
     records = [
         sizes_resources.ebs_copy(self, origin.ec2_backend, origin, copy)
         for origin, copy in zip(ec2_block_devices.snapshots(source), snapshots)
+        if origin is not None and copy is not None
     ]
     gib = max((r.transferred_gib or 0.0 for r in records), default=0.0)
     transition = timing.begin(ami, "ec2.image-copy", account, "pending", gib)
