@@ -48,6 +48,8 @@ export type QuotaName = 'ebsConcurrentSnapshotCopiesPerRegion' | 'rdsCrossRegion
 
 export interface AccountSettings {
   durationsMs?: Partial<Record<DurationKind, number>>;
+  /** Milliseconds per GiB moved, added to a kind's duration (not scaled; decision 0041). */
+  ratesMsPerGiB?: Partial<Record<DurationKind, number>>;
   quotas?: Partial<Record<QuotaName, number>>;
   apiLatencyMs?: number | null;
 }
@@ -61,10 +63,62 @@ export interface TimingModel {
   /** Effective duration of each transitional state, in milliseconds. */
   durationsMs: Record<DurationKind, number>;
   awsTypicalSeconds: Partial<Record<DurationKind, number>>;
+  /** Effective milliseconds per GiB moved, per kind that has a rate. */
+  ratesMsPerGiB: Partial<Record<DurationKind, number>>;
+  ratesSecondsPerGiB: Partial<Record<DurationKind, number>>;
+  sources: string[];
   quotas: Record<QuotaName, number>;
   apiLatencyMs: number;
   kinds: Record<DurationKind, string>;
   accounts: Record<string, AccountSettings>;
+}
+
+/** PUT /_emulator/sizes: a volume (vol-…), DB instance or cluster (name or ARN), or a table. */
+export interface SizeInput {
+  account: string;
+  region: string;
+  resource: string;
+  usedGiB?: number;
+  allocatedGiB?: number;
+  changeGiBPerHour?: number;
+  /** Tables only (else computed from the items). */
+  bytes?: number;
+  itemCount?: number;
+}
+
+/** What a snapshot or copy recorded when it was taken (decision 0041). */
+export interface SnapshotSizeRecord {
+  id: string;
+  lineage: string;
+  usedGiB: number;
+  takenAt: number;
+  changeGiBPerHour: number;
+  kmsKeyId: string | null;
+  follows: string | null;
+  changedGiB: number;
+  copyOf: string | null;
+  incremental: boolean | null;
+  transferredGiB: number | null;
+}
+
+export interface ResourceSize extends Partial<SnapshotSizeRecord> {
+  resource: string;
+  kind:
+    | 'volume'
+    | 'snapshot'
+    | 'image'
+    | 'db-instance'
+    | 'db-cluster'
+    | 'db-snapshot'
+    | 'db-cluster-snapshot'
+    | 'table';
+  allocatedGiB?: number;
+  bytes?: number;
+  itemCount?: number;
+  /** An AMI: its snapshots' records. */
+  snapshots?: SnapshotSizeRecord[];
+  /** The resource's last transition: the duration it got from its size. */
+  transition: { kind: DurationKind; durationMs: number; gib: number; inProgress: boolean } | null;
 }
 
 export interface FaultRule {
@@ -256,6 +310,14 @@ export class EmulatorAdmin {
   }
   clearAccountSettings(accountId: string): Promise<unknown> {
     return this.call('DELETE', `/accounts/${accountId}`);
+  }
+  /** Sets a resource's used GiB and change rate (a table's bytes and items). */
+  setSize(input: SizeInput): Promise<ResourceSize> {
+    return this.call('PUT', '/sizes', input);
+  }
+  /** A resource's size, or a snapshot's/copy's record (incremental, changed and transferred GiB). */
+  size(accountId: string, region: string, resource: string): Promise<ResourceSize> {
+    return this.call('GET', `/sizes${query({ account: accountId, region, resource })}`);
   }
   faults(): Promise<{ seed: string; rules: (FaultRule & { matched: number; injected: number })[] }> {
     return this.call('GET', '/faults');

@@ -223,3 +223,7 @@ def reset(body: dict[str, Any], query: dict[str, str], _m: re.Match[str]) -> tup
     journal.clear()
     context.run_reset_hooks()
     return 200, {"reset": "all", "profile": settings.profile.name}
+
+
+# The size routes live in their own module (it needs moto's backends); importing it registers them.
+from . import admin_sizes  # noqa: E402, F401

@@ -5,7 +5,11 @@ A profile is a JSON file in emulator/profiles/ (or any path, or an object sent t
     {"name": "...", "extends": "realistic", "scale": 0.01,
      "durationsSeconds": {"ec2.image-copy": 1200, ...},   # AWS-like seconds, multiplied by scale
      "durationsMs": {"dynamodb.table": 50, ...},          # absolute milliseconds, not scaled
+     "ratesSecondsPerGiB": {"ebs.snapshot-copy": 10, ...},  # AWS-like seconds per GiB, scaled too
      "quotas": {"ebsConcurrentSnapshotCopiesPerRegion": 20, ...}, "apiLatencyMs": 0}
+
+A kind's duration is its base plus the GiB it moves (a copy's transferred GiB, a restore's used GiB)
+times its rate; a profile without rates keeps every duration fixed (decision 0041).
 
 Settings can also be overridden per account at run time (admin API), so tests sharing one emulator
 can slow down or throttle only the accounts they own.
@@ -73,11 +77,16 @@ class Profile:
     absolute_ms: dict[str, float] = field(default_factory=dict)
     quotas: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_QUOTAS))
     api_latency_ms: float = 0.0
+    rates_seconds_per_gib: dict[str, float] = field(default_factory=dict)
+    sources: list[str] = field(default_factory=list)
 
     def duration_ms(self, kind: str) -> float:
         if kind in self.absolute_ms:
             return self.absolute_ms[kind]
         return self.seconds.get(kind, 0.0) * 1000.0 * self.scale
+
+    def rate_ms_per_gib(self, kind: str) -> float:
+        return self.rates_seconds_per_gib.get(kind, 0.0) * 1000.0 * self.scale
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -87,6 +96,11 @@ class Profile:
             "scale": self.scale,
             "durationsMs": {kind: round(self.duration_ms(kind), 3) for kind in KINDS},
             "awsTypicalSeconds": dict(self.seconds),
+            "ratesMsPerGiB": {
+                k: round(self.rate_ms_per_gib(k), 6) for k in sorted(self.rates_seconds_per_gib)
+            },
+            "ratesSecondsPerGiB": dict(self.rates_seconds_per_gib),
+            "sources": list(self.sources),
             "quotas": dict(self.quotas),
             "apiLatencyMs": self.api_latency_ms,
         }
@@ -120,6 +134,10 @@ def parse_profile(data: dict[str, Any], source: str, depth: int = 0) -> Profile:
     seconds = {**base.seconds, **data.get("durationsSeconds", {})}
     absolute = {**base.absolute_ms, **data.get("durationsMs", {})}
     quotas = {**base.quotas, **data.get("quotas", {})}
+    # `"ratesSecondsPerGiB": null` drops the rates of the profile it extends (demo: fixed durations).
+    given_rates = data.get("ratesSecondsPerGiB", {})
+    rates = {} if given_rates is None else {**base.rates_seconds_per_gib, **given_rates}
+    _check_keys("rate kinds", rates, KINDS)
     _check_keys("duration kinds", seconds, KINDS)
     _check_keys("duration kinds", absolute, KINDS)
     _check_keys("quotas", quotas, QUOTAS)
@@ -132,6 +150,8 @@ def parse_profile(data: dict[str, Any], source: str, depth: int = 0) -> Profile:
         absolute_ms={k: float(v) for k, v in absolute.items()},
         quotas={k: int(v) for k, v in quotas.items()},
         api_latency_ms=float(data.get("apiLatencyMs", base.api_latency_ms)),
+        rates_seconds_per_gib={k: float(v) for k, v in rates.items()},
+        sources=[str(x) for x in data.get("sources", base.sources)],
     )
 
 
@@ -149,19 +169,28 @@ class AccountOverride:
     durations_ms: dict[str, float] = field(default_factory=dict)
     quotas: dict[str, int] = field(default_factory=dict)
     api_latency_ms: float | None = None
+    rates_ms_per_gib: dict[str, float] = field(default_factory=dict)  # absolute, not scaled
 
     @staticmethod
     def parse(data: dict[str, Any]) -> AccountOverride:
-        _check_keys("account settings", data, {"durationsMs": "", "quotas": "", "apiLatencyMs": ""})
+        known = {"durationsMs": "", "quotas": "", "apiLatencyMs": "", "ratesMsPerGiB": ""}
+        _check_keys("account settings", data, known)
         durations = {k: float(v) for k, v in data.get("durationsMs", {}).items()}
         quotas = {k: int(v) for k, v in data.get("quotas", {}).items()}
+        rates = {k: float(v) for k, v in data.get("ratesMsPerGiB", {}).items()}
         _check_keys("duration kinds", durations, KINDS)
+        _check_keys("rate kinds", rates, KINDS)
         _check_keys("quotas", quotas, QUOTAS)
         latency = data.get("apiLatencyMs")
-        return AccountOverride(durations, quotas, None if latency is None else float(latency))
+        return AccountOverride(durations, quotas, None if latency is None else float(latency), rates)
 
     def to_json(self) -> dict[str, Any]:
-        return {"durationsMs": self.durations_ms, "quotas": self.quotas, "apiLatencyMs": self.api_latency_ms}
+        return {
+            "durationsMs": self.durations_ms,
+            "quotas": self.quotas,
+            "apiLatencyMs": self.api_latency_ms,
+            "ratesMsPerGiB": self.rates_ms_per_gib,
+        }
 
 
 class Settings:
@@ -201,6 +230,12 @@ class Settings:
         if override and kind in override.durations_ms:
             return override.durations_ms[kind]
         return self.profile.duration_ms(kind)
+
+    def rate_ms_per_gib(self, kind: str, account: str | None) -> float:
+        override = self.accounts.get(account or "")
+        if override and kind in override.rates_ms_per_gib:
+            return override.rates_ms_per_gib[kind]
+        return self.profile.rate_ms_per_gib(kind)
 
     def quota(self, name: str, account: str | None) -> int:
         override = self.accounts.get(account or "")

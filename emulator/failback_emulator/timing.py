@@ -24,6 +24,7 @@ class Transition:
     label: str
     started: float
     duration: float  # seconds
+    gib: float = 0.0  # the data it moves: its duration is the kind's base plus gib x the kind's rate
 
     @property
     def ready_at(self) -> float:
@@ -39,9 +40,11 @@ class Transition:
         return max(0.0, min(1.0, elapsed / self.duration))
 
 
-def begin(obj: Any, kind: str, account: str | None, label: str) -> Transition:
-    """Starts obj's transition now, for as long as the profile says `kind` takes in `account`."""
-    transition = Transition(kind, label, time.time(), settings.duration_ms(kind, account) / 1000.0)
+def begin(obj: Any, kind: str, account: str | None, label: str, gib: float = 0.0) -> Transition:
+    """Starts obj's transition now, for as long as the profile says `kind` takes in `account` when it
+    moves `gib` GiB of data (the base duration plus gib x the kind's rate; rates are 0 unless set)."""
+    ms = settings.duration_ms(kind, account) + gib * settings.rate_ms_per_gib(kind, account)
+    transition = Transition(kind, label, time.time(), ms / 1000.0, gib)
     obj.__dict__[_ATTR] = transition
     return transition
 
@@ -56,6 +59,11 @@ def follow(obj: Any, leader: Any) -> None:
 def end(obj: Any) -> None:
     """obj's transition is over now (a pending instance terminated reports its stored state)."""
     obj.__dict__.pop(_ATTR, None)
+
+
+def last(obj: Any) -> Transition | None:
+    """obj's transition, running or over (what the admin API reports of a copy or a restore)."""
+    return obj.__dict__.get(_ATTR) if hasattr(obj, "__dict__") else None
 
 
 def current(obj: Any) -> Transition | None:

@@ -32,6 +32,11 @@ describe('profiles and global settings (own emulator)', () => {
     expect(model.awsTypicalSeconds['ebs.snapshot-copy']).toBe(600);
     expect(model.durationsMs['ebs.snapshot-copy']).toBeCloseTo(1_000);
     expect(model.durationsMs['ec2.image-copy']).toBeCloseTo(2_000);
+    // Per-GiB rates (decision 0041), scaled like the durations, each explained in `sources`.
+    expect(model.ratesSecondsPerGiB['ebs.snapshot-copy']).toBe(10);
+    expect(model.ratesMsPerGiB['ebs.snapshot-copy']).toBeCloseTo(10_000 / 600);
+    for (const kind of Object.keys(model.ratesSecondsPerGiB))
+      expect(model.sources.some((s) => s.includes(kind))).toBe(true);
     expect(model.quotas).toEqual({
       ebsConcurrentSnapshotCopiesPerRegion: 20,
       rdsCrossRegionSnapshotCopiesInProgress: 5,
@@ -54,6 +59,7 @@ describe('profiles and global settings (own emulator)', () => {
     const demo = await emulator.admin.setProfile('demo');
     expect(demo).toMatchObject({ name: 'demo', scale: 0.01, apiLatencyMs: 20 });
     expect(demo.durationsMs['ec2.image-copy']).toBeCloseTo(12_000);
+    expect(demo.ratesMsPerGiB).toEqual({}); // a demo's pace does not depend on seeded sizes
     const slower = await emulator.admin.setProfile('realistic', 1 / 60);
     expect(slower.durationsMs['ebs.snapshot-copy']).toBeCloseTo(10_000);
     const custom = await emulator.admin.setProfile({

@@ -26,6 +26,7 @@ from moto.dynamodb.models.utilities import DynamoJsonEncoder
 from .. import context, timing
 from ..errors import AwsError
 from ..requests import ApiRequest
+from . import sizes_resources
 from .common import replace
 from .dynamodb_transfer import bucket_backend
 
@@ -62,7 +63,7 @@ def export_table(
         for item in table.all_items()
     ]
     self.table_exports[export.arn] = export
-    timing.begin(export, "dynamodb.export", self.account_id, "IN_PROGRESS")
+    timing.begin(export, "dynamodb.export", self.account_id, "IN_PROGRESS", sizes_resources.table_gib(table))
     export.status = "IN_PROGRESS"
     _pending[export.arn] = export
     complete_due()  # a profile without export time: done at once

@@ -20,6 +20,7 @@ from moto.dynamodb.responses import DynamoHandler, DynamoResult
 
 from .. import context, errors, timing
 from ..requests import ApiRequest
+from . import sizes_resources
 from .common import existing_backends, parse_arn, replace
 
 DATA_PLANE = errors.DYNAMODB_DATA_PLANE
@@ -126,7 +127,9 @@ def restore_table_from_backup(
     )
     _restored_settings(table, backup.table)
     self.tables[target_table_name] = table
-    timing.begin(table, "dynamodb.restore", self.account_id, "CREATING")
+    sizes_resources.inherit(table, backup.table)
+    gib = sizes_resources.table_gib(backup.table)
+    timing.begin(table, "dynamodb.restore", self.account_id, "CREATING", gib)
     return table
 
 
@@ -152,7 +155,8 @@ def restore_table_to_point_in_time(
     )
     _restored_settings(table, source)
     self.tables[target_table_name] = table
-    timing.begin(table, "dynamodb.restore", self.account_id, "CREATING")
+    sizes_resources.inherit(table, source)
+    timing.begin(table, "dynamodb.restore", self.account_id, "CREATING", sizes_resources.table_gib(source))
     return table
 
 

@@ -14,6 +14,7 @@ from moto.dynamodb.responses import DynamoHandler
 from moto.s3.models import s3_backends
 
 from .. import timing
+from ..sizes import GIB
 from .common import replace
 
 
@@ -84,7 +85,8 @@ def _process_s3_files(self: TableImport, s3_backend: Any, bucket: Any) -> None:
 def import_table(self: DynamoDBBackend, *args: Any, **kwargs: Any) -> TableImport:
     table_import = import_table.__wrapped__(self, *args, **kwargs)  # type: ignore[attr-defined]
     table_import.join()  # moto runs it on a thread; the timing below is what callers observe
-    transition = timing.begin(table_import, "dynamodb.import", self.account_id, "IN_PROGRESS")
+    gib = table_import.processed_bytes / GIB  # the data it read
+    transition = timing.begin(table_import, "dynamodb.import", self.account_id, "IN_PROGRESS", gib)
     if table_import.table is not None:
         # The new table is CREATING for exactly as long as its import runs.
         table_import.table.__dict__["_fb_transition"] = timing.Transition(

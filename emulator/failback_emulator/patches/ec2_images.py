@@ -15,7 +15,15 @@ from moto.ec2.responses.amis import AmisResponse
 from moto.ec2.utils import random_ami_id
 
 from .. import timing
-from . import ec2_block_devices, ec2_describe_lag, ec2_marketplace, ec2_snapshots, kms_failures, outcomes
+from . import (
+    ec2_block_devices,
+    ec2_describe_lag,
+    ec2_marketplace,
+    ec2_snapshots,
+    kms_failures,
+    outcomes,
+    sizes_resources,
+)
 from .common import existing_backends, replace
 
 
@@ -147,7 +155,14 @@ def copy_image(
             ami.ebs_snapshot.encrypted, ami.ebs_snapshot.kms_key_id = True, key
     for tag in _tags(tag_specifications or [], "image"):
         ami.add_tag(tag["Key"], tag["Value"])
-    transition = timing.begin(ami, "ec2.image-copy", account, "pending")
+    # The AMI's snapshots copy side by side: the AMI is ready when its largest transfer is.
+    records = [
+        sizes_resources.ebs_copy(self, origin.ec2_backend, origin, copy)
+        for origin, copy in zip(ec2_block_devices.snapshots(source), snapshots)
+        if origin is not None and copy is not None
+    ]
+    gib = max((r.transferred_gib or 0.0 for r in records), default=0.0)
+    transition = timing.begin(ami, "ec2.image-copy", account, "pending", gib)
     ec2_describe_lag.begin(ami, account)
     for snapshot in snapshots:
         for tag in _tags(tag_specifications or [], "snapshot"):

@@ -16,6 +16,7 @@ from moto.ec2.responses.elastic_block_store import ElasticBlockStore
 from moto.ec2.utils import random_snapshot_id
 
 from .. import context, timing
+from . import sizes_resources
 from .common import InFlight, enforce_quota, existing_backends, replace
 
 copies = InFlight()  # snapshot copies in progress per (account, destination region), AMI copies too
@@ -58,8 +59,11 @@ def enforce_copy_quota(backend: Any, weight: int) -> None:
 def create_snapshot(self: EBSBackend, *args: Any, **kwargs: Any) -> Snapshot:
     snapshot = create_snapshot.__wrapped__(self, *args, **kwargs)  # type: ignore[attr-defined]
     # AMIs create snapshots too (moto's default AMIs at start-up): only API snapshots are timed here.
-    if context.current_operation() in ("CreateSnapshot", "CreateSnapshots"):
+    operation = context.current_operation()
+    if operation in ("CreateSnapshot", "CreateSnapshots"):
         timing.begin(snapshot, "ebs.snapshot", self.account_id, "pending")  # type: ignore[attr-defined]
+    if operation in ("CreateSnapshot", "CreateSnapshots", "CreateImage"):
+        sizes_resources.ebs_snapshot_record(self, snapshot)  # its volume's used GiB, now
     return snapshot
 
 
@@ -93,7 +97,9 @@ def copy_snapshot(
     )
     self.snapshots[snapshot.id] = snapshot
     account: str = self.account_id  # type: ignore[attr-defined]
-    transition = timing.begin(snapshot, "ebs.snapshot-copy", account, "pending")
+    record = sizes_resources.ebs_copy(self, source.ec2_backend, source, snapshot)
+    gib = record.transferred_gib or 0.0
+    transition = timing.begin(snapshot, "ebs.snapshot-copy", account, "pending", gib)
     copies.add(account, self.region_name, transition.ready_at)  # type: ignore[attr-defined]
     from .kms_failures import fail_snapshot, pending
 

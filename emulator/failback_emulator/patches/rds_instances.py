@@ -22,7 +22,7 @@ from moto.rds.exceptions import (
 from moto.rds.models import DBCluster, DBInstance, DBInstanceClustered, RDSBackend
 
 from .. import context, timing
-from . import outcomes, rds_snapshots
+from . import outcomes, rds_snapshots, sizes_resources
 from .common import replace
 
 _CREATE_KINDS = {
@@ -172,7 +172,13 @@ def restore_db_instance_from_db_snapshot(
     for key, value in overrides.items():
         if value:
             props[key] = value
-    return self.create_db_instance(props)
+    database = self.create_db_instance(props)
+    # A restore moves the snapshot's data: base + used GiB x rate; the new instance holds that data.
+    record = sizes_resources.rds_snapshot_record(snapshot, cluster=False)
+    size = sizes_resources.instance_size(database)
+    size.used_gib, size.change_gib_per_hour = record.used_gib, 0.0
+    timing.begin(database, "rds.instance-restore", self.account_id, "creating", record.used_gib)
+    return database
 
 
 def delete_db_instance(self: RDSBackend, db_instance_identifier: str, *args: Any, **kwargs: Any) -> Any:

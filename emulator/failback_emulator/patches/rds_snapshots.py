@@ -77,8 +77,12 @@ def _quota(backend: RDSBackend, source: Any) -> bool:
     return True
 
 
-def _start_copy(backend: RDSBackend, target: Any, kind: str, crosses: bool) -> None:
-    transition = timing.begin(target, kind, backend.account_id, "copying")
+def _start_copy(backend: RDSBackend, source: Any, target: Any, kind: str, crosses: bool) -> None:
+    from .sizes_resources import rds_copy
+
+    record = rds_copy(backend, source, target, cluster=kind == "rds.cluster-snapshot-copy")
+    gib = record.transferred_gib or 0.0
+    transition = timing.begin(target, kind, backend.account_id, "copying", gib)
     if crosses:
         cross_region_copies.add(backend.account_id, backend.region_name, transition.ready_at)
 
@@ -111,7 +115,7 @@ def copy_db_snapshot(
         target.encrypted = target.storage_encrypted = True
     _option_group_of_copy(self, source, target, options)
     self.database_snapshots[target.db_snapshot_identifier] = target
-    _start_copy(self, target, "rds.snapshot-copy", crosses)
+    _start_copy(self, source, target, "rds.snapshot-copy", crosses)
     return target
 
 
@@ -158,14 +162,17 @@ def copy_db_cluster_snapshot(
         kms_key_id=kms_key_id,
     )
     self.cluster_snapshots[target.db_cluster_snapshot_identifier] = target
-    _start_copy(self, target, "rds.cluster-snapshot-copy", crosses)
+    _start_copy(self, source, target, "rds.cluster-snapshot-copy", crosses)
     return target
 
 
 def _time_created(kind: str, operations: tuple[str, ...]) -> Any:
     def after(self: RDSBackend, snapshot: Any, *_args: Any, **_kwargs: Any) -> None:
         if context.current_operation() in operations and snapshot.snapshot_type == "manual":
+            from .sizes_resources import rds_snapshot_record
+
             timing.begin(snapshot, kind, self.account_id, "creating")
+            rds_snapshot_record(snapshot, cluster=kind == "rds.cluster-snapshot")
 
     return after
 
