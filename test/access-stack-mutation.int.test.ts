@@ -68,7 +68,14 @@ const PROBES = {
     path: afterCutover,
     control: abortedAfterManualCutover,
   },
-  rds: { crossAccount: true, seed: { ...none, rdsInstances: 1 }, path: {}, control: completes },
+  // An instance running enhanced monitoring, with a role of that name in primary too (the final
+  // cleanup passes it to RDS monitoring).
+  rds: {
+    crossAccount: true,
+    seed: { ...none, rdsInstances: 1, monitoring: true },
+    path: {},
+    control: completes,
+  },
   'rds-abort': {
     crossAccount: true,
     seed: { ...none, rdsInstances: 1 },
@@ -138,6 +145,7 @@ async function stageAccessRole(s: Scenario, template: AccessTemplate, probe: Pro
       recoveryKmsKeyArns: s.keys ? [s.keys.recovery] : [],
       exportBuckets: probe.crossAccount ? [derivedBucket(spec.planId, 'exp', accountId, region)] : [],
       instanceRoleArns: s.instanceRoleArn ? [s.instanceRoleArn] : [],
+      monitoringRoleArns: s.monitoringRoleArn ? [s.monitoringRoleArn] : [],
     },
     ...(probe.dns ? { hostedZoneId: s.hostedZoneId } : {}),
   });

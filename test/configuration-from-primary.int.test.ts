@@ -37,7 +37,7 @@ const FROM_OLD_PRIMARY: Record<string, Record<string, string>> = {
   'aurora-cluster': { 'serverless v2 scaling': `0.5-${FULL_SIZE.maxCapacity} ACU` },
 };
 
-/** Set on the old primary too, and reported, not carried (decision 0013): a restore takes neither. */
+/** Set on the old primary too; a restore takes neither: the final cleanup turns them on (decision 0013). */
 const NOT_CARRIED: Record<string, string[]> = {
   'rds-instance': ['enhanced monitoring (s)', 'Performance Insights'],
 };
@@ -94,6 +94,11 @@ describe('configuration from the old primary (issue 15)', { timeout: 900_000 }, 
         .DBInstances!;
       expect(dbCopy!.DBInstanceClass).toBe(FULL_SIZE.dbInstanceClass);
       expect(dbCopy!.MultiAZ).toBe(true);
+      // The old primary's enhanced monitoring, turned on by the final cleanup with its own role.
+      expect([dbCopy!.MonitoringInterval, dbCopy!.MonitoringRoleArn]).toEqual([
+        60,
+        `arn:aws:iam::${spec.primary.accountId}:role/${spec.application}-rds-monitoring`,
+      ]);
       expect(customer(dbCopy!.TagList)).toContain(FULL_TAG);
       expect(customer(dbCopy!.TagList)).not.toContain(PILOT_TAG);
 

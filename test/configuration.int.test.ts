@@ -66,8 +66,8 @@ const EXPECTED: Record<string, Record<string, ConfigurationOutcome>> = {
     'Multi-AZ': 'carried',
     'parameter group': 'carried',
     'option group': 'carried',
-    // Set on the source; a restore takes neither: monitoring is reported with the fix (it needs a role
-    // in primary), Performance Insights the final cleanup turns on (asserted below).
+    // Set on the source; a restore takes neither: the final cleanup turns both on (asserted below),
+    // monitoring with primary's role of the same name.
     'enhanced monitoring (s)': 'differs',
     'Performance Insights': 'differs',
     'subnet group': 'mapped',
@@ -143,6 +143,10 @@ describe('configuration carried (issue 15)', { timeout: 900_000 }, () => {
       const outcomes = Object.fromEntries(items.map((i) => [i.item, i.outcome]));
       expect(outcomes, resource.key).toEqual(EXPECTED[resource.kind]);
       for (const i of items.filter((x) => x.outcome === 'differs')) expect(i.note, i.item).toBeTruthy();
+      if (resource.kind === 'rds-instance')
+        expect(items.find((i) => i.item === 'enhanced monitoring (s)')?.note).toMatch(
+          /the final cleanup turns it on/,
+        );
     }
 
     // The report's configuration section: the option group and the instance profile, by name.
@@ -207,6 +211,11 @@ describe('configuration carried (issue 15)', { timeout: 900_000 }, () => {
       expect(dbCopy!.TagList?.map((t) => t.Key)).not.toContain('failback:deferred');
       // Turned on by the final cleanup, as deletion protection is (a restore takes neither).
       expect(dbCopy!.PerformanceInsightsEnabled).toBe(true);
+      // Enhanced monitoring too, with primary's role of the name the source's has (roles are not copied).
+      expect(dbCopy!.MonitoringInterval).toBe(60);
+      expect(dbCopy!.MonitoringRoleArn).toBe(
+        `arn:aws:iam::${spec.primary.accountId}:role/${spec.application}-rds-monitoring`,
+      );
       expect(dbCopy!.IAMDatabaseAuthenticationEnabled).toBe(true);
       expect(dbCopy!.DBParameterGroups?.[0]?.DBParameterGroupName).toBe(names.parameterGroup);
       expect(dbCopy!.OptionGroupMemberships?.map((g) => g.OptionGroupName)).toEqual([names.optionGroup]);

@@ -290,6 +290,8 @@ async function stagedAccessRole(s: Scenario, spec: PlanSpec): Promise<PlanSpec> 
         exportBuckets: [derivedBucket(spec.planId, 'exp', accountId, region)],
         // The role of primary's instance profile, as the preflight report lists it.
         instanceRoleArns: s.instanceRoleArn ? [s.instanceRoleArn] : [],
+        // And primary's monitoring role, which the final cleanup passes to RDS monitoring.
+        monitoringRoleArns: s.monitoringRoleArn ? [s.monitoringRoleArn] : [],
       },
     },
   ]);

@@ -7,6 +7,7 @@ import {
   RestoreDBInstanceFromDBSnapshotCommand,
   type RDSClient,
 } from '@aws-sdk/client-rds';
+import { CreateRoleCommand } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
 import { aws, eventually, failure, freshAccount } from './support.js';
 
@@ -19,6 +20,13 @@ async function settled(rds: RDSClient, id: string) {
     return db?.DBInstanceStatus === 'available' ? db : undefined;
   });
 }
+
+const MONITORING_TRUST = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [
+    { Effect: 'Allow', Principal: { Service: 'monitoring.rds.amazonaws.com' }, Action: 'sts:AssumeRole' },
+  ],
+});
 
 const monitoring = (db: {
   MonitoringInterval?: number;
@@ -33,8 +41,12 @@ const monitoring = (db: {
 describe('RDS enhanced monitoring and Performance Insights (issue 15)', () => {
   it('are kept through create, modify and describe, and dropped by a restore from a snapshot', async () => {
     const account = freshAccount();
-    const { rds } = aws(account, REGION);
-    const role = `arn:aws:iam::${account}:role/rds-monitoring`;
+    const { rds, iam } = aws(account, REGION);
+    const role = (
+      await iam.send(
+        new CreateRoleCommand({ RoleName: 'rds-monitoring', AssumeRolePolicyDocument: MONITORING_TRUST }),
+      )
+    ).Role!.Arn!;
     const create = (id: string, extra: Record<string, unknown>) =>
       rds.send(
         new CreateDBInstanceCommand({

@@ -12,7 +12,8 @@ import {
   type CreateDBClusterCommandInput,
   type CreateDBInstanceCommandInput,
 } from '@aws-sdk/client-rds';
-import { ensureRole, seedingClientConfig } from './accounts.js';
+import { seedingClientConfig } from './accounts.js';
+import { monitoredDb, seedMonitoringRole } from './monitoring-roles.js';
 import type { Side } from './seed.js';
 
 /**
@@ -63,13 +64,6 @@ export function configuredUserData(app: string): string {
   return Buffer.from(`#!/bin/sh\necho ${app} > /etc/app-name\n`).toString('base64');
 }
 
-const MONITORING_TRUST = JSON.stringify({
-  Version: '2012-10-17',
-  Statement: [
-    { Effect: 'Allow', Principal: { Service: 'monitoring.rds.amazonaws.com' }, Action: 'sts:AssumeRole' },
-  ],
-});
-
 /** The key pair, the parameter and option groups and the monitoring role in one account. */
 export async function seedConfiguredSide(side: Side, app: string): Promise<Configured> {
   const config = seedingClientConfig(side.accountId, side.region);
@@ -104,7 +98,7 @@ export async function seedConfiguredSide(side: Side, app: string): Promise<Confi
     ec2.destroy();
     rds.destroy();
   }
-  const monitoringRoleArn = await ensureRole(side.accountId, `${app}-rds-monitoring`, MONITORING_TRUST);
+  const monitoringRoleArn = await seedMonitoringRole(side, app);
   return { ...names, monitoringRoleArn, tags: ODD_TAGS, userData: configuredUserData(app) };
 }
 
@@ -129,8 +123,7 @@ export function configuredDb(c: Configured): Partial<CreateDBInstanceCommandInpu
     CopyTagsToSnapshot: true,
     BackupRetentionPeriod: 14,
     // What a restore does not take (reported with the fix, decision 0013).
-    MonitoringInterval: 60,
-    MonitoringRoleArn: c.monitoringRoleArn,
+    ...monitoredDb(c.monitoringRoleArn),
     EnablePerformanceInsights: true,
   };
 }

@@ -24,6 +24,7 @@ import {
   type Sizing,
 } from './configured.js';
 import { instanceProfileName, seedInstanceProfile } from './instance-profiles.js';
+import { monitoredDb, seedMonitoringRole } from './monitoring-roles.js';
 import { seedKeys, type ScenarioKeys } from './keys.js';
 import { DEFAULT_TABLES, seedTable, type Revision, type TableSeed } from './tables.js';
 import { waitForDatabases, waitForInstances } from './wait.js';
@@ -64,6 +65,8 @@ export interface ScenarioOptions {
   configured?: boolean;
   /** The instances run with an instance profile both accounts have (implied by `configured`). */
   instanceProfile?: boolean;
+  /** The DB instances run enhanced monitoring, with a role both accounts have (implied by `configured`). */
+  monitoring?: boolean;
   /**
    * Recovery is a pilot-light DR environment (PILOT_LIGHT: smaller, Single-AZ, its own tag) while the
    * stale primary versions run full size (FULL_SIZE): what configurationFrom 'primary' brings back.
@@ -80,6 +83,8 @@ export interface Scenario {
   keys?: ScenarioKeys;
   /** The role of primary's instance profile (with `instanceProfile`): the access role may pass it. */
   instanceRoleArn?: string;
+  /** Primary's monitoring role (with `monitoring` or `configured`): the access role may pass it. */
+  monitoringRoleArn?: string;
   /** The application's zone in primary, its record pointing at recovery (whatever the DNS mode). */
   hostedZoneId: string;
   dnsRecord: { name: string; recoveryValue: string; primaryValue: string };
@@ -138,9 +143,18 @@ export async function seedScenario(options: ScenarioOptions): Promise<Scenario> 
   log(
     `recovery: ${ec2Count} instances, ${rdsCount} RDS, ${auroraCount} Aurora (writer + ${readers} readers), ${tables.length} tables${stale ? '; primary: their stale pre-incident versions' : ''}`,
   );
-  const [configured] = options.configured
+  // Each side its own: what belongs to an account (the monitoring role) is that account's.
+  const [configured, primaryConfigured] = options.configured
     ? await Promise.all([seedConfiguredSide(options.recovery, app), seedConfiguredSide(options.primary, app)])
     : [];
+  const [recoveryMonitoring, primaryMonitoring] =
+    options.monitoring && !options.configured
+      ? await Promise.all([
+          seedMonitoringRole(options.recovery, app),
+          seedMonitoringRole(options.primary, app),
+        ])
+      : [];
+  const monitoringRoleArn = primaryConfigured?.monitoringRoleArn ?? primaryMonitoring;
   const withProfile = options.instanceProfile ?? options.configured ?? false;
   const [, instanceRoleArn] = withProfile
     ? await Promise.all([
@@ -166,6 +180,7 @@ export async function seedScenario(options: ScenarioOptions): Promise<Scenario> 
       ...common,
       revision: 2,
       kmsKeyId: keys?.recovery,
+      ...(recoveryMonitoring ? { monitoringRoleArn: recoveryMonitoring } : {}),
       ...(options.pilotLight ? { sizing: PILOT_LIGHT } : {}),
     }),
     stale
@@ -173,6 +188,8 @@ export async function seedScenario(options: ScenarioOptions): Promise<Scenario> 
           ...common,
           revision: 1,
           kmsKeyId: keys?.primary,
+          configured: primaryConfigured,
+          ...(primaryMonitoring ? { monitoringRoleArn: primaryMonitoring } : {}),
           ...(options.pilotLight ? { sizing: FULL_SIZE } : {}),
         })
       : Promise.resolve([]),
@@ -192,6 +209,7 @@ export async function seedScenario(options: ScenarioOptions): Promise<Scenario> 
   const scenario: Scenario = {
     ...(keys ? { keys } : {}),
     ...(instanceRoleArn ? { instanceRoleArn } : {}),
+    ...(monitoringRoleArn ? { monitoringRoleArn } : {}),
     tables,
     hostedZoneId: dns.hostedZoneId,
     dnsRecord: dns.record,
@@ -238,6 +256,8 @@ interface SideSeed {
   parallel: number;
   configured: Configured | undefined;
   instanceProfile?: string;
+  /** This side's monitoring role: its DB instances run enhanced monitoring with it. */
+  monitoringRoleArn?: string;
   /** Instance type, classes and the like of this side (default: the smallest, as configured). */
   sizing?: Sizing;
   log: (message: string) => void;
@@ -301,6 +321,7 @@ async function seedSide(side: Side, seed: SideSeed): Promise<string[]> {
           ...(seed.kmsKeyId ? { StorageEncrypted: true, KmsKeyId: seed.kmsKeyId } : {}),
           Tags: tags(id),
           ...(c ? configuredDb(c) : {}),
+          ...(seed.monitoringRoleArn ? monitoredDb(seed.monitoringRoleArn) : {}),
           ...(size ? { DBInstanceClass: size.dbInstanceClass, MultiAZ: size.multiAZ } : {}),
         }),
       ),

@@ -201,6 +201,11 @@ export interface AccessGrants {
    * optional: reports recorded before it lack it).
    */
   instanceRoleArns?: string[];
+  /**
+   * Primary's RDS enhanced monitoring roles the final cleanup turns monitoring on with (iam:PassRole to
+   * monitoring.rds.amazonaws.com only; optional, as above).
+   */
+  monitoringRoleArns?: string[];
 }
 
 /** The dry run of a plan (POST /v1/preflight, and the plan's first stage). */

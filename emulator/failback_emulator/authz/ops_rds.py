@@ -186,7 +186,20 @@ def create_instance(req: ApiRequest, _who: Caller) -> Plan:
             keys += _key(getattr(cluster, "kms_key_id", None), req, f"cluster {cluster_id}")
     elif str(req.params.get("StorageEncrypted", "")).lower() == "true" and not keys:
         keys = _key("alias/aws/rds", req, "instance")
-    return Plan(checks, keys)
+    return Plan(checks + _pass_monitoring_role(req), keys)
+
+
+def _pass_monitoring_role(req: ApiRequest) -> list[Check]:
+    """Enhanced monitoring hands RDS a role: iam:PassRole on that role, passed to
+    monitoring.rds.amazonaws.com (RDS User Guide, "Setting up and enabling Enhanced Monitoring",
+    "Creating the IAM role before you enable Enhanced Monitoring": the user who turns it on must be
+    granted the PassRole permission; the role trusts monitoring.rds.amazonaws.com). Checked on the ARN
+    as named, before RDS looks for the role (patches/rds_instances.py)."""
+    role = str(req.params.get("MonitoringRoleArn") or "")
+    if not role:
+        return []
+    context = {"iam:PassedToService": "monitoring.rds.amazonaws.com"}
+    return [Check("iam:PassRole", role, "role", context=context)]
 
 
 @operation("rds", "CreateDBCluster")
@@ -215,6 +228,8 @@ def instance(req: ApiRequest, _who: Caller) -> list[Check]:
     final = req.params.get("FinalDBSnapshotIdentifier")
     if req.operation == "DeleteDBInstance" and final:
         checks.append(Check("rds:CreateDBSnapshot", arn(req.region, req.account, "snapshot", str(final)), "snapshot"))
+    if req.operation == "ModifyDBInstance":
+        checks += _pass_monitoring_role(req)
     return checks
 
 

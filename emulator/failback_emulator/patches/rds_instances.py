@@ -54,7 +54,7 @@ def require_available(database: DBInstance) -> None:
 def create_db_instance(self: RDSBackend, db_kwargs: dict[str, Any]) -> DBInstance:
     if db_kwargs["db_instance_identifier"] in reserved(self, "_fb_renamed_instances"):
         raise DBInstanceAlreadyExists()
-    _check_monitoring(db_kwargs)
+    _check_monitoring(db_kwargs, self.account_id)
     database = create_db_instance.__wrapped__(self, db_kwargs)  # type: ignore[attr-defined]
     _set_monitoring(database, db_kwargs, defaults=True)
     kind = _CREATE_KINDS.get(context.current_operation())
@@ -72,7 +72,7 @@ def modify_db_instance(
 ) -> DBInstance:
     database = self.describe_db_instances(db_instance_identifier)[0]
     require_available(database)
-    _check_monitoring(db_kwargs, getattr(database, "monitoring_role_arn", None))
+    _check_monitoring(db_kwargs, self.account_id, getattr(database, "monitoring_role_arn", None))
     new_id = db_kwargs.get("new_db_instance_identifier")
     if new_id and (new_id in self.databases or new_id in reserved(self, "_fb_renamed_instances")):
         raise DBInstanceAlreadyExists()
@@ -84,14 +84,35 @@ def modify_db_instance(
     return result
 
 
-def _check_monitoring(db_kwargs: dict[str, Any], current_role: str | None = None) -> None:
+def _check_monitoring(db_kwargs: dict[str, Any], account: str, current_role: str | None = None) -> None:
     interval = db_kwargs.get("monitoring_interval")
-    if interval not in (None, 0, "0") and not (db_kwargs.get("monitoring_role_arn") or current_role):
+    role = db_kwargs.get("monitoring_role_arn")
+    if interval not in (None, 0, "0") and not (role or current_role):
         raise RDSClientError(
             "InvalidParameterCombination",
             "A MonitoringRoleARN value is required if you specify a MonitoringInterval value "
             "other than 0.",
         )
+    if role and not _role_exists(account, str(role)):
+        # What RDS answers for a monitoring role that is not there (or that it cannot assume): the
+        # ModifyDBInstance/CreateDBInstance references list InvalidParameterValue among the common
+        # errors; the message is RDS's own, as reported in hashicorp/terraform#5455 (a role removed, then
+        # ModifyDBInstance with its ARN). moto accepted any ARN, so a plan passing primary a role of the
+        # recovery account, or one removed since preflight, looked fine.
+        raise InvalidParameterValue(
+            "IAM role ARN value is invalid or does not include the required permissions for: "
+            "ENHANCED_MONITORING"
+        )
+
+
+def _role_exists(account: str, role_arn: str) -> bool:
+    """A role of the database's own account (RDS assumes it there), by its ARN, path included."""
+    from moto.iam.models import iam_backends
+
+    parts = role_arn.split(":", 5)
+    if len(parts) < 6 or parts[4] != account or account not in iam_backends:
+        return False
+    return any(r.arn == role_arn for r in iam_backends[account]["aws"].roles.values())
 
 
 def _set_monitoring(database: DBInstance, db_kwargs: dict[str, Any], defaults: bool) -> None:

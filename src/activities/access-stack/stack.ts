@@ -51,6 +51,7 @@ export async function stackParameters(input: AccessStackInput): Promise<Record<s
     ExportObjectArns: buckets.map((b) => `arn:aws:s3:::${b}/${planExportPrefix(planId)}/*`).join(','),
     HostedZoneId: input.hostedZoneId ?? '',
     InstanceRoleArns: [...new Set(grants?.instanceRoleArns ?? [])].join(','),
+    MonitoringRoleArns: [...new Set(grants?.monitoringRoleArns ?? [])].join(','),
   };
 }
 

@@ -97,4 +97,24 @@ describe('access stack template', () => {
       });
     }
   });
+
+  it('passes only the roles preflight found, each to its one service', () => {
+    const statements = load().Resources.AccessRole!.Properties.Policies!.flatMap(
+      (p) => p.PolicyDocument.Statement as Array<Statement & { Resource?: unknown }>,
+    );
+    const passing = statements.filter((s) => [s.Action].flat().includes('iam:PassRole'));
+    // Any role of the account (an admin role included) could be handed to what the plan makes otherwise.
+    expect(passing.map((s) => [s.Sid, s.Resource, s.Condition])).toEqual([
+      [
+        'Ec2PassInstanceRoles',
+        { Ref: 'InstanceRoleArns' },
+        { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+      ],
+      [
+        'RdsPassMonitoringRoles',
+        { Ref: 'MonitoringRoleArns' },
+        { StringEquals: { 'iam:PassedToService': 'monitoring.rds.amazonaws.com' } },
+      ],
+    ]);
+  });
 });

@@ -118,9 +118,11 @@ function addGrants(into: AccessGrants, grants: Partial<AccessGrants> | undefined
   for (const field of ['primaryKmsKeyArns', 'recoveryKmsKeyArns', 'exportBuckets'] as const) {
     for (const value of grants?.[field] ?? []) if (!into[field].includes(value)) into[field].push(value);
   }
-  for (const arn of grants?.instanceRoleArns ?? []) {
-    into.instanceRoleArns ??= [];
-    if (!into.instanceRoleArns.includes(arn)) into.instanceRoleArns.push(arn);
+  for (const field of ['instanceRoleArns', 'monitoringRoleArns'] as const) {
+    for (const arn of grants?.[field] ?? []) {
+      const list = (into[field] ??= []);
+      if (!list.includes(arn)) list.push(arn);
+    }
   }
 }
 

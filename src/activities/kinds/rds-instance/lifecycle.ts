@@ -12,6 +12,7 @@ import type { KindContext } from '../resource-kind.js';
 import { concludeWithFinalDbSnapshot, removeDbSnapshots } from '../shared/db-snapshots.js';
 import { removeRestoredDbCopies, unmarkDbSource } from '../shared/db-compensate.js';
 import { applyDeferredSettings, handOverKeys } from '../shared/db-deferred.js';
+import { grantedMonitoring } from '../shared/db-monitoring.js';
 import { dbCopyChecks, engineCheck, restoredCopies, type DbCopy } from '../shared/db-verify.js';
 import { isOurs, provenanceTags, restoredByUs, RETIREMENT_TAG_KEYS } from '../shared/markers.js';
 import {
@@ -83,6 +84,9 @@ export async function cleanupDbIntermediates(ctx: KindContext): Promise<CleanupR
       tags: db.TagList,
       deletionProtection: db.DeletionProtection,
       performanceInsights: db.PerformanceInsightsEnabled,
+      monitoringInterval: db.MonitoringInterval,
+      monitoringRoleArn: db.MonitoringRoleArn,
+      ...(grantedMonitoring(ctx) ? { monitoring: grantedMonitoring(ctx) } : {}),
     };
     for (const done of await applyDeferredSettings(ctx.primary, target)) report.kept.push(done);
     const owned = handOverKeys(db.TagList);

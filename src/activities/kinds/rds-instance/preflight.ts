@@ -108,7 +108,15 @@ export async function preflightDbInstance(ctx: KindContext): Promise<PreflightRe
     ctx,
     (db?.OptionGroupMemberships ?? []).map((m) => m.OptionGroupName ?? ''),
   );
-  await checkCarriedDb(findings, ctx, `DB instance ${source}`, db, false);
+  const monitoring = await checkCarriedDb(
+    findings,
+    ctx,
+    `DB instance ${source}`,
+    db,
+    false,
+    old && !isOurs(old.TagList, ctx, 'failback') ? old : undefined,
+  );
+  if (monitoring.monitoringRoleArns.length) grants.monitoringRoleArns = monitoring.monitoringRoleArns;
   await checkConfigurationSource(findings, ctx, oldPrimaryDbInstance, 'DB instance');
   const testName = testTargetName(target, ctx.plan.planId, ctx.resource.kind);
   const test = await findings.probe('name-conflict', `DB instance ${testName}`, () =>
@@ -134,6 +142,7 @@ export async function preflightDbInstance(ctx: KindContext): Promise<PreflightRe
             allocatedStorageGiB: db.AllocatedStorage,
             encrypted: Boolean(db.StorageEncrypted),
             status: db.DBInstanceStatus,
+            ...monitoring.sourceDetails,
           },
         }
       : {}),

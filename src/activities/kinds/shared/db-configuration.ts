@@ -21,10 +21,17 @@ import {
 } from './configuration.js';
 import {
   DEFERRED_DELETION_PROTECTION,
+  DEFERRED_ENHANCED_MONITORING,
   DEFERRED_PERFORMANCE_INSIGHTS,
   TAG_DEFERRED,
   TAG_RESTORED_FROM,
 } from './markers.js';
+import {
+  checkMonitoringRole,
+  grantedMonitoring,
+  MONITORING_NOTE,
+  MONITORING_TEST_NOTE,
+} from './db-monitoring.js';
 import { oldPrimaryDbCluster, oldPrimaryDbInstance } from './old-primary.js';
 import { configurationFrom, dbPlacement } from './options.js';
 import { where, type Findings } from './preflight.js';
@@ -108,7 +115,8 @@ export const rdsConfiguration: ConfigurationTable<DBInstance> = {
     {
       item: 'enhanced monitoring (s)',
       read: (db) => valueItem(db.MonitoringInterval || undefined),
-      notCarried: 'needs a monitoring role in primary: turn it on after the failback',
+      notCarried: MONITORING_NOTE,
+      notInTest: MONITORING_TEST_NOTE,
     },
     {
       item: 'Performance Insights',
@@ -181,12 +189,14 @@ export function restoredDbTags(
  */
 function deferredSettings(
   ctx: KindContext,
-  source: { DeletionProtection?: boolean; PerformanceInsightsEnabled?: boolean },
+  source: { DeletionProtection?: boolean; PerformanceInsightsEnabled?: boolean; MonitoringInterval?: number },
 ): Record<string, string> {
   if (ctx.input.phase !== 'failback') return {};
   const deferred = [
     ...(source.DeletionProtection ? [DEFERRED_DELETION_PROTECTION] : []),
     ...(source.PerformanceInsightsEnabled ? [DEFERRED_PERFORMANCE_INSIGHTS] : []),
+    // Only with primary's role that preflight found (and the access role may pass).
+    ...(source.MonitoringInterval && grantedMonitoring(ctx) ? [DEFERRED_ENHANCED_MONITORING] : []),
   ];
   return deferred.length ? { [TAG_DEFERRED]: deferred.join(' ') } : {};
 }
@@ -271,8 +281,10 @@ export async function checkCarriedDb(
   what: string,
   source: DBInstance | DBCluster | undefined,
   cluster: boolean,
-): Promise<void> {
-  if (!source) return;
+  oldPrimary?: DBInstance,
+): Promise<{ monitoringRoleArns: string[]; sourceDetails: Record<string, string | number> }> {
+  const none = { monitoringRoleArns: [], sourceDetails: {} };
+  if (!source) return none;
   const group = cluster
     ? (source as DBCluster).DBClusterParameterGroup
     : (source as DBInstance).DBParameterGroups?.[0]?.DBParameterGroupName;
@@ -287,12 +299,19 @@ export async function checkCarriedDb(
         `${what} in recovery uses ${cluster ? 'cluster ' : ''}parameter group ${group}, which primary (${where(ctx.primary)}) lacks: its copy gets the default group. Create ${group} in primary with the same family and parameters, then run preflight again`,
       );
   }
-  // Performance Insights the final cleanup turns on itself (TAG_DEFERRED); monitoring needs a role in primary.
-  const db = source as DBInstance;
-  if (db.MonitoringInterval)
+  // Performance Insights the final cleanup turns on itself (TAG_DEFERRED); monitoring too, for an
+  // instance, with primary's role of the same name (db-monitoring.ts).
+  if (!cluster) {
+    const db = configurationFrom(ctx.resource) === 'primary' ? oldPrimary : (source as DBInstance);
+    const found = await checkMonitoringRole(findings, ctx, what, db);
+    return { monitoringRoleArns: found.grants, sourceDetails: found.sourceDetails };
+  }
+  const c = source as DBCluster;
+  if (c.MonitoringInterval)
     findings.add(
       'warning',
       'settings',
-      `${what} in recovery has enhanced monitoring every ${db.MonitoringInterval} s: its copy in primary does not get it (a restore does not take it, and it needs a monitoring role in primary). Turn it on after primary-validated (ModifyDB${cluster ? 'Cluster' : 'Instance'} with MonitoringRoleArn)`,
+      `${what} in recovery has enhanced monitoring every ${c.MonitoringInterval} s: its copy in primary does not get it (a restore does not take it, and it needs a monitoring role in primary). Turn it on after primary-validated (ModifyDBCluster with MonitoringRoleArn)`,
     );
+  return none;
 }

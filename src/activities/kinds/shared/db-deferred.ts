@@ -2,8 +2,10 @@ import { ModifyDBClusterCommand, ModifyDBInstanceCommand } from '@aws-sdk/client
 import type { AwsEnvironment } from '../../aws/clients.js';
 import { tagValue } from '../../aws/tags.js';
 import { call } from './calls.js';
+import { applyMonitoring } from './db-monitoring.js';
 import {
   DEFERRED_DELETION_PROTECTION,
+  DEFERRED_ENHANCED_MONITORING,
   DEFERRED_PERFORMANCE_INSIGHTS,
   OWNERSHIP_TAG_KEYS,
   TAG_DEFERRED,
@@ -18,13 +20,17 @@ export interface DeferredTarget {
   tags: AwsTags;
   deletionProtection?: boolean;
   performanceInsights?: boolean;
+  monitoringInterval?: number;
+  monitoringRoleArn?: string;
+  /** What preflight granted for enhanced monitoring (primary's role, the interval). */
+  monitoring?: { roleArn: string; interval: number };
 }
 
 /**
  * Final cleanup, once primary is validated (nothing left to abort): the source's settings the restore
  * left off the copy (TAG_DEFERRED) — deletion protection, so that an abort could still remove it;
- * Performance Insights, which a restore does not take and a modification inside the window would
- * hold up — now turned on. Idempotent:
+ * Performance Insights and enhanced monitoring, which a restore does not take and a modification
+ * inside the window would hold up — now turned on. Idempotent:
  * what is already set is not set again. Returns what it turned on, for the cleanup report.
  */
 export async function applyDeferredSettings(env: AwsEnvironment, target: DeferredTarget): Promise<string[]> {
@@ -65,6 +71,10 @@ export async function applyDeferredSettings(env: AwsEnvironment, target: Deferre
       ),
     );
     done.push(`Performance Insights on ${target.id} (as on the configuration source)`);
+  }
+  if (deferred.includes(DEFERRED_ENHANCED_MONITORING) && target.kind === 'instance' && target.monitoring) {
+    const said = await applyMonitoring(env, target.monitoring, target);
+    if (said) done.push(said);
   }
   return done;
 }

@@ -9,6 +9,7 @@ import {
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ResourceKind } from '../../../domain/contract.js';
 import type { PlanContext, PreflightFinding } from '../../../domain/resources.js';
+import { ensureRole } from '../../../../scripts/scenario/accounts.js';
 import { BOOTSTRAP_ROLE } from '../../../../test/support/access.js';
 import {
   ensurePlanRoles,
@@ -151,6 +152,47 @@ describe('database preflight: what a rename, copy and conclude cannot take', () 
     );
   });
 
+  it('enhanced monitoring: a warning with the fix until primary has the role of that name, then granted', async () => {
+    const name = unique('mon');
+    const trust = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: { Service: 'monitoring.rds.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      ],
+    });
+    const recoveryRole = await ensureRole(topology.recovery.accountId, name, trust);
+    const source = unique('db');
+    await seedDbInstance(
+      aws.recovery.rds,
+      source,
+      {},
+      { MonitoringInterval: 30, MonitoringRoleArn: recoveryRole },
+    );
+    const target = unique('t');
+    const ctx = () =>
+      kindContext(
+        stepInput(
+          { ...plan, primary: { ...plan.primary, roleArn: bootstrapRole() } },
+          'failback',
+          resolved('rds-instance', source, target),
+        ),
+      );
+    const absent = await kindModule('rds-instance').preflight(ctx());
+    const warning = absent.findings.filter((f) => new RegExp(`role ${name}`).test(f.message));
+    expect(warning.map((f) => f.severity)).toEqual(['warning']);
+    expect(warning[0]!.message).toMatch(/monitoring\.rds\.amazonaws\.com/);
+    expect(warning[0]!.message).toMatch(/AmazonRDSEnhancedMonitoringRole.*then run preflight again/);
+    expect(absent.grants?.monitoringRoleArns).toBeUndefined();
+    expect(absent.sourceDetails?.monitoringRoleArn).toBeUndefined();
+
+    // Primary's own role of that name (under a path: the ARN granted is the role's, not the source's).
+    const primaryRole = await ensureRole(topology.primary.accountId, name, trust, undefined, '/app/');
+    const present = await kindModule('rds-instance').preflight(ctx());
+    expect(present.findings.filter((f) => f.severity !== 'info' && /monitoring/.test(f.message))).toEqual([]);
+    expect(present.grants?.monitoringRoleArns).toEqual([primaryRole]);
+    expect(present.sourceDetails).toMatchObject({ monitoringRoleArn: primaryRole, monitoringInterval: 30 });
+  });
+
   it('replica clusters: of the source a warning, of the old primary refused', async () => {
     const source = unique('cl');
     await seedCluster(aws.recovery.rds, source, 1);
@@ -176,6 +218,10 @@ describe('database preflight: what a rename, copy and conclude cannot take', () 
     expect(about(findings, /in primary has replica clusters/)).toEqual(['error']);
   });
 });
+
+function bootstrapRole(): string {
+  return `arn:aws:iam::${plan.primary.accountId}:role/${BOOTSTRAP_ROLE}`;
+}
 
 async function accountOf(rds: RDSClient): Promise<string> {
   return rds === aws.recovery.rds ? topology.recovery.accountId : topology.primary.accountId;

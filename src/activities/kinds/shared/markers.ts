@@ -34,6 +34,7 @@ export const TAG_RESTORED_BY = 'failback:restored-by';
 export const TAG_DEFERRED = 'failback:deferred';
 export const DEFERRED_DELETION_PROTECTION = 'deletion-protection';
 export const DEFERRED_PERFORMANCE_INSIGHTS = 'performance-insights';
+export const DEFERRED_ENHANCED_MONITORING = 'enhanced-monitoring';
 export const TAG_RESTORED_RUN = 'failback:restored-run';
 
 export const RETIREMENT_TAG_KEYS = [
