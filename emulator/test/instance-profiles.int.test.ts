@@ -3,41 +3,17 @@ import {
   AddRoleToInstanceProfileCommand,
   CreateInstanceProfileCommand,
   CreateRoleCommand,
-  PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
-import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
-import { aws, failure, freshAccount } from './support.js';
+import { asRoleWith, aws, failure, freshAccount, policyDocument, type Statement } from './support.js';
 
-type Statement = Record<string, unknown>;
-const doc = (...Statement: Statement[]) => JSON.stringify({ Version: '2012-10-17', Statement });
+const doc = policyDocument;
 const AMI = 'ami-0f00d5eed0000c0de';
 const REGION = 'us-east-1';
 
 /** A role of `account` with one inline policy, assumed by the account's root: EC2 acting as it. */
 async function launcher(account: string, name: string, ...statements: Statement[]) {
-  const root = aws(account, REGION);
-  const trust = doc({
-    Effect: 'Allow',
-    Principal: { AWS: `arn:aws:iam::${account}:root` },
-    Action: 'sts:AssumeRole',
-  });
-  await root.iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: trust }));
-  await root.iam.send(
-    new PutRolePolicyCommand({ RoleName: name, PolicyName: 'p', PolicyDocument: doc(...statements) }),
-  );
-  const c = (
-    await root.sts.send(
-      new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/${name}`, RoleSessionName: 'test' }),
-    )
-  ).Credentials!;
-  return aws(undefined, REGION, {
-    credentials: {
-      accessKeyId: c.AccessKeyId!,
-      secretAccessKey: c.SecretAccessKey!,
-      sessionToken: c.SessionToken!,
-    },
-  }).ec2;
+  return (await asRoleWith(account, REGION, name, ...statements)).ec2;
 }
 
 /** An instance profile `name` holding a role of the same name at `path`, made by the account's root. */

@@ -4,13 +4,19 @@ import {
   ModifyDBInstanceCommand,
   type RDSClient,
 } from '@aws-sdk/client-rds';
-import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
-import { AssumeRoleCommand } from '@aws-sdk/client-sts';
+import { CreateRoleCommand } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
-import { aws, eventually, failure, freshAccount } from './support.js';
+import {
+  asRoleWith,
+  aws,
+  eventually,
+  failure,
+  freshAccount,
+  policyDocument,
+  type Statement,
+} from './support.js';
 
-type Statement = Record<string, unknown>;
-const doc = (...Statement: Statement[]) => JSON.stringify({ Version: '2012-10-17', Statement });
+const doc = policyDocument;
 const REGION = 'eu-west-1';
 const MONITORING_TRUST = doc({
   Effect: 'Allow',
@@ -20,29 +26,8 @@ const MONITORING_TRUST = doc({
 const RDS_ONLY = { Effect: 'Allow', Action: ['rds:CreateDBInstance', 'rds:ModifyDBInstance'], Resource: '*' };
 
 /** A role of `account` with one inline policy, assumed by the account's root: the caller under test. */
-async function caller(account: string, name: string, ...statements: Statement[]): Promise<RDSClient> {
-  const root = aws(account, REGION);
-  const trust = doc({
-    Effect: 'Allow',
-    Principal: { AWS: `arn:aws:iam::${account}:root` },
-    Action: 'sts:AssumeRole',
-  });
-  await root.iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: trust }));
-  await root.iam.send(
-    new PutRolePolicyCommand({ RoleName: name, PolicyName: 'p', PolicyDocument: doc(...statements) }),
-  );
-  const c = (
-    await root.sts.send(
-      new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/${name}`, RoleSessionName: 'test' }),
-    )
-  ).Credentials!;
-  return aws(undefined, REGION, {
-    credentials: {
-      accessKeyId: c.AccessKeyId!,
-      secretAccessKey: c.SecretAccessKey!,
-      sessionToken: c.SessionToken!,
-    },
-  }).rds;
+async function caller(account: string, name: string, ...statements: Statement[]) {
+  return (await asRoleWith(account, REGION, name, ...statements)).rds;
 }
 
 const create = (id: string, extra: Record<string, unknown> = {}) =>

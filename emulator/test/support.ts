@@ -6,12 +6,12 @@ import { randomInt } from 'node:crypto';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { IAMClient } from '@aws-sdk/client-iam';
+import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { S3Client } from '@aws-sdk/client-s3';
-import { STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, SdkError } from '@smithy/types';
 import { inject } from 'vitest';
 import { EmulatorAdmin, seedingCredentials } from '../client.js';
@@ -65,6 +65,44 @@ export function aws(account: string | undefined, region: string, options: Client
     cloudformation: new CloudFormationClient(config),
     route53: new Route53Client(config),
   };
+}
+
+export type Statement = Record<string, unknown>;
+/** An IAM policy document of these statements. */
+export const policyDocument = (...Statement: Statement[]) =>
+  JSON.stringify({ Version: '2012-10-17', Statement });
+
+/**
+ * Clients acting as a new role `name` of `account` with one inline policy of `statements`, assumed by
+ * the account's root: the caller whose authorization a test checks.
+ */
+export async function asRoleWith(account: string, region: string, name: string, ...statements: Statement[]) {
+  const root = aws(account, region);
+  const trust = policyDocument({
+    Effect: 'Allow',
+    Principal: { AWS: `arn:aws:iam::${account}:root` },
+    Action: 'sts:AssumeRole',
+  });
+  await root.iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: trust }));
+  await root.iam.send(
+    new PutRolePolicyCommand({
+      RoleName: name,
+      PolicyName: 'p',
+      PolicyDocument: policyDocument(...statements),
+    }),
+  );
+  const c = (
+    await root.sts.send(
+      new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/${name}`, RoleSessionName: 'test' }),
+    )
+  ).Credentials!;
+  return aws(undefined, region, {
+    credentials: {
+      accessKeyId: c.AccessKeyId!,
+      secretAccessKey: c.SecretAccessKey!,
+      sessionToken: c.SessionToken!,
+    },
+  });
 }
 
 /** Polls until `check` returns something other than undefined. */
