@@ -107,8 +107,10 @@ export async function removeClusterTestCopy(ctx: KindContext): Promise<CleanupRe
  */
 export async function cleanupClusterIntermediates(ctx: KindContext): Promise<CleanupReport> {
   const report = await removeDbSnapshots(ctx, clusterSnapshotApi);
+  // The failback's copy holds the target's name (a clone of its snapshot may carry its tags).
+  const copyId = dbId(ctx.resource.target);
   const restored = (await listDbClusters(ctx.primary)).filter(
-    (c) => isOurs(c.TagList, ctx) || restoredByUs(c.TagList, ctx),
+    (c) => c.DBClusterIdentifier === copyId && (isOurs(c.TagList, ctx) || restoredByUs(c.TagList, ctx)),
   );
   for (const cluster of restored) {
     for (const member of cluster.DBClusterMembers ?? []) {

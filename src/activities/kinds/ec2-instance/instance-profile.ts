@@ -55,7 +55,8 @@ export async function carriedInstanceProfile(
   source: Instance | undefined,
 ): Promise<{ IamInstanceProfile?: { Name: string } }> {
   const name = profileName(source);
-  if (!name || ctx.input.phase === 'test-failback') return {};
+  // Only the failback's copy, by allowlist: any other phase's copy (a test copy) gets none.
+  if (!name || ctx.input.phase !== 'failback') return {};
   const profile = await instanceProfileIn(ctx.primary, name);
   const granted = (ctx.resource.sourceDetails?.[GRANTED_ROLES] as string[] | undefined) ?? [];
   if (!profile || !profile.roleArns.every((arn) => granted.includes(arn))) return {};

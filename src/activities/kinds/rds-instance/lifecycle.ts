@@ -73,8 +73,14 @@ export async function removeDbTestCopy(ctx: KindContext): Promise<CleanupReport>
  */
 export async function cleanupDbIntermediates(ctx: KindContext): Promise<CleanupReport> {
   const report = await removeDbSnapshots(ctx, dbSnapshotApi);
+  // The failback's copy holds the target's name: a clone restored from one of its snapshots may carry
+  // its tags (CopyTagsToSnapshot), and is not ours to configure or hand over.
+  const copyId = dbId(ctx.resource.target);
   const restored = (await listDbInstances(ctx.primary)).filter(
-    (db) => !db.DBClusterIdentifier && (isOurs(db.TagList, ctx) || restoredByUs(db.TagList, ctx)),
+    (db) =>
+      !db.DBClusterIdentifier &&
+      db.DBInstanceIdentifier === copyId &&
+      (isOurs(db.TagList, ctx) || restoredByUs(db.TagList, ctx)),
   );
   for (const db of restored) {
     const id = db.DBInstanceIdentifier ?? '';

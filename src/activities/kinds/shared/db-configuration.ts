@@ -252,7 +252,9 @@ export async function carriedCluster(ctx: KindContext): Promise<{
   const scaling = c.ServerlessV2ScalingConfiguration;
   return {
     tags: carriedTags(ctx, c.TagList),
-    deferred: deferredSettings(ctx, c),
+    // Only deletion protection: Performance Insights and monitoring are per instance in Aurora (a
+    // cluster's are reported with the fix, see dbSettingHazards).
+    deferred: deferredSettings(ctx, { DeletionProtection: c.DeletionProtection }),
     params: {
       ...(c.IAMDatabaseAuthenticationEnabled !== undefined
         ? { EnableIAMDatabaseAuthentication: c.IAMDatabaseAuthenticationEnabled }
@@ -307,11 +309,15 @@ export async function checkCarriedDb(
     return { monitoringRoleArns: found.grants, sourceDetails: found.sourceDetails };
   }
   const c = source as DBCluster;
-  if (c.MonitoringInterval)
+  const later = [
+    ...(c.MonitoringInterval ? [`enhanced monitoring every ${c.MonitoringInterval} s`] : []),
+    ...(c.PerformanceInsightsEnabled ? ['Performance Insights'] : []),
+  ];
+  if (later.length)
     findings.add(
       'warning',
       'settings',
-      `${what} in recovery has enhanced monitoring every ${c.MonitoringInterval} s: its copy in primary does not get it (a restore does not take it, and it needs a monitoring role in primary). Turn it on after primary-validated (ModifyDBCluster with MonitoringRoleArn)`,
+      `${what} in recovery has ${later.join(' and ')}: its copy in primary does not get it (a restore does not take it; monitoring needs a role in primary). Turn it on after primary-validated (ModifyDBCluster)`,
     );
   return none;
 }

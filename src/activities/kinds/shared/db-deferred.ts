@@ -1,4 +1,5 @@
 import { ModifyDBClusterCommand, ModifyDBInstanceCommand } from '@aws-sdk/client-rds';
+import { ApplicationFailure } from '@temporalio/common';
 import type { AwsEnvironment } from '../../aws/clients.js';
 import { tagValue } from '../../aws/tags.js';
 import { call } from './calls.js';
@@ -61,22 +62,51 @@ export async function applyDeferredSettings(env: AwsEnvironment, target: Deferre
     target.kind === 'instance' &&
     !target.performanceInsights
   ) {
-    await call(env, `ModifyDBInstance ${target.id} EnablePerformanceInsights`, () =>
-      env.rds.send(
-        new ModifyDBInstanceCommand({
-          DBInstanceIdentifier: target.id,
-          EnablePerformanceInsights: true,
-          ApplyImmediately: true,
-        }),
+    done.push(
+      await bestEffort(
+        `Performance Insights on ${target.id}`,
+        'ModifyDBInstance --enable-performance-insights',
+        async () => {
+          await call(env, `ModifyDBInstance ${target.id} EnablePerformanceInsights`, () =>
+            env.rds.send(
+              new ModifyDBInstanceCommand({
+                DBInstanceIdentifier: target.id,
+                EnablePerformanceInsights: true,
+                ApplyImmediately: true,
+              }),
+            ),
+          );
+          return `Performance Insights on ${target.id} (as on the configuration source)`;
+        },
       ),
     );
-    done.push(`Performance Insights on ${target.id} (as on the configuration source)`);
   }
   if (deferred.includes(DEFERRED_ENHANCED_MONITORING) && target.kind === 'instance' && target.monitoring) {
-    const said = await applyMonitoring(env, target.monitoring, target);
+    const { interval } = target.monitoring;
+    const said = await bestEffort(
+      `enhanced monitoring on ${target.id}`,
+      `ModifyDBInstance --monitoring-interval ${interval} --monitoring-role-arn <primary's role>`,
+      () => applyMonitoring(env, target.monitoring!, target),
+    );
     if (said) done.push(said);
   }
   return done;
+}
+
+/**
+ * Performance Insights and monitoring are observability, not the data or its protection: a refusal
+ * that needs a person (a role that does not trust RDS monitoring, an instance class without
+ * Performance Insights, an access role made without the grant) leaves it off and says so with the
+ * fix, instead of parking the cleanup of a validated primary half handed over (retrying would repeat
+ * the same refusal). Failures Temporal retries (throttling, 5xx) still fail the attempt.
+ */
+async function bestEffort(what: string, fix: string, apply: () => Promise<string>): Promise<string> {
+  try {
+    return await apply();
+  } catch (error) {
+    if (!(error instanceof ApplicationFailure) || !error.nonRetryable) throw error;
+    return `${what} left off: ${error.message.split(' — ')[0]} (turn it on yourself: ${fix})`;
+  }
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   unique,
 } from '../../../../test/support/kinds.js';
 import { describeDb, seedDbInstance } from '../../../../test/support/snapshot-kinds.js';
+import { applyDeferredSettings } from './db-deferred.js';
 import { applyMonitoring } from './db-monitoring.js';
 
 // The final cleanup's enhanced monitoring (issue 15), through the plan's access role: primary's role is
@@ -47,6 +48,29 @@ describe('enhanced monitoring at the final cleanup', () => {
     const [interval, role] = await state(id);
     const again = { id, monitoringInterval: interval as number, monitoringRoleArn: role as string };
     expect(await applyMonitoring(env, { roleArn, interval: 30 }, again)).toBe('');
+  });
+
+  it('at the final cleanup a refusal leaves monitoring off, reported with the fix; the rest is applied', async () => {
+    // An access role made without the grant (or a role that does not trust RDS monitoring): retrying
+    // repeats the refusal, so the cleanup of a validated primary must not park on it.
+    const plan = await preparedPlan(topology, unique('mond'));
+    const id = unique('db');
+    await seedDbInstance(aws.primary.rds, id);
+    const done = await applyDeferredSettings(planEnvironments(plan).primary, {
+      kind: 'instance',
+      id,
+      tags: [
+        { Key: 'failback:deferred', Value: 'deletion-protection performance-insights enhanced-monitoring' },
+      ],
+      monitoring: { roleArn, interval: 30 },
+    });
+    expect(done).toContainEqual(
+      expect.stringMatching(/^enhanced monitoring on .* left off: .*iam:PassRole.*turn it on yourself/),
+    );
+    expect(await state(id)).toEqual([0, null]);
+    const db = await describeDb(aws.primary.rds, id);
+    expect(db?.DeletionProtection).toBe(true);
+    expect(db?.PerformanceInsightsEnabled).toBe(true);
   });
 
   it('the access role may not pass a role preflight did not grant', async () => {
