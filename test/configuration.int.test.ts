@@ -132,6 +132,8 @@ describe('configuration carried (issue 15)', { timeout: 900_000 }, () => {
     ]);
     expect(final.errors.map((e) => `${e.type}: ${e.message}`)).toEqual([]);
     expect(final.stage).toBe('completed');
+    // Every deferred setting was turned on: the final cleanup left nothing for a person.
+    expect(final.resources.flatMap((r) => r.leftOff ?? [])).toEqual([]);
 
     for (const resource of final.resources.filter((r) => r.kind in EXPECTED)) {
       const items = resource.verification?.configuration ?? [];

@@ -132,6 +132,11 @@ export interface RestoreResult {
 export interface CleanupReport {
   removed: string[];
   kept: string[];
+  /**
+   * What the cleanup could not do and a person should, each with its fix: a best-effort setting (Performance
+   * Insights, enhanced monitoring) that AWS refused. Shown in the status and the report.
+   */
+  leftOff?: string[];
 }
 
 export interface ConcludeResult {

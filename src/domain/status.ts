@@ -52,6 +52,8 @@ export interface ResourceStatus {
   retirement?: Retirement;
   restored?: Restored;
   verification?: Verification;
+  /** From the final cleanup: what it left for a person to do, each with its fix (CleanupReport.leftOff). */
+  leftOff?: string[];
   /** Per phase, the steps with their times (the report's per-resource durations). */
   timings?: Partial<Record<Phase, StepTiming[]>>;
 }

@@ -73,6 +73,7 @@ function resourceReport(resource: ResourceStatus): ResourceReport {
     phases,
     verification: resource.verification ?? null,
     configuration: resource.verification?.configuration ?? [],
+    leftOff: resource.leftOff ?? [],
     lastError: resource.lastError ?? null,
   };
 }

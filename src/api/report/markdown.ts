@@ -164,6 +164,12 @@ function configuration(report: PlanReport, ids: Set<string>): string[] {
   ];
 }
 
+/** What the final cleanup could not do (a setting AWS refused): an operator's to-do, each with its fix. */
+function leftOff(report: PlanReport): string[] {
+  const rows = report.resources.flatMap((r) => r.leftOff.map((item) => [`\`${r.key}\``, item]));
+  return rows.length === 0 ? ['Nothing.'] : table(['resource', 'left off, and the fix'], rows);
+}
+
 /** The report as Markdown, for a change record or an incident review. */
 export function renderMarkdown(report: PlanReport): string {
   const outcome = report.outcome
@@ -203,6 +209,10 @@ export function renderMarkdown(report: PlanReport): string {
     '## Configuration',
     '',
     ...configuration(report, ids),
+    '',
+    '## Left for a person',
+    '',
+    ...leftOff(report),
     '',
     '## Approvals and operator actions',
     '',

@@ -19,6 +19,9 @@ const db: ResourceStatus = {
     at: '2026-11-28T02:20:00Z',
   },
   restored: { id: 'shop-db', name: 'shop-db' },
+  leftOff: [
+    'enhanced monitoring on shop-db left off: AccessDenied iam:PassRole (turn it on yourself: ModifyDBInstance --monitoring-interval 30)',
+  ],
   verification: {
     ok: true,
     at: '2026-11-28T02:30:00Z',
@@ -349,6 +352,19 @@ describe('renderMarkdown', () => {
     expect(computeReport(input).resources.find((r) => r.kind === 'dynamodb-table')?.configuration).toEqual(
       [],
     );
+  });
+
+  it('lists what the final cleanup left for a person, with the fix; nothing when it left nothing', () => {
+    const section = markdown.slice(
+      markdown.indexOf('## Left for a person'),
+      markdown.indexOf('## Approvals'),
+    );
+    expect(section).toContain(
+      '| `rds-instance:shop-db` | enhanced monitoring on shop-db left off: AccessDenied iam:PassRole (turn it on yourself: ModifyDBInstance --monitoring-interval 30) |',
+    );
+    expect(section).not.toContain('dynamodb-table:orders');
+    const none = renderMarkdown(computeReport({ ...input, status: { ...input.status, resources: [table] } }));
+    expect(none.slice(none.indexOf('## Left for a person'))).toMatch(/^## Left for a person\n\nNothing\./);
   });
 
   it('has a well-formed table everywhere: every row has as many cells as its header', () => {

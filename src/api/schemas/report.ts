@@ -44,6 +44,9 @@ const ResourceReportSchema = Type.Object({
   configuration: Type.Array(ConfigurationItemSchema, {
     description: 'From the last verification: each item of the kind’s configuration table and its outcome',
   }),
+  leftOff: Type.Array(Type.String(), {
+    description: 'What the final cleanup left for a person to do (a setting AWS refused), each with its fix',
+  }),
   lastError: Type.Union([
     OpenObject({ type: Type.String(), message: Type.String(), at: Timestamp }),
     Type.Null(),

@@ -108,6 +108,11 @@ const ResourceStatusSchema = OpenObject({
   retirement: Type.Optional(RetirementSchema),
   restored: Type.Optional(RestoredSchema),
   verification: Type.Optional(VerificationSchema),
+  leftOff: Type.Optional(
+    Type.Array(Type.String(), {
+      description: 'What the final cleanup left for a person to do, with the fix',
+    }),
+  ),
   timings: Type.Optional(Type.Record(Type.String(), Type.Array(StepTimingSchema))),
 });
 

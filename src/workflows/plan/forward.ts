@@ -144,8 +144,17 @@ export async function runForward(
 
   // 9. Cleanup: intermediates, the access stack (option), recovery points resume.
   state.enterStage('cleanup');
-  await runTaskPhase(state, 'cleanup', resources, (pending, workflowId) =>
-    executeChild(finalCleanup, { workflowId, args: [{ ...phaseInput, resources: pending }] }),
+  await runTaskPhase(
+    state,
+    'cleanup',
+    resources,
+    (pending, workflowId) =>
+      executeChild(finalCleanup, { workflowId, args: [{ ...phaseInput, resources: pending }] }),
+    // What a person must still do (a setting AWS refused) goes where the operator looks: the status.
+    (key, report) => {
+      const status = state.resource(key);
+      if (status && report.leftOff?.length) status.leftOff = report.leftOff;
+    },
   );
   if (spec.options?.removeAccessStack !== false && progress.accessStackCreated) {
     await attempt(state, 'delete access stack', () =>

@@ -15,7 +15,7 @@ import {
 } from '../shared/db-snapshots.js';
 import { check } from '../shared/checks.js';
 import { removeRestoredDbCopies, unmarkDbSource } from '../shared/db-compensate.js';
-import { applyDeferredSettings, handOverKeys } from '../shared/db-deferred.js';
+import { applyDeferredSettings, handOverKeys, keepLeftOff } from '../shared/db-deferred.js';
 import { dbCopyChecks, engineCheck, restoredCopies, type DbCopy } from '../shared/db-verify.js';
 import {
   isOurs,
@@ -124,7 +124,10 @@ export async function cleanupClusterIntermediates(ctx: KindContext): Promise<Cle
       tags: cluster.TagList,
       deletionProtection: cluster.DeletionProtection,
     };
-    for (const done of await applyDeferredSettings(ctx.primary, target)) report.kept.push(done);
+    const { applied, leftOff } = await applyDeferredSettings(ctx.primary, target);
+    report.kept.push(...applied);
+    // Kept before the handover, which removes the record of what was deferred.
+    report.leftOff = keepLeftOff(leftOff);
     const arn = cluster.DBClusterArn ?? '';
     // Handed over already (provenance first, then the ownership keys went): a retry adds nothing, as
     // the role may tag only what still carries the plan's id.

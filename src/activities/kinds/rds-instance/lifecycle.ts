@@ -11,7 +11,7 @@ import { needsPersonFailure } from '../../aws/errors.js';
 import type { KindContext } from '../resource-kind.js';
 import { concludeWithFinalDbSnapshot, removeDbSnapshots } from '../shared/db-snapshots.js';
 import { removeRestoredDbCopies, unmarkDbSource } from '../shared/db-compensate.js';
-import { applyDeferredSettings, handOverKeys } from '../shared/db-deferred.js';
+import { applyDeferredSettings, handOverKeys, keepLeftOff } from '../shared/db-deferred.js';
 import { grantedMonitoring } from '../shared/db-monitoring.js';
 import { dbCopyChecks, engineCheck, restoredCopies, type DbCopy } from '../shared/db-verify.js';
 import { isOurs, provenanceTags, restoredByUs, RETIREMENT_TAG_KEYS } from '../shared/markers.js';
@@ -94,7 +94,10 @@ export async function cleanupDbIntermediates(ctx: KindContext): Promise<CleanupR
       monitoringRoleArn: db.MonitoringRoleArn,
       ...(grantedMonitoring(ctx) ? { monitoring: grantedMonitoring(ctx) } : {}),
     };
-    for (const done of await applyDeferredSettings(ctx.primary, target)) report.kept.push(done);
+    const { applied, leftOff } = await applyDeferredSettings(ctx.primary, target);
+    report.kept.push(...applied);
+    // Kept before the handover, which removes the record of what was deferred.
+    report.leftOff = keepLeftOff(leftOff);
     const owned = handOverKeys(db.TagList);
     // Handed over already: a retry adds nothing (the role may tag only what carries the plan's id).
     if (owned.length > 0) await retagRds(ctx.primary, db.DBInstanceArn ?? '', provenanceTags(ctx), owned);

@@ -1,9 +1,10 @@
 import { ModifyDBClusterCommand, ModifyDBInstanceCommand } from '@aws-sdk/client-rds';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AwsEnvironment } from '../../aws/clients.js';
+import { remember, stickyDetails } from '../../aws/heartbeat.js';
 import { tagValue } from '../../aws/tags.js';
 import { call } from './calls.js';
-import { applyMonitoring } from './db-monitoring.js';
+import { applyMonitoring, type SettingOutcome } from './db-monitoring.js';
 import {
   DEFERRED_DELETION_PROTECTION,
   DEFERRED_ENHANCED_MONITORING,
@@ -32,11 +33,16 @@ export interface DeferredTarget {
  * left off the copy (TAG_DEFERRED) — deletion protection, so that an abort could still remove it;
  * Performance Insights and enhanced monitoring, which a restore does not take and a modification
  * inside the window would hold up — now turned on. Idempotent:
- * what is already set is not set again. Returns what it turned on, for the cleanup report.
+ * what is already set is not set again. Returns what it turned on and what it had to leave off (with
+ * the fix), for the cleanup report.
  */
-export async function applyDeferredSettings(env: AwsEnvironment, target: DeferredTarget): Promise<string[]> {
+export async function applyDeferredSettings(
+  env: AwsEnvironment,
+  target: DeferredTarget,
+): Promise<{ applied: string[]; leftOff: string[] }> {
   const deferred = (tagValue(target.tags, TAG_DEFERRED) ?? '').split(' ').filter(Boolean);
   const done: string[] = [];
+  const leftOff: string[] = [];
   if (deferred.includes(DEFERRED_DELETION_PROTECTION) && !target.deletionProtection) {
     await call(env, `Modify ${target.kind} ${target.id} DeletionProtection`, () =>
       target.kind === 'instance'
@@ -62,35 +68,46 @@ export async function applyDeferredSettings(env: AwsEnvironment, target: Deferre
     target.kind === 'instance' &&
     !target.performanceInsights
   ) {
-    done.push(
-      await bestEffort(
-        `Performance Insights on ${target.id}`,
-        'ModifyDBInstance --enable-performance-insights',
-        async () => {
-          await call(env, `ModifyDBInstance ${target.id} EnablePerformanceInsights`, () =>
-            env.rds.send(
-              new ModifyDBInstanceCommand({
-                DBInstanceIdentifier: target.id,
-                EnablePerformanceInsights: true,
-                ApplyImmediately: true,
-              }),
-            ),
-          );
-          return `Performance Insights on ${target.id} (as on the configuration source)`;
-        },
-      ),
+    await bestEffort(
+      { done, leftOff },
+      `Performance Insights on ${target.id}`,
+      'ModifyDBInstance --enable-performance-insights',
+      async () => {
+        await call(env, `ModifyDBInstance ${target.id} EnablePerformanceInsights`, () =>
+          env.rds.send(
+            new ModifyDBInstanceCommand({
+              DBInstanceIdentifier: target.id,
+              EnablePerformanceInsights: true,
+              ApplyImmediately: true,
+            }),
+          ),
+        );
+        return { applied: `Performance Insights on ${target.id} (as on the configuration source)` };
+      },
     );
   }
   if (deferred.includes(DEFERRED_ENHANCED_MONITORING) && target.kind === 'instance' && target.monitoring) {
     const { interval } = target.monitoring;
-    const said = await bestEffort(
+    await bestEffort(
+      { done, leftOff },
       `enhanced monitoring on ${target.id}`,
       `ModifyDBInstance --monitoring-interval ${interval} --monitoring-role-arn <primary's role>`,
       () => applyMonitoring(env, target.monitoring!, target),
     );
-    if (said) done.push(said);
   }
-  return done;
+  return { applied: done, leftOff };
+}
+
+/**
+ * What the cleanup left off so far, this attempt's and every earlier attempt's: the handover removes
+ * the deferred-settings record, so a retry after it would not find again what was left off. Kept in
+ * the attempt's heartbeat details (sticky), before the handover.
+ */
+export function keepLeftOff(items: string[]): string[] {
+  const earlier = stickyDetails().leftOff;
+  const all = [...new Set([...(Array.isArray(earlier) ? (earlier as string[]) : []), ...items])];
+  if (all.length > 0) remember({ leftOff: all });
+  return all;
 }
 
 /**
@@ -100,12 +117,19 @@ export async function applyDeferredSettings(env: AwsEnvironment, target: Deferre
  * fix, instead of parking the cleanup of a validated primary half handed over (retrying would repeat
  * the same refusal). Failures Temporal retries (throttling, 5xx) still fail the attempt.
  */
-async function bestEffort(what: string, fix: string, apply: () => Promise<string>): Promise<string> {
+async function bestEffort(
+  out: { done: string[]; leftOff: string[] },
+  what: string,
+  fix: string,
+  apply: () => Promise<SettingOutcome>,
+): Promise<void> {
   try {
-    return await apply();
+    const { applied, leftOff } = await apply();
+    if (applied) out.done.push(applied);
+    if (leftOff) out.leftOff.push(leftOff);
   } catch (error) {
     if (!(error instanceof ApplicationFailure) || !error.nonRetryable) throw error;
-    return `${what} left off: ${error.message.split(' — ')[0]} (turn it on yourself: ${fix})`;
+    out.leftOff.push(`${what} left off: ${error.message.split(' — ')[0]} (turn it on yourself: ${fix})`);
   }
 }
 

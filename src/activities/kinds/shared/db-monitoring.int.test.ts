@@ -43,11 +43,13 @@ describe('enhanced monitoring at the final cleanup', () => {
     await seedDbInstance(aws.primary.rds, id);
     const env = planEnvironments(plan).primary;
     const said = await applyMonitoring(env, { roleArn, interval: 30 }, { id });
-    expect(said).toMatch(new RegExp(`enhanced monitoring every 30 s on ${id}`));
+    expect(said).toEqual({
+      applied: expect.stringMatching(new RegExp(`enhanced monitoring every 30 s on ${id}`)),
+    });
     expect(await state(id)).toEqual([30, roleArn]);
     const [interval, role] = await state(id);
     const again = { id, monitoringInterval: interval as number, monitoringRoleArn: role as string };
-    expect(await applyMonitoring(env, { roleArn, interval: 30 }, again)).toBe('');
+    expect(await applyMonitoring(env, { roleArn, interval: 30 }, again)).toEqual({});
   });
 
   it('at the final cleanup a refusal leaves monitoring off, reported with the fix; the rest is applied', async () => {
@@ -56,7 +58,7 @@ describe('enhanced monitoring at the final cleanup', () => {
     const plan = await preparedPlan(topology, unique('mond'));
     const id = unique('db');
     await seedDbInstance(aws.primary.rds, id);
-    const done = await applyDeferredSettings(planEnvironments(plan).primary, {
+    const { applied, leftOff } = await applyDeferredSettings(planEnvironments(plan).primary, {
       kind: 'instance',
       id,
       tags: [
@@ -64,9 +66,10 @@ describe('enhanced monitoring at the final cleanup', () => {
       ],
       monitoring: { roleArn, interval: 30 },
     });
-    expect(done).toContainEqual(
+    expect(leftOff).toEqual([
       expect.stringMatching(/^enhanced monitoring on .* left off: .*iam:PassRole.*turn it on yourself/),
-    );
+    ]);
+    expect(applied).toHaveLength(2);
     expect(await state(id)).toEqual([0, null]);
     const db = await describeDb(aws.primary.rds, id);
     expect(db?.DeletionProtection).toBe(true);
@@ -96,7 +99,9 @@ describe('enhanced monitoring at the final cleanup', () => {
       { roleArn: gone, interval: 30 },
       { id },
     );
-    expect(said).toMatch(/left off .* no longer has role .*create it, then ModifyDBInstance/);
+    expect(said).toEqual({
+      leftOff: expect.stringMatching(/left off .* no longer has role .*create it, then ModifyDBInstance/),
+    });
     expect(await state(id)).toEqual([0, null]);
   });
 });

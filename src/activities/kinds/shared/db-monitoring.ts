@@ -86,12 +86,14 @@ export async function applyMonitoring(
   env: AwsEnvironment,
   granted: { roleArn: string; interval: number },
   db: { id: string; monitoringInterval?: number; monitoringRoleArn?: string },
-): Promise<string> {
+): Promise<SettingOutcome> {
   const { roleArn, interval } = granted;
-  if (db.monitoringInterval === interval && db.monitoringRoleArn === roleArn) return '';
+  if (db.monitoringInterval === interval && db.monitoringRoleArn === roleArn) return {};
   const name = roleName(roleArn) ?? roleArn;
   if ((await monitoringRoleIn(env, name)) !== roleArn)
-    return `enhanced monitoring left off ${db.id}: primary no longer has role ${roleArn} (create it, then ModifyDBInstance --monitoring-interval ${interval} --monitoring-role-arn <its ARN>)`;
+    return {
+      leftOff: `enhanced monitoring left off ${db.id}: primary no longer has role ${roleArn} (create it, then ModifyDBInstance --monitoring-interval ${interval} --monitoring-role-arn <its ARN>)`,
+    };
   await call(env, `ModifyDBInstance ${db.id} MonitoringInterval`, () =>
     env.rds.send(
       new ModifyDBInstanceCommand({
@@ -102,5 +104,13 @@ export async function applyMonitoring(
       }),
     ),
   );
-  return `enhanced monitoring every ${interval} s on ${db.id} (role ${roleArn}, as on the configuration source)`;
+  return {
+    applied: `enhanced monitoring every ${interval} s on ${db.id} (role ${roleArn}, as on the configuration source)`,
+  };
+}
+
+/** A deferred setting at the final cleanup: turned on, left off for a person (with the fix), or already on. */
+export interface SettingOutcome {
+  applied?: string;
+  leftOff?: string;
 }

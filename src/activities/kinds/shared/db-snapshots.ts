@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { ConcludeResult, PrimaryCopy, RecoveryPoint } from '../../../domain/resources.js';
+import type { CleanupReport, ConcludeResult, PrimaryCopy, RecoveryPoint } from '../../../domain/resources.js';
 import type { AwsEnvironment } from '../../aws/clients.js';
 import type { Operation } from '../../aws/durations.js';
 import { needsPersonFailure } from '../../aws/errors.js';
@@ -211,10 +211,7 @@ export async function keptDbSnapshot(
  * that copied its tags (CopyTagsToSnapshot, a person, AWS Backup) stays. The kept snapshot made before
  * removing a served copy is reported, never removed.
  */
-export async function removeDbSnapshots(
-  ctx: KindContext,
-  api: DbSnapshotApi,
-): Promise<{ removed: string[]; kept: string[] }> {
+export async function removeDbSnapshots(ctx: KindContext, api: DbSnapshotApi): Promise<CleanupReport> {
   const removed: string[] = [];
   const kept: string[] = [];
   const derived: Array<[AwsEnvironment, string]> = [
