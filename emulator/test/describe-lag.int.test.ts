@@ -17,7 +17,8 @@ const LAG_MS = 2_000;
  * EC2's API is eventually consistent ("Eventual consistency in the Amazon EC2 API"): a new resource's
  * id may not be visible to the next describe yet. `ec2.describe-lag` makes the emulator hide a new AMI
  * from DescribeImages (by id: InvalidAMIID.NotFound; by filter: omitted) and a new instance from
- * DescribeInstances by `client-token`, for that long after its creation; 0 (every profile) shows all.
+ * DescribeInstances (by id: InvalidInstanceID.NotFound; by `client-token`: omitted), for that long
+ * after its creation; 0 (every profile) shows all.
  */
 describe('EC2 describe lag', () => {
   async function launch(ec2: EC2Client, ClientToken: string) {
@@ -49,15 +50,15 @@ describe('EC2 describe lag', () => {
       )
     ).Images?.map((i) => i.ImageId) ?? [];
 
-  it('hides a new AMI and a new instance (by client token) for the account’s lag, then shows them', async () => {
+  it('hides a new AMI and a new instance (by id and by client token) for the account’s lag, then shows them', async () => {
     const account = freshAccount();
     const { ec2 } = aws(account, region);
     await sharedAdmin().setAccountSettings(account, { durationsMs: { 'ec2.describe-lag': LAG_MS } });
     const created = Date.now();
     const instanceId = await launch(ec2, 'lag-1');
-    // By its id the instance is found at once (only the client-token filter lags).
-    const direct = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
-    expect(direct.Reservations?.[0]?.Instances?.[0]?.InstanceId).toBe(instanceId);
+    // By its id, as AWS's guide says of DescribeInstances right after RunInstances: not found (yet).
+    const direct = await failure(ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] })));
+    expect(direct.name).toBe('InvalidInstanceID.NotFound');
     expect(await byToken(ec2, 'lag-1')).toEqual([]);
     const made = await ec2.send(new CreateImageCommand({ InstanceId: instanceId, Name: 'web-image' }));
     const copied = await copyOf(ec2, made.ImageId!);
@@ -76,6 +77,8 @@ describe('EC2 describe lag', () => {
       }),
     ).toEqual([instanceId]);
     expect(Date.now() - created).toBeGreaterThanOrEqual(LAG_MS - 500);
+    const found = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
+    expect(found.Reservations?.[0]?.Instances?.[0]?.InstanceId).toBe(instanceId);
     // The AMIs, made after the instance, are shown once their own lag is over.
     const images = await eventually('AMIs described', async () => {
       try {

@@ -67,9 +67,14 @@ export async function seedInstance(
     }),
   );
   const id = out.Instances?.[0]?.InstanceId ?? '';
-  await eventually(`instance ${id} running`, async () =>
-    (await describeInstance(ec2, id))?.State?.Name === 'running' ? true : undefined,
-  );
+  // A new instance may be InvalidInstanceID.NotFound for a while (EC2's eventual consistency).
+  await eventually(`instance ${id} running`, async () => {
+    const instance = await describeInstance(ec2, id).catch((error: Error) => {
+      if (error.name === 'InvalidInstanceID.NotFound') return undefined;
+      throw error;
+    });
+    return instance?.State?.Name === 'running' ? true : undefined;
+  });
   return id;
 }
 

@@ -4,15 +4,16 @@ its id meanwhile answers that it does not exist (InvalidAMIID.NotFound, InvalidI
 The profile's `ec2.describe-lag` duration (0 unless set; per account through the admin API) models it
 deterministically for what the orchestrator relies on: for that long after CreateImage or CopyImage,
 DescribeImages by the new AMI's id answers InvalidAMIID.NotFound and by filter omits it; for that long
-after RunInstances, DescribeInstances filtered by `client-token` omits the new instance. moto showed
-everything at once."""
+after RunInstances, DescribeInstances filtered by `client-token` omits the new instance, and
+DescribeInstances naming its id answers InvalidInstanceID.NotFound (the guide's own example: "If you
+use DescribeInstances … immediately after RunInstances"). moto showed everything at once."""
 
 from __future__ import annotations
 
 import time
 from typing import Any
 
-from moto.ec2.exceptions import InvalidAMIIdError
+from moto.ec2.exceptions import InvalidAMIIdError, InvalidInstanceIdError
 from moto.ec2.models.amis import AmiBackend
 from moto.ec2.models.instances import InstanceBackend
 
@@ -58,6 +59,19 @@ def describe_instances(self: InstanceBackend, filters: Any = None) -> list[Any]:
     return visible
 
 
+def get_reservations_by_instance_ids(self: InstanceBackend, instance_ids: list[str], filters: Any = None) -> list[Any]:
+    # DescribeInstances with InstanceIds (moto's only caller): an id not visible yet is not known.
+    original = get_reservations_by_instance_ids.__wrapped__  # type: ignore[attr-defined]
+    reservations = original(self, instance_ids, filters)
+    now = time.time()
+    for reservation in reservations:
+        unseen = [i.id for i in reservation.instances if hidden(i, now)]
+        if unseen:
+            raise InvalidInstanceIdError(unseen[0])
+    return reservations
+
+
 def install() -> None:
     replace(AmiBackend, "describe_images", describe_images)
     replace(InstanceBackend, "describe_instances", describe_instances)
+    replace(InstanceBackend, "get_reservations_by_instance_ids", get_reservations_by_instance_ids)

@@ -115,6 +115,22 @@ describe('ec2-instance while EC2 describes lag', () => {
     expect(await copiesOf(aws.primary.ec2, recoveryPoint.id)).toEqual([copy.id]);
   });
 
+  it('a launch whose instance is not found by its id yet is awaited: one instance, no false "did not start"', async () => {
+    const { aws, plan, input, recoveryPoint } = await prepared();
+    const copy = await runStep('copyRecoveryPoint', { ...input, recoveryPoint });
+    // DescribeInstances by the id RunInstances answered: InvalidInstanceID.NotFound for 1 s, under a
+    // grace of 5 min x 0.004 = 1.2 s (read as terminated, the launch would park for a person).
+    await sharedAdmin().setAccountSettings(account, { durationsMs: { 'ec2.describe-lag': LAUNCH_LAG_MS } });
+    const scale = process.env.FAILBACK_TIME_SCALE;
+    process.env.FAILBACK_TIME_SCALE = '0.004';
+    const restored = await runStep('restoreIntoPrimary', { ...input, copy, recoveryPoint }).finally(() => {
+      process.env.FAILBACK_TIME_SCALE = scale;
+    });
+    await sharedAdmin().setAccountSettings(account, { durationsMs: { 'ec2.describe-lag': LAG_MS } });
+    expect(await liveOfPlan(aws.primary.ec2, plan.planId)).toEqual([restored.restored.id]);
+    expect((await describeInstance(aws.primary.ec2, restored.restored.id))?.State?.Name).toBe('running');
+  });
+
   it('a launch whose token mismatches while its instance is not listed by token yet launches none, and abort terminates it', async () => {
     const keyName = unique('ops');
     const { aws, plan, input, recoveryPoint } = await prepared(keyName);

@@ -92,11 +92,13 @@ async function runOnce(
       if (earlier && !isGone(earlier)) return claimed(ctx, earlier);
       continue;
     }
-    const current = answered?.InstanceId
-      ? await describeInstance(ctx.primary, answered.InstanceId)
-      : undefined;
-    const state = current?.State?.Name ?? answered?.State?.Name ?? '';
-    if (!['shutting-down', 'terminated'].includes(state)) return current ? claimed(ctx, current) : answered;
+    const id = answered?.InstanceId;
+    if (!id) throw new Error(`RunInstances ${name} answered no instance`);
+    // The id RunInstances answered may be InvalidInstanceID.NotFound to a describe for a while (EC2's
+    // eventual consistency): not visible yet is not gone. Not visible for the whole grace, it is gone
+    // (a terminated instance stops being described after about an hour): the next generation launches.
+    const current = await onceVisible(`instance ${id}`, () => describeInstance(ctx.primary, id));
+    if (current && !isGone(current)) return claimed(ctx, current);
   }
   throw needsPersonFailure(
     'InvalidParameter',

@@ -11,7 +11,7 @@ describe('keepLeftOff', () => {
     });
     const beats: unknown[] = [];
     retry.on('heartbeat', (d: unknown) => beats.push(d));
-    const all = await retry.run(async () =>
+    const all: string[] = await retry.run(async () =>
       keepLeftOff(['Performance Insights on db left off: InvalidParameterCombination']),
     );
     expect(all).toEqual([
