@@ -87,6 +87,30 @@ describe('lowerBound', () => {
     expect(bound).toMatchObject({ ms: 10_200, dominant: 'ebsConcurrentSnapshotCopiesPerRegion' });
   });
 
+  it('adds each resource’s GiB times the rate of every rated step, as the emulator times them', () => {
+    // RDS: the copy at 10 ms/GiB and the restore at 1 ms/GiB; the unrated snapshot and rename not.
+    const rated = {
+      ...model(),
+      ratesMsPerGiB: { 'rds.snapshot-copy': 10, 'rds.instance-restore': 1, 'ec2.image-copy': 5 },
+    };
+    const mix = { ec2: 2, rds: 3, aurora: 0, dynamodb: 0 };
+    const sizes = { ec2: [8, 100], rds: [20, 400, 50] };
+    const bound = lowerBound(rated, mix, { ...topology, crossRegion: true }, sizes);
+    expect(bound.chainMs).toEqual({ ec2: 300 + 5 * 100, rds: 400 + 11 * 400 });
+    expect(bound.longestChain).toEqual({ kind: 'rds', ms: 4800 });
+    // Three RDS copies through 2 slots: at least the largest (4,100 ms) and the sum over the slots.
+    expect(
+      bound.quotaClasses.find((q) => q.quota === 'rdsCrossRegionSnapshotCopiesInProgress'),
+    ).toMatchObject({
+      copies: 3,
+      queuedCopiesMs: 4100,
+      beforeMs: 100,
+      afterMs: 200 + 20,
+    });
+    // Without sizes it is the size-free bound.
+    expect(lowerBound(rated, mix, topology).chainMs).toEqual({ ec2: 300, rds: 400 });
+  });
+
   it('counts RDS and Aurora copies against the cross-region quota only across regions', () => {
     const mix = { ec2: 0, rds: 3, aurora: 1, dynamodb: 0 };
     expect(lowerBound(model(), mix, topology).quotaClasses[0]).toMatchObject({

@@ -7,6 +7,10 @@ import type { Mix } from './mix.js';
  * emulator's own timing model (GET /_emulator/profile) and the transitions the activities wait for.
  * Two bounds, the larger wins: the longest single-resource chain, and for each copy quota class
  * the copies queued through the quota's slots, plus the shortest chain before and after a copy.
+ * A step the model gives a rate (ratesMsPerGiB: copies, restores) also takes the GiB it moves times
+ * that rate, as the emulator times it (decision 0041): each resource's data size, the largest volume
+ * for an AMI (its snapshots copy side by side). Full copies: the benchmark makes no earlier copy a
+ * later one could be incremental to.
  */
 
 /** Where a step sits relative to the copy that a quota limits. */
@@ -122,8 +126,19 @@ export interface LowerBound {
 
 const KINDS: ChainKind[] = ['ec2', 'rds', 'aurora', 'dynamodb'];
 
-function duration(model: TimingModel, steps: ChainStep[]): number {
-  return steps.reduce((ms, s) => ms + model.durationsMs[s.transition], 0);
+/** GiB of data per resource of a kind, in seeding order (absent: 0, the size-free bound). */
+export type DataSizes = Partial<Record<ChainKind, number[]>>;
+
+function duration(model: TimingModel, steps: ChainStep[], gib = 0): number {
+  return steps.reduce(
+    (ms, s) => ms + model.durationsMs[s.transition] + gib * (model.ratesMsPerGiB[s.transition] ?? 0),
+    0,
+  );
+}
+
+/** Each resource's GiB, `mix[kind]` of them. */
+function sizesOf(kind: ChainKind, mix: Mix, sizes: DataSizes): number[] {
+  return Array.from({ length: mix[kind] }, (_, i) => sizes[kind]?.[i] ?? 0);
 }
 
 /** Which quota a kind's copy counts against, if any (as copy-slots.ts and the emulator count them). */
@@ -134,13 +149,22 @@ export function quotaOf(kind: ChainKind, topology: Topology): QuotaName | undefi
   return undefined;
 }
 
-export function lowerBound(model: TimingModel, mix: Mix, topology: Topology): LowerBound {
+export function lowerBound(
+  model: TimingModel,
+  mix: Mix,
+  topology: Topology,
+  sizes: DataSizes = {},
+): LowerBound {
   const present = KINDS.filter((k) => mix[k] > 0);
   const chains = Object.fromEntries(present.map((k) => [k, failbackChain(k, topology)])) as Partial<
     Record<ChainKind, ChainStep[]>
   >;
+  const stage = (k: ChainKind, which: Stage) => chains[k]!.filter((s) => s.stage === which);
+  // Per kind, each resource's durations (they differ by data size only).
+  const per = (k: ChainKind, steps: ChainStep[]) =>
+    sizesOf(k, mix, sizes).map((gib) => duration(model, steps, gib));
   const chainMs: LowerBound['chainMs'] = {};
-  for (const k of present) chainMs[k] = duration(model, chains[k]!);
+  for (const k of present) chainMs[k] = Math.max(...per(k, chains[k]!));
   const longestChain = present
     .map((kind) => ({ kind, ms: chainMs[kind]! }))
     .reduce<LowerBound['longestChain']>((a, b) => (a && a.ms >= b.ms ? a : b), undefined);
@@ -150,35 +174,14 @@ export function lowerBound(model: TimingModel, mix: Mix, topology: Topology): Lo
     const kinds = present.filter((k) => quotaOf(k, topology) === quota);
     if (kinds.length === 0) continue;
     const limit = model.quotas[quota];
-    const copyMs = kinds.flatMap((k) =>
-      Array.from({ length: mix[k] }, () =>
-        duration(
-          model,
-          chains[k]!.filter((s) => s.stage === 'copy'),
-        ),
-      ),
-    );
+    const copyMs = kinds.flatMap((k) => per(k, stage(k, 'copy')));
     const queuedCopiesMs = Math.max(
       Math.ceil(copyMs.length / limit) * Math.min(...copyMs),
       copyMs.reduce((a, b) => a + b, 0) / limit,
       Math.max(...copyMs),
     );
-    const beforeMs = Math.min(
-      ...kinds.map((k) =>
-        duration(
-          model,
-          chains[k]!.filter((s) => s.stage === 'before-copy'),
-        ),
-      ),
-    );
-    const afterMs = Math.min(
-      ...kinds.map((k) =>
-        duration(
-          model,
-          chains[k]!.filter((s) => s.stage === 'after-copy'),
-        ),
-      ),
-    );
+    const beforeMs = Math.min(...kinds.flatMap((k) => per(k, stage(k, 'before-copy'))));
+    const afterMs = Math.min(...kinds.flatMap((k) => per(k, stage(k, 'after-copy'))));
     quotaClasses.push({
       quota,
       limit,

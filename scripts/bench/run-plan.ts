@@ -124,9 +124,10 @@ export async function runPlan(stack: BenchStack, options: PlanRunOptions): Promi
     itemsPerTable: options.itemsPerTable,
     concurrency: options.concurrency,
     log,
+    admin: stack.emulator,
   });
   const seedMs = Date.now() - seedStarted;
-  const bound = lowerBound(stack.model, options.mix, scenario.topology);
+  const bound = lowerBound(stack.model, options.mix, scenario.topology, scenario.sizes);
   log(
     `seeded in ${(seedMs / 1000).toFixed(1)} s; lower bound ${(bound.ms / 1000).toFixed(2)} s (${bound.dominant})`,
   );

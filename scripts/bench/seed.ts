@@ -1,7 +1,9 @@
 import { randomInt } from 'node:crypto';
 import type { PlanSpec } from '../../src/domain/plan-spec.js';
 import { seedScenario, type Side, type TableSeed } from '../scenario/seed.js';
-import type { Topology } from './lower-bound.js';
+import type { EmulatorAdmin } from '../../emulator/client.js';
+import type { DataSizes, Topology } from './lower-bound.js';
+import { applyBenchSizes, benchSizes } from './sizes.js';
 import { describeMix, type Mix } from './mix.js';
 import { windowOpenNow } from '../../src/domain/window-times.js';
 
@@ -12,6 +14,8 @@ export interface BenchScenario {
   recovery: Side;
   topology: Topology;
   mix: Mix;
+  /** GiB per resource of each kind, as the emulator answers them back (the lower bound's input). */
+  sizes: DataSizes;
 }
 
 export interface BenchSeedOptions {
@@ -21,6 +25,8 @@ export interface BenchSeedOptions {
   /** Resources in flight per plan (plan option `concurrency`). */
   concurrency: number;
   log: (line: string) => void;
+  /** The emulator's admin API: the sources get the benchmark's data sizes (sizes.ts). */
+  admin: EmulatorAdmin;
 }
 
 const AURORA_READERS = 1;
@@ -59,6 +65,7 @@ export async function seedBenchScenario(options: BenchSeedOptions): Promise<Benc
     dns: 'manual',
     parallel: 8,
   });
+  const sizes = await applyBenchSizes(options.admin, scenario.spec, benchSizes(options.mix));
   const spec: PlanSpec = {
     ...scenario.spec,
     maintenanceWindow: windowOpenNow(Date.now(), 6),
@@ -69,6 +76,7 @@ export async function seedBenchScenario(options: BenchSeedOptions): Promise<Benc
     primary,
     recovery,
     mix: options.mix,
+    sizes,
     topology: {
       crossAccount: primary.accountId !== recovery.accountId,
       crossRegion: primary.region !== recovery.region,

@@ -1,6 +1,7 @@
 import type { BenchResult } from '../bench.js';
 import { isDescribe } from '../aws-calls.js';
 import { describeMix } from '../mix.js';
+import { SIZE_MIX_GIB } from '../sizes.js';
 import type { PlanRunResult } from '../run-plan.js';
 import { targetChecks } from './targets.js';
 
@@ -74,6 +75,11 @@ export function renderResults(result: BenchResult): string {
       )
         .map(([q, v]) => `${q} ${v}`)
         .join(', ')}; plan option concurrency ${result.concurrency}; worker FAILBACK_TIME_SCALE = the scale.`,
+    '',
+    `Data sizes (GiB used, cycled over each kind's resources; copies and restores take the profile's ` +
+      `rate per GiB on top of their base): ${Object.entries(SIZE_MIX_GIB)
+        .map(([kind, gib]) => `${kind} ${gib.join(' / ')}`)
+        .join(', ')}; DynamoDB tables their items.`,
     '',
     '### Failback against its lower bound',
     '',

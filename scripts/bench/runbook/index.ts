@@ -59,6 +59,7 @@ export async function runRunbook(stack: BenchStack, options: RunbookOptions): Pr
     itemsPerTable: options.itemsPerTable,
     concurrency: 1,
     log: options.log,
+    admin: stack.emulator,
   });
   const { spec } = scenario;
   const settings = { ...defaultClientSettings(), endpoint: stack.awsEndpoint, sessionName: runId };
