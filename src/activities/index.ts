@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { accessStackActivities } from './access-stack/index.js';
+import { copyCoordinationActivities } from './copy-coordination.js';
 import { dnsActivities } from './dns/route53.js';
 import { planConflictActivities } from './plan-conflicts.js';
 import { preflightActivities } from './preflight/index.js';
@@ -19,6 +20,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...resourceSteps,
     ...accessStackActivities,
     ...dnsActivities,
+    ...copyCoordinationActivities,
     ...preflightActivities,
     ...scheduleActivities(deps.temporalClient),
     ...planConflictActivities(deps.temporalClient),

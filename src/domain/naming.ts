@@ -96,6 +96,14 @@ export function phaseWorkflowId(
   return `failback-${planId}-${phase}${attempt > 0 ? `-r${attempt}` : ''}`;
 }
 
+/**
+ * The copy-slot coordinator of a destination (decision 0043): one per orchestrator (its task queue),
+ * account and region, since AWS counts concurrent copies per account and destination region.
+ */
+export function copySlotCoordinatorId(taskQueue: string, accountId: string, region: string): string {
+  return `failback-copy-slots/${taskQueue}/${accountId}/${region}`;
+}
+
 export function resourceWorkflowId(
   planId: string,
   phase: string,

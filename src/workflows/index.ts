@@ -5,3 +5,4 @@ export { planPreflight } from './plan/preflight.js';
 export { failback, testFailback } from './phases/pipeline-phase.js';
 export { compensation, concludeRecovery, finalCleanup, testCleanup } from './phases/task-phases.js';
 export { resourceFailback } from './resources/resource-pipeline.js';
+export { copySlotCoordinator } from './coordination/copy-coordinator.js';

@@ -19,3 +19,10 @@ export const ABORT_SAFETY_PATCH = 'abort-safety';
  * so a plan that reaches that point after the change has the new behaviour for everything it owns.
  */
 export const PLAN_RUN_OWNERSHIP_PATCH = 'plan-run-ownership';
+
+/**
+ * Issue 16, item 3 (decision 0043): a phase forwards its resources' copy-slot requests to the
+ * destination's coordinator, shared by every plan copying into that account and region. Asked at
+ * the start of the phase workflow.
+ */
+export const REGION_COPY_SLOTS_PATCH = 'region-copy-slots';

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { copyCoordinationActivities } from '../../src/activities/copy-coordination.js';
 import type { Activities } from '../../src/activities/index.js';
 import { resourceKey } from '../../src/domain/naming.js';
 import type { ResolvedResource } from '../../src/domain/resources.js';
@@ -28,6 +29,8 @@ export function fakeActivities(options: { failOnce?: Set<string> } = {}): {
     }
   };
   const activities: Activities = {
+    // Temporal, not AWS: the real ones (the phases share a destination's copy slots through them).
+    ...copyCoordinationActivities,
     async probeEnvironment(input) {
       record('probeEnvironment');
       return { accountId: input.access.accountId, arn: 'arn:fake' };

@@ -31,6 +31,7 @@ MODULES = (
     "cloudformation_iam",
     "route53",
     "s3_regions",
+    "s3_tagging",
     "kms_managed",
     "policy_principals",
     "identifier_limits",

@@ -5,6 +5,7 @@ import {
   isCancellation,
   patched,
   setHandler,
+  workflowInfo,
 } from '@temporalio/workflow';
 import { phaseStatusQuery } from '../../domain/messages.js';
 import type { PlanTuning } from '../../domain/messages.js';
@@ -24,7 +25,9 @@ import { CopySchedule } from './copy-schedule.js';
 import { CopySlots, type CopySlotRequest } from './copy-slots.js';
 import { acquireCopySlotSignal, copySlotGrantedSignal, releaseCopySlotSignal } from './messages.js';
 import { childWorkflowFailure, isOwnCancellation } from '../failures.js';
-import { ABORT_SAFETY_PATCH } from '../versions.js';
+import { ABORT_SAFETY_PATCH, REGION_COPY_SLOTS_PATCH } from '../versions.js';
+import { regionSlotGrantedSignal } from '../coordination/messages.js';
+import { RegionSlotForwarder } from '../coordination/forwarder.js';
 
 export interface PipelinePhaseInput {
   plan: PlanContext;
@@ -67,6 +70,15 @@ async function runPipelinePhase(
 ): Promise<PipelinePhaseResult> {
   // With it: an abort waits for every resource child in flight; a failed child is a failed resource.
   const safe = patched(ABORT_SAFETY_PATCH);
+  // With it: copy slots are shared with every plan copying into the same account and region.
+  const regional = patched(REGION_COPY_SLOTS_PATCH)
+    ? new RegionSlotForwarder(
+        input.plan,
+        workflowInfo().workflowId,
+        Math.max(1_000, Math.round(60_000 * (input.tuning?.timeScale ?? 1))),
+      )
+    : undefined;
+  const byKey = new Map(input.resources.map((r) => [r.key, r]));
   const crossRegion = input.plan.primary.region !== input.plan.recovery.region;
   const states = new Map<
     string,
@@ -88,6 +100,7 @@ async function runPipelinePhase(
     else states.set(request.key, { state: 'waiting-for-copy-slot', step: 'copyRecoveryPoint' });
   });
   setHandler(releaseCopySlotSignal, ({ workflowId }) => {
+    regional?.release(workflowId);
     grants.push(...slots.release(workflowId));
     schedule.copied(workflowId);
     const key = byWorkflowId.get(workflowId);
@@ -97,6 +110,10 @@ async function runPipelinePhase(
     phase,
     resources: [...states].map(([key, s]) => ({ key, ...s })),
     copySlots: slots.snapshot(),
+  });
+  setHandler(regionSlotGrantedSignal, ({ key }) => {
+    if (states.get(key)?.state === 'waiting-for-copy-slot')
+      states.set(key, { state: 'running', step: 'copyRecoveryPoint' });
   });
   setHandler(phaseStatusQuery, phaseStatus);
   describeCurrentDetails(() => renderPhaseDetails(phaseStatus()));
@@ -108,6 +125,16 @@ async function runPipelinePhase(
       await condition(() => grants.length > 0 || childrenDone);
       if (grants.length === 0) return;
       const batch = grants.splice(0, grants.length);
+      if (regional) {
+        // The destination's coordinator grants the resource workflow when a slot is free there.
+        const live = batch.filter((g) => slots.holds(g.workflowId));
+        for (const g of live) states.set(g.key, { state: 'waiting-for-copy-slot', step: 'regionCopySlot' });
+        await regional.forward(
+          live.map((g) => ({ ...g, resource: byKey.get(g.key) })),
+          (id) => slots.holds(id),
+        );
+        continue;
+      }
       for (const g of batch) states.set(g.key, { state: 'running', step: 'copyRecoveryPoint' });
       await Promise.all(
         batch.map((g) =>
@@ -165,6 +192,7 @@ async function runPipelinePhase(
       states.set(resource.key, failedState(failed));
       return failed;
     } finally {
+      regional?.release(workflowId);
       grants.push(...slots.release(workflowId));
     }
   };

@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-s3';
 import type { AwsEnvironment } from '../../aws/clients.js';
 import { awsErrorCode, needsPersonFailure } from '../../aws/errors.js';
+import { TAG_PLAN_ID } from '../../../domain/contract.js';
 import { isOwnedByPlan, type Tag } from '../../aws/tags.js';
 import { call, callMaybe } from './calls.js';
 
@@ -53,11 +54,16 @@ export async function ensurePlanBucket(
   if (await bucketExists(env, bucket)) {
     const existing = await bucketTags(env, bucket);
     if (isOwnedByPlan(existing, planId)) return;
-    if (existing.length > 0 || !(await isEmpty(env, bucket)))
+    const empty = await isEmpty(env, bucket);
+    if (existing.length > 0 || !empty) {
+      const owner = existing.find((t) => t.Key === TAG_PLAN_ID)?.Value;
       throw needsPersonFailure(
         'NameConflict',
-        `S3 bucket ${bucket} exists but was not created by plan ${planId}`,
+        `S3 bucket ${bucket} exists but was not created by plan ${planId} (${
+          owner ? `its ${TAG_PLAN_ID} tag names ${owner}` : `${existing.length} tags, none ${TAG_PLAN_ID}`
+        }; ${empty ? 'empty' : 'not empty'})`,
       );
+    }
   } else {
     const region = env.access.region;
     await call(env, `CreateBucket ${bucket}`, async () => {

@@ -203,6 +203,8 @@ export async function preflightInstance(ctx: KindContext): Promise<PreflightResu
             state,
             name: tagValue(instance.Tags, 'Name'),
             volumes: volumeIds.length,
+            // What its copy moves at most: the copy-slot coordinator starts larger copies first.
+            sizeGiB: volumes.reduce((gib, v) => gib + (v.Size ?? 0), 0),
             encrypted: volumes.some((v) => v.Encrypted),
             ...profile.sourceDetails,
           },
