@@ -227,7 +227,7 @@ export async function ensureAccessStack(input: AccessStackInput): Promise<Access
     const problems = input.grants ? accessGrantProblems(input.grants, primary.kmsKeyId) : [];
     if (problems.length > 0)
       throw needsPersonFailure(
-        'QuotaExceeded',
+        'InvalidParameter',
         `access stack ${name} not created: ${problems.map((p) => p.message).join('; ')}`,
       );
     const parameters = await stackParameters(input);
