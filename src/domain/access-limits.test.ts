@@ -5,7 +5,12 @@ import { buildApp } from '../api/app.js';
 import { PlanGateway } from '../api/temporal/plans.js';
 import { validSpec } from '../../test/support/specs.js';
 import { bearer, TOKENS } from '../../test/support/api.js';
-import { ACCESS_LIMITS, accessGrantProblems, checkAccessLimits } from './access-limits.js';
+import {
+  ACCESS_LIMITS,
+  accessGrantProblems,
+  accessLimitFindings,
+  checkAccessLimits,
+} from './access-limits.js';
 import { checkPlanRules } from './plan-rules.js';
 import type { PlanSpec, ResourceSpec } from './plan-spec.js';
 
@@ -81,6 +86,23 @@ describe('what the access stack is sized for', () => {
       { field: 'recoveryKmsKeyArns', message: expect.stringContaining(`${longKey} is 109 characters`) },
       { field: 'monitoringRoleArns', message: expect.stringContaining('of at most 256') },
     ]);
+  });
+
+  it('preflight: a blocking quota finding with the fix when the plan creates the stack; none for an own access role', () => {
+    const spec = validSpec();
+    const found = grants({ instanceRoleArns: many(ACCESS_LIMITS.instanceRoles + 1, roleArn) });
+    expect(accessLimitFindings(spec, found)).toEqual([
+      {
+        severity: 'error',
+        check: 'quota',
+        message: expect.stringMatching(
+          /^access stack: the plan needs 17 instance profile roles.*Fix: split the plan/,
+        ),
+      },
+    ]);
+    expect(accessLimitFindings(spec, grants())).toEqual([]);
+    const { bootstrapRoleArn: _, ...own } = spec.primary;
+    expect(accessLimitFindings({ ...spec, primary: own }, found)).toEqual([]);
   });
 
   it("the spec's part: its primary key ARN and its distinct export buckets, as field errors of the plan rules", () => {

@@ -7,7 +7,7 @@
  * every list at its maximum. Pure: the API checks the spec's part (400), preflight the found grants.
  */
 import type { PlanSpec } from './plan-spec.js';
-import type { AccessGrants } from './resources.js';
+import type { AccessGrants, PreflightFinding } from './resources.js';
 import type { FieldError } from './plan-rules.js';
 
 export const ACCESS_LIMITS = {
@@ -92,4 +92,17 @@ export function checkAccessLimits(spec: PlanSpec): FieldError[] {
       });
   });
   return errors;
+}
+
+/**
+ * Preflight's blocking findings for the grants it found: only when the plan creates the access stack
+ * (with a bootstrap role; an operator's own access role is theirs).
+ */
+export function accessLimitFindings(spec: PlanSpec, grants: AccessGrants): PreflightFinding[] {
+  if (!spec.primary.bootstrapRoleArn) return [];
+  return accessGrantProblems(grants, spec.primary.kmsKeyId).map((problem) => ({
+    severity: 'error',
+    check: 'quota',
+    message: `access stack: ${problem.message}`,
+  }));
 }

@@ -1,5 +1,5 @@
 import { accessStackName, testTargetName } from '../../domain/naming.js';
-import { accessGrantProblems } from '../../domain/access-limits.js';
+import { accessLimitFindings } from '../../domain/access-limits.js';
 import { checkPlanRules } from '../../domain/plan-rules.js';
 import { PlanSpecSchema, type PlanSpec } from '../../domain/plan-spec.js';
 import { Value } from 'typebox/value';
@@ -111,9 +111,7 @@ export async function preflightPlan({ spec, now }: PreflightInput): Promise<Pref
       report.wouldRetire.push(`${resource.kind} ${resource.target} (${retireHow(resource)})`);
   }
   // The access stack grants exactly what was found: past what its role is sized for, IAM would refuse it.
-  if (spec.primary.bootstrapRoleArn)
-    for (const problem of accessGrantProblems(report.access!, spec.primary.kmsKeyId))
-      findings.push({ severity: 'error', check: 'quota', message: `access stack: ${problem.message}` });
+  findings.push(...accessLimitFindings(spec, report.access!));
   report.ok = !findings.some((f) => f.severity === 'error');
   return report;
 }
