@@ -1,9 +1,10 @@
 /**
  * Rules of a plan spec that a JSON schema cannot express: account and region consistency, duplicate
- * targets. Pure: the API runs them after schema validation (400
+ * targets, what the access stack's role is sized for (access-limits.ts). Pure: the API runs them after schema validation (400
  * with every error), preflight runs them again for plans started from the Temporal CLI.
  */
 import type { PlanSpec } from './plan-spec.js';
+import { checkAccessLimits } from './access-limits.js';
 import { resourceKey } from './naming.js';
 
 export interface FieldError {
@@ -61,6 +62,8 @@ export function checkPlanRules(spec: PlanSpec, now?: number): FieldError[] {
     else seenSources.set(sourceKey, i);
     // Names derived from the target (test copy, retired name) shorten themselves to fit: no limit here.
   });
+
+  errors.push(...checkAccessLimits(spec));
 
   if (spec.maintenanceWindow) {
     const start = Date.parse(spec.maintenanceWindow.start);

@@ -11,19 +11,29 @@ export interface Statement {
   Condition?: unknown;
 }
 
-interface Policy {
-  PolicyName: string;
-  PolicyDocument: { Version: string; Statement: Array<Statement | Conditional<Statement>> };
-}
-
 type Conditional<T> = { 'Fn::If': [string, T, unknown] };
 
+/** An AWS::IAM::ManagedPolicy of the template (attached to the access role). */
+export interface ManagedPolicyResource {
+  Type: 'AWS::IAM::ManagedPolicy';
+  Condition?: string;
+  Properties: {
+    ManagedPolicyName: unknown;
+    PolicyDocument: { Version: string; Statement: Array<Statement | Conditional<Statement>> };
+    [key: string]: unknown;
+  };
+}
+
 export interface AccessTemplate {
-  Resources: { AccessRole: { Properties: { Policies: Array<Policy | Conditional<Policy>> } } } & Record<
-    string,
-    unknown
-  >;
+  Resources: Record<string, { Type: string; [key: string]: unknown }>;
   [key: string]: unknown;
+}
+
+/** The template's managed policies: [logical id, resource], in the template's order. */
+export function managedPolicies(template = loadTemplate()): Array<[string, ManagedPolicyResource]> {
+  return Object.entries(template.Resources)
+    .filter(([, r]) => r.Type === 'AWS::IAM::ManagedPolicy')
+    .map(([id, r]) => [id, r as unknown as ManagedPolicyResource]);
 }
 
 const isConditional = <T>(value: T | Conditional<T>): value is Conditional<T> =>
@@ -35,12 +45,12 @@ export function loadTemplate(): AccessTemplate {
   return JSON.parse(readFileSync(file, 'utf8')) as AccessTemplate;
 }
 
-/** Every statement of the template (conditional ones included), with the policy it belongs to. */
+/** Every statement of the template (conditional ones included), with the policy (logical id) it is in. */
 export function templateStatements(
   template = loadTemplate(),
 ): Array<{ policy: string; statement: Statement }> {
-  return template.Resources.AccessRole.Properties.Policies.map(unwrap).flatMap((p) =>
-    p.PolicyDocument.Statement.map((s) => ({ policy: p.PolicyName, statement: unwrap(s) })),
+  return managedPolicies(template).flatMap(([id, p]) =>
+    p.Properties.PolicyDocument.Statement.map((s) => ({ policy: id, statement: unwrap(s) })),
   );
 }
 
@@ -57,17 +67,15 @@ export function grantedActions(policy: { Statement: Array<Record<string, unknown
   return [...new Set(policy.Statement.flatMap((s) => [s.Action as string | string[]].flat()))].sort();
 }
 
-/** The template without the statement `sid` (and without its policy, if that was its last statement). */
+/** The template without the statement `sid` (and without its managed policy, if that was its last statement). */
 export function withoutStatement(sid: string, template = loadTemplate()): AccessTemplate {
   const copy = structuredClone(template);
-  const policies = copy.Resources.AccessRole.Properties.Policies;
-  copy.Resources.AccessRole.Properties.Policies = policies.flatMap((entry) => {
-    const policy = unwrap(entry);
-    const statements = policy.PolicyDocument.Statement.filter((s) => unwrap(s).Sid !== sid);
-    if (statements.length === policy.PolicyDocument.Statement.length) return [entry];
-    if (statements.length === 0) return [];
-    const changed = { ...policy, PolicyDocument: { ...policy.PolicyDocument, Statement: statements } };
-    return [isConditional(entry) ? { 'Fn::If': [entry['Fn::If'][0], changed, entry['Fn::If'][2]] } : changed];
-  }) as typeof policies;
+  for (const [id, policy] of managedPolicies(copy)) {
+    const document = policy.Properties.PolicyDocument;
+    const statements = document.Statement.filter((s) => unwrap(s).Sid !== sid);
+    if (statements.length === document.Statement.length) continue;
+    if (statements.length === 0) delete copy.Resources[id];
+    else document.Statement = statements;
+  }
   return copy;
 }

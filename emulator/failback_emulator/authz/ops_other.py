@@ -122,6 +122,17 @@ def instance_profile(req: ApiRequest, _who: Caller) -> list[Check]:
     return [Check("iam:GetInstanceProfile", arn, "instance-profile")]
 
 
+@operation("iam", "CreatePolicy", "DeletePolicy", "GetPolicy", "CreatePolicyVersion", "DeletePolicyVersion",
+           "GetPolicyVersion", "ListPolicyVersions")  # fmt: skip
+def managed_policy(req: ApiRequest, _who: Caller) -> list[Check]:
+    """Service Authorization Reference (IAM): each on the policy resource (CreatePolicy: the ARN it
+    will have, its path included)."""
+    arn = str(req.params.get("PolicyArn", ""))
+    if req.operation == "CreatePolicy":
+        arn = f"arn:aws:iam::{req.account}:policy{req.params.get('Path') or '/'}{req.params.get('PolicyName', '')}"
+    return [Check(f"iam:{req.operation}", arn, "policy")]
+
+
 @operation("iam", "CreateServiceLinkedRole")
 def service_linked(req: ApiRequest, _who: Caller) -> list[Check]:
     service = str(req.params.get("AWSServiceName", ""))

@@ -29,6 +29,7 @@ MODULES = (
     "dynamodb_wire",
     "cloudformation",
     "cloudformation_iam",
+    "iam_quotas",
     "route53",
     "s3_regions",
     "s3_tagging",

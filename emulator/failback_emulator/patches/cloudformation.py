@@ -121,15 +121,22 @@ def delete(self: Stack) -> None:
 
 def _deletion_denied(stack: Stack) -> bool:
     """CloudFormation deletes a stack's resources with the caller's permissions: a role it may not
-    delete stays, and the stack is DELETE_FAILED (moto deleted it regardless)."""
-    from moto.iam.models import Role
+    delete (or a managed policy it may not detach and delete) stays, and the stack is DELETE_FAILED
+    (moto deleted it regardless)."""
+    from moto.iam.models import ManagedPolicy, Role
 
     from ..authz import forward
     from .cloudformation_iam import delete_checks
+    from .iam_quotas import managed_policy_delete_checks
 
     for logical_id, resource in list(stack.resource_map._parsed_resources.items()):
-        if isinstance(resource, Role):
-            denied = forward("cloudformation", delete_checks(resource))
+        checks = (
+            delete_checks(resource) if isinstance(resource, Role)
+            else managed_policy_delete_checks(resource) if isinstance(resource, ManagedPolicy)
+            else None
+        )  # fmt: skip
+        if checks is not None:
+            denied = forward("cloudformation", checks)
             if denied is not None:
                 stack.__dict__.pop(_PHASES, None)
                 stack.status = "DELETE_FAILED"

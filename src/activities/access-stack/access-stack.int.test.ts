@@ -1,8 +1,18 @@
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { CreateRoleCommand, DeleteRoleCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import {
+  CreateRoleCommand,
+  DeleteRoleCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  GetRoleCommand,
+  IAMClient,
+  ListAttachedRolePoliciesCommand,
+  ListRolePoliciesCommand,
+} from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACCESS_LIMITS } from '../../domain/access-limits.js';
 import { accessStackName } from '../../domain/naming.js';
 import type { PrimaryEnvironment } from '../../domain/plan-spec.js';
 import {
@@ -48,6 +58,22 @@ async function assume(roleArn: string, externalId?: string): Promise<string> {
   }
 }
 
+async function attachedPolicies(RoleName: string) {
+  const out = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName }));
+  return (out.AttachedPolicies ?? []).sort((a, b) => a.PolicyName!.localeCompare(b.PolicyName!));
+}
+
+async function expectPoliciesGone(arns: string[]): Promise<void> {
+  for (const PolicyArn of arns)
+    await expect(iam.send(new GetPolicyCommand({ PolicyArn }))).rejects.toMatchObject({
+      name: 'NoSuchEntityException',
+    });
+}
+
+/** `count` distinct values `prefix…` of exactly `length` characters. */
+const atLength = (count: number, prefix: string, length: number) =>
+  Array.from({ length: count }, (_, i) => `${prefix}${String(i).padStart(length - prefix.length, '0')}`);
+
 describe('access stack', () => {
   let bootstrapArn: string;
 
@@ -78,15 +104,92 @@ describe('access stack', () => {
       stacks.filter((s) => s.StackName === created.stackName && s.StackStatus !== 'DELETE_COMPLETE'),
     ).toHaveLength(1);
 
+    // Its permissions are managed policies attached to it (no grants: the four unconditional ones).
+    const attached = await attachedPolicies(`failback-access-${run}`);
+    expect(attached.map((p) => p.PolicyName)).toEqual(
+      ['dynamodb', 'ec2', 'rds', 'route53'].map((part) => `failback-access-${planId}-${part}`),
+    );
+    expect(
+      (await iam.send(new ListRolePoliciesCommand({ RoleName: `failback-access-${run}` }))).PolicyNames,
+    ).toEqual([]);
+
     await act(() => deleteAccessStack({ planId, primary: env }));
     await expect(iam.send(new GetRoleCommand({ RoleName: `failback-access-${run}` }))).rejects.toMatchObject({
       name: 'NoSuchEntityException',
     });
+    await expectPoliciesGone(attached.map((p) => p.PolicyArn!));
     await act(() => deleteAccessStack({ planId, primary: env })); // again: nothing left to delete
     const after = (await cfn.send(new DescribeStacksCommand({}))).Stacks ?? [];
     expect(
       after.filter((s) => s.StackName === created.stackName && s.StackStatus !== 'DELETE_COMPLETE'),
     ).toEqual([]);
+  });
+
+  it('a stack at every bound of ACCESS_LIMITS creates (9 managed policies within IAM quotas, at the role path); deleted, they go', async () => {
+    const planId = `asmax-${run}`;
+    const roleName = `failback-access-max-${run}`;
+    const env = {
+      ...primary(roleName, bootstrapArn),
+      roleArn: `arn:aws:iam::${PRIMARY_ACCOUNT}:role/failback/${roleName}`,
+    };
+    const keyPrefix = (account: string) => `arn:aws:kms:${region}:${account}:key/`;
+    const rolePrefix = (kind: string) => `arn:aws:iam::${PRIMARY_ACCOUNT}:role/${kind}/${'p/'.repeat(80)}r-`;
+    const grants = {
+      primaryKmsKeyArns: atLength(ACCESS_LIMITS.primaryKmsKeys, keyPrefix(PRIMARY_ACCOUNT), ACCESS_LIMITS.kmsKeyArnLength),
+      recoveryKmsKeyArns: atLength(ACCESS_LIMITS.recoveryKmsKeys, keyPrefix('222222222222'), ACCESS_LIMITS.kmsKeyArnLength),
+      exportBuckets: atLength(ACCESS_LIMITS.exportBuckets, `exports-${run}-`, 63),
+      instanceRoleArns: atLength(ACCESS_LIMITS.instanceRoles, rolePrefix('instance'), ACCESS_LIMITS.roleArnLength),
+      monitoringRoleArns: atLength(ACCESS_LIMITS.monitoringRoles, rolePrefix('monitoring'), ACCESS_LIMITS.roleArnLength),
+    }; // prettier-ignore
+    const input = { planId, primary: env, grants, hostedZoneId: `Z${'A'.repeat(32)}` };
+    expect(await act(() => ensureAccessStack(input))).toMatchObject({
+      state: 'created',
+      roleArn: env.roleArn,
+    });
+
+    const attached = await attachedPolicies(roleName);
+    expect(attached).toHaveLength(9);
+    for (const { PolicyArn, PolicyName } of attached) {
+      expect(PolicyArn).toBe(`arn:aws:iam::${PRIMARY_ACCOUNT}:policy/failback/${PolicyName}`);
+      const { Policy } = await iam.send(new GetPolicyCommand({ PolicyArn }));
+      const { PolicyVersion } = await iam.send(
+        new GetPolicyVersionCommand({ PolicyArn, VersionId: Policy!.DefaultVersionId! }),
+      );
+      const document = decodeURIComponent(PolicyVersion!.Document!).replace(/\s+/g, '');
+      expect(document.length, PolicyName).toBeLessThanOrEqual(6144);
+    }
+    const kms = attached.find((p) => p.PolicyName!.endsWith('-kms-recovery'))!;
+    const { Policy } = await iam.send(new GetPolicyCommand({ PolicyArn: kms.PolicyArn }));
+    const { PolicyVersion } = await iam.send(
+      new GetPolicyVersionCommand({ PolicyArn: kms.PolicyArn, VersionId: Policy!.DefaultVersionId! }),
+    );
+    for (const key of grants.recoveryKmsKeyArns)
+      expect(decodeURIComponent(PolicyVersion!.Document!)).toContain(key);
+
+    await act(() => deleteAccessStack(input));
+    await expect(iam.send(new GetRoleCommand({ RoleName: roleName }))).rejects.toMatchObject({
+      name: 'NoSuchEntityException',
+    });
+    await expectPoliciesGone(attached.map((p) => p.PolicyArn!));
+  });
+
+  it('past a bound, the stack is not created: InvalidParameter naming the limit and the fix', async () => {
+    const planId = `asover-${run}`;
+    const env = primary(`failback-access-over-${run}`, bootstrapArn);
+    const grants = {
+      primaryKmsKeyArns: [],
+      recoveryKmsKeyArns: [],
+      exportBuckets: atLength(ACCESS_LIMITS.exportBuckets + 1, `over-${run}-`, 40),
+    };
+    const error = await act(() => ensureAccessStack({ planId, primary: env, grants })).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ type: 'InvalidParameter', nonRetryable: true });
+    expect((error as Error).message).toContain('ACCESS_LIMITS.exportBuckets');
+    expect((error as Error).message).toContain('split the plan');
+    const cfn = asAccount(PRIMARY_ACCOUNT, region).cloudformation;
+    const stacks = (await cfn.send(new DescribeStacksCommand({}))).Stacks ?? [];
+    expect(stacks.filter((s) => s.StackName === accessStackName(planId))).toEqual([]);
   });
 
   it('a failing stack needs a person: the reason from the stack events, the failed stack removed', async () => {

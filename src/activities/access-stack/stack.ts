@@ -9,6 +9,7 @@ import {
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { log } from '@temporalio/activity';
+import { accessGrantProblems } from '../../domain/access-limits.js';
 import { accessStackName, clientToken, planExportPrefix } from '../../domain/naming.js';
 import type { PrimaryEnvironment } from '../../domain/plan-spec.js';
 import type { AccessGrants, AccessStackResult } from '../../domain/resources.js';
@@ -222,6 +223,13 @@ export async function ensureAccessStack(input: AccessStackInput): Promise<Access
       `CloudFormation stack ${name} exists in primary and was not created by plan ${planId}`,
     );
   if (!stack || stack.StackStatus === 'DELETE_COMPLETE') {
+    // Preflight blocks such a plan; a plan recorded before the limits gets the reason before IAM's refusal.
+    const problems = input.grants ? accessGrantProblems(input.grants, primary.kmsKeyId) : [];
+    if (problems.length > 0)
+      throw needsPersonFailure(
+        'InvalidParameter',
+        `access stack ${name} not created: ${problems.map((p) => p.message).join('; ')}`,
+      );
     const parameters = await stackParameters(input);
     const token = clientToken(planId, 'plan', `access-stack-${await deletedBefore(env, name)}`, name);
     await aws({ what: `CreateStack ${name}`, roleArn: env.access.roleArn }, () =>

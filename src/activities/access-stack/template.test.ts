@@ -8,20 +8,28 @@ interface Statement {
   Condition?: Record<string, Record<string, unknown>>;
 }
 
+interface PolicyDocument {
+  Statement: Statement[];
+}
+
 type Template = {
   Resources: Record<
     string,
     {
       Type: string;
+      Condition?: string;
       Properties: {
         AssumeRolePolicyDocument?: { Statement: Statement[] };
-        Policies?: Array<{ PolicyName: string; PolicyDocument: { Statement: Statement[] } }>;
+        Policies?: Array<{ PolicyName: string; PolicyDocument: PolicyDocument }>;
+        ManagedPolicyName?: unknown;
+        PolicyDocument?: PolicyDocument;
+        Roles?: unknown[];
       };
     }
   >;
 };
 
-/** A policy or statement the template adds only under a condition ({"Fn::If": [c, it, NoValue]}): it. */
+/** A statement the template adds only under a condition ({"Fn::If": [c, it, NoValue]}): it. */
 function unwrap<T>(value: T | { 'Fn::If': [string, T, unknown] }): T {
   return typeof value === 'object' && value !== null && 'Fn::If' in value ? value['Fn::If'][1] : value;
 }
@@ -30,13 +38,19 @@ function unwrap<T>(value: T | { 'Fn::If': [string, T, unknown] }): T {
 const load = (): Template => {
   const template = JSON.parse(readFileSync(new URL('./template.json', import.meta.url), 'utf8')) as Template;
   for (const resource of Object.values(template.Resources)) {
-    const policies = (resource.Properties.Policies ?? []).map(unwrap);
-    for (const policy of policies)
-      policy.PolicyDocument.Statement = policy.PolicyDocument.Statement.map(unwrap);
-    if (resource.Properties.Policies) resource.Properties.Policies = policies;
+    const document = resource.Properties.PolicyDocument;
+    if (document) document.Statement = document.Statement.map(unwrap);
   }
   return template;
 };
+
+/** The managed policies of the template (logical id, resource), in the template's order. */
+const managedPolicies = (template: Template) =>
+  Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::IAM::ManagedPolicy');
+
+/** Every statement the role can be granted. */
+const statementsOf = (template: Template) =>
+  managedPolicies(template).flatMap(([, p]) => p.Properties.PolicyDocument!.Statement);
 
 /** What makes an access role unsafe: wildcard actions, or a trust policy without the ExternalId. */
 function templateProblems(template: Template): string[] {
@@ -50,12 +64,17 @@ function templateProblems(template: Template): string[] {
       if (s.Condition?.StringEquals?.['sts:ExternalId'] === undefined)
         problems.push(`${id}: trust statement ${s.Sid ?? '?'} has no sts:ExternalId condition`);
     }
-    for (const policy of role.Properties.Policies ?? []) {
-      for (const s of policy.PolicyDocument.Statement) {
-        for (const action of [s.Action].flat()) {
-          if (action.includes('*'))
-            problems.push(`${id}/${policy.PolicyName}/${s.Sid ?? '?'}: wildcard action ${action}`);
-        }
+    if (role.Properties.Policies?.length)
+      problems.push(`${id}: inline policies (IAM's 10,240-character quota: managed policies only)`);
+  }
+  for (const [id, policy] of managedPolicies(template)) {
+    if (
+      JSON.stringify(policy.Properties.Roles) !== JSON.stringify(roles.map(([roleId]) => ({ Ref: roleId })))
+    )
+      problems.push(`${id}: not attached to the access role`);
+    for (const s of policy.Properties.PolicyDocument?.Statement ?? []) {
+      for (const action of [s.Action].flat()) {
+        if (action.includes('*')) problems.push(`${id}/${s.Sid ?? '?'}: wildcard action ${action}`);
       }
     }
   }
@@ -69,12 +88,40 @@ describe('access stack template', () => {
 
   it('the check fails on a wildcard action', () => {
     const broken = load();
-    const policy = broken.Resources.AccessRole!.Properties.Policies![0]!;
-    policy.PolicyDocument.Statement.push({ Sid: 'Oops', Effect: 'Allow', Action: ['s3:GetObject', 's3:*'] });
+    const policy = broken.Resources.Ec2Policy!.Properties.PolicyDocument!;
+    policy.Statement.push({ Sid: 'Oops', Effect: 'Allow', Action: ['s3:GetObject', 's3:*'] });
     expect(templateProblems(broken)).toEqual([expect.stringContaining('wildcard action s3:*')]);
     const star = load();
-    star.Resources.AccessRole!.Properties.Policies![1]!.PolicyDocument.Statement[0]!.Action = '*';
+    star.Resources.RdsPolicy!.Properties.PolicyDocument!.Statement[0]!.Action = '*';
     expect(templateProblems(star)).toEqual([expect.stringContaining('wildcard action *')]);
+  });
+
+  it('the check fails on an inline policy, and on a managed policy not attached to the role', () => {
+    const inline = load();
+    inline.Resources.AccessRole!.Properties.Policies = [
+      { PolicyName: 'failback-ec2', PolicyDocument: inline.Resources.Ec2Policy!.Properties.PolicyDocument! },
+    ];
+    expect(templateProblems(inline)).toEqual([expect.stringContaining('AccessRole: inline policies')]);
+    const loose = load();
+    loose.Resources.RdsPolicy!.Properties.Roles = [];
+    expect(templateProblems(loose)).toEqual(['RdsPolicy: not attached to the access role']);
+  });
+
+  it('grants the plan-dependent lists only under their conditions, in their own policies', () => {
+    const conditions = Object.fromEntries(
+      managedPolicies(load()).map(([id, p]) => [id, p.Condition ?? null]),
+    );
+    expect(conditions).toEqual({
+      Ec2Policy: null,
+      Ec2InstanceRolesPolicy: 'HasInstanceRoles',
+      RdsPolicy: null,
+      RdsMonitoringRolesPolicy: 'HasMonitoringRoles',
+      DynamoDbPolicy: null,
+      KmsPrimaryPolicy: 'HasPrimaryKeys',
+      KmsRecoveryPolicy: 'HasRecoveryKeys',
+      S3Policy: 'HasExportBuckets',
+      Route53Policy: null,
+    });
   });
 
   it('the check fails on a trust policy without the ExternalId condition', () => {
@@ -88,9 +135,7 @@ describe('access stack template', () => {
     expect(Object.keys(template.Parameters)).toEqual(
       expect.arrayContaining(['PlanId', 'RoleName', 'OrchestratorPrincipalArn', 'ExternalId']),
     );
-    const statements = template.Resources.AccessRole!.Properties.Policies!.flatMap(
-      (p) => p.PolicyDocument.Statement,
-    );
+    const statements = statementsOf(template);
     for (const sid of ['Ec2RemovePlanCopies', 'RdsRemovePlanCopies']) {
       expect(statements.find((s) => s.Sid === sid)?.Condition).toEqual({
         StringEquals: { 'aws:ResourceTag/failback:plan-id': { Ref: 'PlanId' } },
@@ -99,9 +144,7 @@ describe('access stack template', () => {
   });
 
   it('passes only the roles preflight found, each to its one service', () => {
-    const statements = load().Resources.AccessRole!.Properties.Policies!.flatMap(
-      (p) => p.PolicyDocument.Statement as Array<Statement & { Resource?: unknown }>,
-    );
+    const statements = statementsOf(load()) as Array<Statement & { Resource?: unknown }>;
     const passing = statements.filter((s) => [s.Action].flat().includes('iam:PassRole'));
     // Any role of the account (an admin role included) could be handed to what the plan makes otherwise.
     expect(passing.map((s) => [s.Sid, s.Resource, s.Condition])).toEqual([

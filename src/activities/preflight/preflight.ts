@@ -1,4 +1,5 @@
 import { accessStackName, testTargetName } from '../../domain/naming.js';
+import { accessLimitFindings } from '../../domain/access-limits.js';
 import { checkPlanRules } from '../../domain/plan-rules.js';
 import { PlanSpecSchema, type PlanSpec } from '../../domain/plan-spec.js';
 import { Value } from 'typebox/value';
@@ -109,6 +110,8 @@ export async function preflightPlan({ spec, now }: PreflightInput): Promise<Pref
     if (checked.primaryExists)
       report.wouldRetire.push(`${resource.kind} ${resource.target} (${retireHow(resource)})`);
   }
+  // The access stack grants exactly what was found: past what its role is sized for, IAM would refuse it.
+  findings.push(...accessLimitFindings(spec, report.access!));
   report.ok = !findings.some((f) => f.severity === 'error');
   return report;
 }

@@ -1,0 +1,108 @@
+/**
+ * What the access stack's role is sized for (docs/decisions/0042-access-policy-quotas.md). Its
+ * permissions are managed policies, each at most 6,144 characters (IAM User Guide, "IAM and AWS STS
+ * quotas"; whitespace not counted), and the keys, buckets and roles preflight finds are written into
+ * them: a plan past one of these counts or lengths would fail its access stack with LimitExceeded. The
+ * template's size test (activities/access-stack/template-size.test.ts) proves every policy fits with
+ * every list at its maximum. Pure: the API checks the spec's part (400), preflight the found grants.
+ */
+import type { PlanSpec } from './plan-spec.js';
+import type { AccessGrants, PreflightFinding } from './resources.js';
+import type { FieldError } from './plan-rules.js';
+
+export const ACCESS_LIMITS = {
+  /** Customer managed keys services use in primary (the copies' key included). */
+  primaryKmsKeys: 16,
+  /** Customer managed keys of the recovery points copied from recovery. */
+  recoveryKmsKeys: 24,
+  /** A customer's own DynamoDB export buckets (options.exportBucket, distinct). */
+  exportBuckets: 20,
+  /** Roles of primary's instance profiles the EC2 copies launch with. */
+  instanceRoles: 16,
+  /** Primary's RDS enhanced monitoring roles. */
+  monitoringRoles: 16,
+  /** Characters of one KMS key ARN (a real one is at most about 90). */
+  kmsKeyArnLength: 100,
+  /** Characters of one role ARN (a role's path and name; IAM allows longer paths). */
+  roleArnLength: 256,
+} as const;
+
+export interface AccessLimitProblem {
+  /** Which list of AccessGrants (or the spec's field). */
+  field: string;
+  message: string;
+}
+
+const SPLIT = 'split the plan into several plans, each with fewer resources';
+
+/**
+ * The grants past the access stack's limits: each with the fix. `primaryKmsKeyId` is the spec's
+ * primary.kmsKeyId, which the stack grants beside the found keys when it is an ARN.
+ */
+export function accessGrantProblems(grants: AccessGrants, primaryKmsKeyId?: string): AccessLimitProblem[] {
+  const problems: AccessLimitProblem[] = [];
+  const primaryKeys = new Set(grants.primaryKmsKeyArns);
+  if (primaryKmsKeyId?.startsWith('arn:')) primaryKeys.add(primaryKmsKeyId);
+  const lists: Array<{ field: keyof AccessGrants; values: string[]; limit: keyof typeof ACCESS_LIMITS; what: string; length: number }> = [
+    { field: 'primaryKmsKeyArns', values: [...primaryKeys], limit: 'primaryKmsKeys', what: 'primary KMS keys', length: ACCESS_LIMITS.kmsKeyArnLength },
+    { field: 'recoveryKmsKeyArns', values: grants.recoveryKmsKeyArns, limit: 'recoveryKmsKeys', what: 'recovery KMS keys', length: ACCESS_LIMITS.kmsKeyArnLength },
+    { field: 'exportBuckets', values: grants.exportBuckets, limit: 'exportBuckets', what: 'export buckets', length: 63 },
+    { field: 'instanceRoleArns', values: grants.instanceRoleArns ?? [], limit: 'instanceRoles', what: 'instance profile roles', length: ACCESS_LIMITS.roleArnLength },
+    { field: 'monitoringRoleArns', values: grants.monitoringRoleArns ?? [], limit: 'monitoringRoles', what: 'RDS monitoring roles', length: ACCESS_LIMITS.roleArnLength },
+  ]; // prettier-ignore
+  for (const { field, values, limit, what, length } of lists) {
+    const distinct = [...new Set(values)];
+    if (distinct.length > ACCESS_LIMITS[limit])
+      problems.push({
+        field,
+        message:
+          `the plan needs ${distinct.length} ${what}; the access stack's role is sized for at most ` +
+          `${ACCESS_LIMITS[limit]} (ACCESS_LIMITS.${limit}: IAM's 6,144-character managed policy quota). ` +
+          `Fix: ${SPLIT}${field.endsWith('KmsKeyArns') ? ', or use fewer keys' : ''}`,
+      });
+    for (const value of distinct.filter((v) => v.length > length))
+      problems.push({
+        field,
+        message:
+          `${value} is ${value.length} characters; the access stack's role is sized for ${what} of at ` +
+          `most ${length}. Fix: use a shorter one (a role with a shorter path)`,
+      });
+  }
+  return problems;
+}
+
+/** The spec's own part of the limits (the API's 400): the primary key's ARN, the export buckets. */
+export function checkAccessLimits(spec: PlanSpec): FieldError[] {
+  const errors: FieldError[] = [];
+  const key = spec.primary.kmsKeyId;
+  if (key?.startsWith('arn:') && key.length > ACCESS_LIMITS.kmsKeyArnLength)
+    errors.push({
+      path: '/primary/kmsKeyId',
+      message: `a KMS key ARN of at most ${ACCESS_LIMITS.kmsKeyArnLength} characters (ACCESS_LIMITS.kmsKeyArnLength: the access stack's role grants it): this one has ${key.length}`,
+    });
+  const buckets = new Set<string>();
+  (spec.resources ?? []).forEach((resource, i) => {
+    const bucket = resource.kind === 'dynamodb-table' ? resource.options?.exportBucket : undefined;
+    if (!bucket || buckets.has(bucket)) return;
+    buckets.add(bucket);
+    if (buckets.size === ACCESS_LIMITS.exportBuckets + 1)
+      errors.push({
+        path: `/resources/${i}/options/exportBucket`,
+        message: `at most ${ACCESS_LIMITS.exportBuckets} distinct export buckets in one plan (ACCESS_LIMITS.exportBuckets: the access stack's role grants each): ${SPLIT}, or share buckets`,
+      });
+  });
+  return errors;
+}
+
+/**
+ * Preflight's blocking findings for the grants it found: only when the plan creates the access stack
+ * (with a bootstrap role; an operator's own access role is theirs).
+ */
+export function accessLimitFindings(spec: PlanSpec, grants: AccessGrants): PreflightFinding[] {
+  if (!spec.primary.bootstrapRoleArn) return [];
+  return accessGrantProblems(grants, spec.primary.kmsKeyId).map((problem) => ({
+    severity: 'error',
+    check: 'quota',
+    message: `access stack: ${problem.message}`,
+  }));
+}
