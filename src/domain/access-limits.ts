@@ -74,6 +74,8 @@ export function accessGrantProblems(grants: AccessGrants, primaryKmsKeyId?: stri
 /** The spec's own part of the limits (the API's 400): the primary key's ARN, the export buckets. */
 export function checkAccessLimits(spec: PlanSpec): FieldError[] {
   const errors: FieldError[] = [];
+  // Only the access stack's role is bounded: an operator's own access role is theirs (as preflight).
+  if (!spec.primary.bootstrapRoleArn) return errors;
   const key = spec.primary.kmsKeyId;
   if (key?.startsWith('arn:') && key.length > ACCESS_LIMITS.kmsKeyArnLength)
     errors.push({

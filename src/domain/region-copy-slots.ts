@@ -55,9 +55,14 @@ export class RegionCopySlots {
     this.waiting = [...state.waiting];
   }
 
-  /** Queues the request (a repeated one changes nothing); returns the requests granted now. */
+  /**
+   * Queues the request; returns the requests granted now. A repeated request of a holder is granted
+   * again (its grant may have been lost; the slot is still counted once); of a waiter, changes nothing.
+   */
   request(request: RegionSlotRequest): RegionSlotRequest[] {
-    if (this.held.has(request.holder) || this.waiting.some((w) => w.holder === request.holder)) return [];
+    const holding = this.held.get(request.holder);
+    if (holding) return [holding];
+    if (this.waiting.some((w) => w.holder === request.holder)) return [];
     this.waiting.push({ ...request, seq: ++this.seq });
     return this.fill(request.quotaClass);
   }

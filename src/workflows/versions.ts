@@ -26,3 +26,9 @@ export const PLAN_RUN_OWNERSHIP_PATCH = 'plan-run-ownership';
  * the start of the phase workflow.
  */
 export const REGION_COPY_SLOTS_PATCH = 'region-copy-slots';
+
+/**
+ * Decision 0042: the plan rules include the access stack's bounds. Asked where the workflow checks
+ * its spec, at its start: a plan recorded before keeps the rules it was checked with.
+ */
+export const ACCESS_LIMITS_PATCH = 'access-limits';

@@ -36,6 +36,8 @@ describe('copy-slot coordinator', { timeout: 240_000 }, () => {
   const taskQueue = uniqueTaskQueue('copy-slots');
   const coordinatorId = copySlotCoordinatorId(taskQueue, '111111111111', 'us-east-1');
   let inFlight = 0;
+  let dyingCopies = 0;
+  let hogGoes = false;
   let peak = 0;
   const copiesByPlan = new Map<string, number>();
   let overlapped = false;
@@ -49,21 +51,26 @@ describe('copy-slot coordinator', { timeout: 240_000 }, () => {
       control.wrap({
         ...fake,
         async copyRecoveryPoint(input) {
-          inFlight++;
-          peak = Math.max(peak, inFlight);
           const plan = input.plan.planId;
+          // The dying plan's copies are counted apart: they outlive its workflow until cancelled.
+          const dying = plan.startsWith('slots-dead');
+          if (dying) dyingCopies++;
+          else inFlight++;
+          peak = Math.max(peak, inFlight);
           copiesByPlan.set(plan, (copiesByPlan.get(plan) ?? 0) + 1);
           if ([...copiesByPlan.values()].filter((c) => c > 0).length > 1) overlapped = true;
           try {
             await new Promise((r) => setTimeout(r, 300));
             // The dying plan's copies never finish (until its workflow is gone: cancelled at heartbeat).
-            while (plan.startsWith('slots-dead') && !Context.current().cancellationSignal.aborted) {
+            const blocked = () => plan.startsWith('slots-dead') || (plan.startsWith('slots-hog') && !hogGoes);
+            while (blocked() && !Context.current().cancellationSignal.aborted) {
               Context.current().heartbeat();
               await new Promise((r) => setTimeout(r, 50));
             }
             return await fake.copyRecoveryPoint(input);
           } finally {
-            inFlight--;
+            if (dying) dyingCopies--;
+            else inFlight--;
             copiesByPlan.set(plan, copiesByPlan.get(plan)! - 1);
           }
         },
@@ -128,6 +135,12 @@ describe('copy-slot coordinator', { timeout: 240_000 }, () => {
       (d) => d.status.name !== 'RUNNING',
     );
     expect(ended.status.name).toBe('COMPLETED');
+    // Its activities learn of the termination at their next heartbeat and stop.
+    await until(
+      'the dead plan’s copies to stop',
+      async () => dyingCopies,
+      (c) => c === 0,
+    );
   });
 
   it('never lets two plans into one account and region exceed the quota together', async () => {
@@ -151,5 +164,33 @@ describe('copy-slot coordinator', { timeout: 240_000 }, () => {
     const after = await slotsNow().catch(() => undefined);
     if (after) expect(after['rds-copy']).toMatchObject({ inUse: 0, waiting: 0 });
     await Promise.all(handles.map((h) => h.terminate('test done')));
+  });
+
+  it('gets every request granted after the coordinator is terminated with requests queued', async () => {
+    const [hog, lost] = [spec('hog'), spec('lost')];
+    const hogHandle = await startPlan(client, taskQueue, hog);
+    await approve(hogHandle, 'primary-ready', 'failback');
+    await until(
+      'the hog to hold every slot',
+      slotsNow,
+      (x) => x['rds-copy']!.plans[hog.planId]?.inUse === RDS_LIMIT,
+    );
+    const lostHandle = await startPlan(client, taskQueue, lost);
+    await approve(lostHandle, 'primary-ready', 'failback');
+    await until(
+      'the other plan to queue',
+      slotsNow,
+      (x) => x['rds-copy']!.plans[lost.planId]?.waiting === RDS_LIMIT,
+    );
+    // An operator terminates the coordinator: its queue is gone; the phases send theirs again.
+    await client.workflow.getHandle(coordinatorId).terminate('operator terminated the coordinator');
+    hogGoes = true;
+    const finals = await Promise.all(
+      [hogHandle, lostHandle].map((h) =>
+        waitForStatus(h, (st) => st.waitingFor?.kind === 'dns-cutover', 'dns cutover', 120_000),
+      ),
+    );
+    for (const final of finals) expect(final.resources.every((r) => r.state === 'succeeded')).toBe(true);
+    await Promise.all([hogHandle, lostHandle].map((h) => h.terminate('test done')));
   });
 });

@@ -18,7 +18,7 @@ import {
   regionSlotGrantedSignal,
   registerPhaseSignal,
   releaseRegionSlotSignal,
-  requestRegionSlotSignal,
+  requestRegionSlotsSignal,
 } from './messages.js';
 
 export interface CopySlotCoordinatorInput {
@@ -44,9 +44,11 @@ export async function copySlotCoordinator(input: CopySlotCoordinatorInput): Prom
   const phases = new Set(input.phases ?? []);
   const grants: RegionSlotRequest[] = [];
   setHandler(registerPhaseSignal, ({ phase }) => void phases.add(phase));
-  setHandler(requestRegionSlotSignal, (request) => {
-    phases.add(request.phase);
-    grants.push(...slots.request(request));
+  setHandler(requestRegionSlotsSignal, (requests) => {
+    for (const request of requests) {
+      phases.add(request.phase);
+      grants.push(...slots.request(request));
+    }
   });
   setHandler(releaseRegionSlotSignal, ({ holder }) => void grants.push(...slots.release(holder)));
   setHandler(regionCopySlotsQuery, () => slots.snapshot());
@@ -70,7 +72,7 @@ export async function copySlotCoordinator(input: CopySlotCoordinatorInput): Prom
           }
           // Only for the status: a phase that ended has nothing to show.
           await getExternalWorkflowHandle(g.phase)
-            .signal(regionSlotGrantedSignal, { key: g.key })
+            .signal(regionSlotGrantedSignal, { key: g.key, holder: g.holder })
             .catch(() => undefined);
           return undefined;
         }),
@@ -81,7 +83,8 @@ export async function copySlotCoordinator(input: CopySlotCoordinatorInput): Prom
     if (Date.now() >= nextSweep) {
       const watched = [...new Set([...slots.workflows(), ...phases])];
       if (watched.length > 0) {
-        const ended = new Set(await closedWorkflows({ workflowIds: watched }));
+        // A sweep that fails (Temporal busy, a describe refused) is tried again next time.
+        const ended = new Set(await closedWorkflows({ workflowIds: watched }).catch(() => []));
         for (const phase of ended) phases.delete(phase);
         grants.push(...slots.releaseEnded(ended));
       }

@@ -7,8 +7,10 @@ import type { RegionSlotRequest, RegionSlotsSnapshot } from '../../domain/region
  * itself, as the phase's own grant did (copySlotGrantedSignal).
  */
 export const registerPhaseSignal = defineSignal<[{ phase: string }]>('registerCopyPhase');
-export const requestRegionSlotSignal = defineSignal<[RegionSlotRequest]>('requestRegionCopySlot');
+/** One or more requests; a request the coordinator already holds is granted again, never twice. */
+export const requestRegionSlotsSignal = defineSignal<[RegionSlotRequest[]]>('requestRegionCopySlots');
 export const releaseRegionSlotSignal = defineSignal<[{ holder: string }]>('releaseRegionCopySlot');
 export const regionCopySlotsQuery = defineQuery<RegionSlotsSnapshot>('copySlots');
 /** To the phase that forwarded the request: its resource copies now (the phase status shows it). */
-export const regionSlotGrantedSignal = defineSignal<[{ key: string }]>('regionCopySlotGranted');
+export const regionSlotGrantedSignal =
+  defineSignal<[{ key: string; holder: string }]>('regionCopySlotGranted');

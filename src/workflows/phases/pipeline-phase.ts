@@ -71,12 +71,10 @@ async function runPipelinePhase(
   // With it: an abort waits for every resource child in flight; a failed child is a failed resource.
   const safe = patched(ABORT_SAFETY_PATCH);
   // With it: copy slots are shared with every plan copying into the same account and region.
+  const sweepMs = Math.max(1_000, Math.round(60_000 * (input.tuning?.timeScale ?? 1)));
+  const resendMs = 10 * sweepMs;
   const regional = patched(REGION_COPY_SLOTS_PATCH)
-    ? new RegionSlotForwarder(
-        input.plan,
-        workflowInfo().workflowId,
-        Math.max(1_000, Math.round(60_000 * (input.tuning?.timeScale ?? 1))),
-      )
+    ? new RegionSlotForwarder(input.plan, workflowInfo().workflowId, sweepMs)
     : undefined;
   const byKey = new Map(input.resources.map((r) => [r.key, r]));
   const crossRegion = input.plan.primary.region !== input.plan.recovery.region;
@@ -111,7 +109,8 @@ async function runPipelinePhase(
     resources: [...states].map(([key, s]) => ({ key, ...s })),
     copySlots: slots.snapshot(),
   });
-  setHandler(regionSlotGrantedSignal, ({ key }) => {
+  setHandler(regionSlotGrantedSignal, ({ key, holder }) => {
+    regional?.granted(holder);
     if (states.get(key)?.state === 'waiting-for-copy-slot')
       states.set(key, { state: 'running', step: 'copyRecoveryPoint' });
   });
@@ -122,7 +121,13 @@ async function runPipelinePhase(
   // Grants go out in batches: all that are pending leave in one workflow task.
   const grantSender = (async () => {
     for (;;) {
-      await condition(() => grants.length > 0 || childrenDone);
+      const ready = () => grants.length > 0 || childrenDone;
+      // Requests the coordinator has not granted yet go again now and then (decision 0043).
+      if (regional?.waiting && !(await condition(ready, resendMs))) {
+        await regional.resend();
+        continue;
+      }
+      await condition(ready);
       if (grants.length === 0) return;
       const batch = grants.splice(0, grants.length);
       if (regional) {

@@ -3,7 +3,7 @@ import type { FailbackPlanInput } from '../../domain/messages.js';
 import { footprintOf } from '../../domain/plan-conflicts.js';
 import { checkPlanRules } from '../../domain/plan-rules.js';
 import type { PlanStatus } from '../../domain/status.js';
-import { ABORT_SAFETY_PATCH } from '../versions.js';
+import { ABORT_SAFETY_PATCH, ACCESS_LIMITS_PATCH } from '../versions.js';
 import { compensate, type PlanProgress } from './compensate.js';
 import { publishFootprint } from './conflicts.js';
 import { checkAbort } from './decisions.js';
@@ -25,7 +25,7 @@ export async function failbackPlan(input: FailbackPlanInput): Promise<PlanStatus
   const progress: PlanProgress = { testStarted: false, testCleaned: false, failbackStarted: false, done: {} };
 
   // A spec that breaks the rules (a plan started from the CLI skips the API's checks) changes nothing.
-  const ruleErrors = checkPlanRules(input.spec, Date.now());
+  const ruleErrors = checkPlanRules(input.spec, Date.now(), { accessLimits: patched(ACCESS_LIMITS_PATCH) });
   if (ruleErrors.length > 0) {
     for (const e of ruleErrors) state.recordError('InvalidParameter', `${e.path}: ${e.message}`);
     state.enterStage('failed', 'the plan spec breaks rules: start a corrected plan');
