@@ -161,8 +161,12 @@ describe('copy-slot coordinator', { timeout: 240_000 }, () => {
     // Each plan alone may hold the whole quota; together they must share it.
     expect(peak).toBe(RDS_LIMIT);
     expect(overlapped).toBe(true);
-    const after = await slotsNow().catch(() => undefined);
-    if (after) expect(after['rds-copy']).toMatchObject({ inUse: 0, waiting: 0 });
+    // Releases are signals sent as the phases end: every slot comes back (or the coordinator ended idle).
+    await until(
+      'every slot back',
+      async () => (await slotsNow().catch(() => undefined)) ?? 'ended',
+      (x) => x === 'ended' || (x['rds-copy']!.inUse === 0 && x['rds-copy']!.waiting === 0),
+    );
     await Promise.all(handles.map((h) => h.terminate('test done')));
   });
 
