@@ -1,7 +1,14 @@
-import { CreateBucketCommand, PutBucketTaggingCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  GetBucketTaggingCommand,
+  HeadObjectCommand,
+  PutBucketTaggingCommand,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { asAccount } from '../../../../test/support/aws.js';
-import { planTags } from '../../aws/tags.js';
+import { withCallHeld } from '../../../../test/support/held-call.js';
+import { isOwnedByPlan, planTags } from '../../aws/tags.js';
 import { bucketExists, deletePlanBucketIfEmpty, deletePrefix, ensurePlanBucket } from './s3.js';
 
 // The plan's tables share its export/import buckets and are cleaned up in parallel: whichever table
@@ -52,4 +59,31 @@ describe('plan buckets shared by several tables', () => {
     expect(await deletePlanBucketIfEmpty(env, foreign, planId)).toBe(false);
     expect(await bucketExists(env, foreign)).toBe(true);
   });
+});
+
+// Two tables of one plan reach the shared bucket at once: one has created it and is about to tag it
+// and write to it; the other finds it between two of its own reads. Whichever of the second table's
+// calls the first one's tag-and-write falls before, the bucket is the plan's: never a NameConflict.
+describe('a plan bucket another table of the plan creates, tags and writes meanwhile', () => {
+  const env = asAccount('440000000001', 'us-east-1');
+  const planId = `s3r-${Date.now().toString(36)}`;
+  const tags = planTags(planId, 'failback', 'orders');
+
+  for (const operation of ['HeadBucket', 'ListObjectsV2', 'GetBucketTagging', 'PutBucketTagging'])
+    it(`with its ${operation} after the other table's tagging and first object`, async () => {
+      const bucket = `fb-${planId}-${operation.toLowerCase()}`;
+      await env.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      const { step } = await withCallHeld(
+        { service: 's3', operation, account: '440000000001', caller: 'seeding', match: bucket },
+        () => ensurePlanBucket(env, bucket, planId, planTags(planId, 'failback', 'customers')),
+        async () => {
+          await env.s3.send(new PutBucketTaggingCommand({ Bucket: bucket, Tagging: { TagSet: tags } }));
+          await env.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'orders/retired.json', Body: '{}' }));
+        },
+      );
+      await step;
+      const tagged = await env.s3.send(new GetBucketTaggingCommand({ Bucket: bucket }));
+      expect(isOwnedByPlan(tagged.TagSet, planId)).toBe(true);
+      await env.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'orders/retired.json' }));
+    });
 });

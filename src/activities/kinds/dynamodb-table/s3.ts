@@ -52,9 +52,13 @@ export async function ensurePlanBucket(
   tags: Tag[],
 ): Promise<void> {
   if (await bucketExists(env, bucket)) {
+    // Emptiness first, tags second: the plan's own steps tag the bucket before they write to it, so
+    // objects seen by the listing imply tags seen by the read after it. The other order took a
+    // bucket another table of the plan had just created, tagged and written (between the two reads)
+    // for somebody else's: untagged and not empty.
+    const empty = await isEmpty(env, bucket);
     const existing = await bucketTags(env, bucket);
     if (isOwnedByPlan(existing, planId)) return;
-    const empty = await isEmpty(env, bucket);
     if (existing.length > 0 || !empty) {
       const owner = existing.find((t) => t.Key === TAG_PLAN_ID)?.Value;
       throw needsPersonFailure(
