@@ -96,4 +96,24 @@ describe('RegionCopySlots', () => {
     expect(granted).toHaveLength(3);
     expect(holders(slots.request(req('a', 9)))).toEqual(['a-r9']);
   });
+
+  it('counts units across plans: the chosen copy waits for room, the fewest units go first', () => {
+    const slots = new RegionCopySlots(undefined, { 'ebs-copy': 6, 'rds-copy': 2 });
+    const ami = (planId: string, n: number, units: number, gib = 0) => ({
+      ...req(planId, n, gib, 'ebs-copy'),
+      units,
+    });
+    expect(holders(slots.request(ami('a', 1, 4)))).toEqual(['a-r1']);
+    expect(holders(slots.request(ami('a', 2, 1)))).toEqual(['a-r2']); // 5 of 6
+    expect(holders(slots.request(ami('b', 1, 3)))).toEqual([]); // b holds none, but 3 do not fit
+    expect(holders(slots.request(ami('a', 3, 1)))).toEqual([]); // would fit; b's turn comes first
+    expect(slots.snapshot()['ebs-copy']).toMatchObject({
+      inUse: 5,
+      waiting: 2,
+      plans: { a: { inUse: 5, waiting: 1 }, b: { inUse: 0, waiting: 1 } },
+    });
+    expect(holders(slots.release('a-r2'))).toEqual([]); // 4 + 3 > 6: b waits, and a-r3 behind it
+    expect(holders(slots.release('a-r1'))).toEqual(['b-r1', 'a-r3']);
+    expect(slots.snapshot()['ebs-copy']).toMatchObject({ inUse: 4, waiting: 0 });
+  });
 });

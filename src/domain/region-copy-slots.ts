@@ -1,4 +1,4 @@
-import { QUOTA_LIMITS, type QuotaClass } from './resources.js';
+import { QUOTA_LIMITS, unitsOf, type QuotaClass } from './resources.js';
 
 /** A resource workflow's request for one of a destination's copy slots, forwarded by its phase. */
 export interface RegionSlotRequest {
@@ -11,6 +11,8 @@ export interface RegionSlotRequest {
   quotaClass: QuotaClass;
   /** GiB the copy moves, as far as preflight knew (0: unknown); larger first within a plan. */
   weightGiB: number;
+  /** Units of the quota it takes (an AMI copy: one per volume); absent: one. */
+  units?: number;
 }
 
 interface Waiting extends RegionSlotRequest {
@@ -36,7 +38,8 @@ export interface RegionSlotsSnapshot {
 /**
  * The copy slots of one destination account and region, shared by every plan copying there (AWS's
  * concurrent-copy quotas are per account and destination region, not per plan: issue 16, item 3).
- * Grants go, per quota class while a slot is free, to the plan holding the fewest slots of the class
+ * Slots are counted in units (an AMI copy takes one per volume: copySlotUnits). Grants go, per quota
+ * class while the chosen request fits, to the plan holding the fewest units of the class
  * (ties: the plan waiting longest), and within that plan to its largest copy (ties: the oldest
  * request), so one plan's hundred copies cannot starve another's five, and a plan's long copies start
  * first. Pure and deterministic: the coordinator workflow feeds it messages and sends the grants.
@@ -110,11 +113,11 @@ export class RegionCopySlots {
       const plan = (id: string) => (plans[id] ??= { inUse: 0, waiting: 0 });
       const held = [...this.held.values()].filter((h) => h.quotaClass === quotaClass);
       const waiting = this.waiting.filter((w) => w.quotaClass === quotaClass);
-      for (const h of held) plan(h.planId).inUse++;
+      for (const h of held) plan(h.planId).inUse += this.unitsOf(h);
       for (const w of waiting) plan(w.planId).waiting++;
       result[quotaClass] = {
         limit: this.limits[quotaClass],
-        inUse: held.length,
+        inUse: this.inUse(quotaClass),
         waiting: waiting.length,
         plans,
       };
@@ -125,15 +128,20 @@ export class RegionCopySlots {
   private inUse(quotaClass: QuotaClass, planId?: string): number {
     let n = 0;
     for (const h of this.held.values())
-      if (h.quotaClass === quotaClass && (planId === undefined || h.planId === planId)) n++;
+      if (h.quotaClass === quotaClass && (planId === undefined || h.planId === planId)) n += this.unitsOf(h);
     return n;
+  }
+
+  private unitsOf(request: RegionSlotRequest): number {
+    return unitsOf(request, this.limits[request.quotaClass]);
   }
 
   private fill(quotaClass: QuotaClass): RegionSlotRequest[] {
     const granted: RegionSlotRequest[] = [];
-    while (this.inUse(quotaClass) < this.limits[quotaClass]) {
+    for (;;) {
       const next = this.next(quotaClass);
-      if (!next) break;
+      // The chosen copy waits for room rather than let smaller ones pass it for ever.
+      if (!next || this.inUse(quotaClass) + this.unitsOf(next) > this.limits[quotaClass]) break;
       this.waiting = this.waiting.filter((w) => w !== next);
       const { seq: _seq, ...request } = next;
       this.held.set(request.holder, request);

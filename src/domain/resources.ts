@@ -164,6 +164,29 @@ export interface QuiesceResult {
 export type QuotaClass = 'ebs-copy' | 'rds-copy';
 export const QUOTA_LIMITS: Record<QuotaClass, number> = { 'ebs-copy': 20, 'rds-copy': 5 };
 
+/**
+ * How much of its quota class one resource's copy takes: an AMI copy is one EBS snapshot copy per
+ * volume, and AWS counts each against the 20 (ec2_images in the emulator does too); a DB snapshot
+ * copy is one. Capped at the limit, so an instance with more volumes than that still gets to copy
+ * (alone). From what preflight saw (`sourceDetails.volumes`); 1 when it saw nothing.
+ */
+export function copySlotUnits(
+  resource: Pick<ResolvedResource, 'sourceDetails'> | undefined,
+  quotaClass: QuotaClass,
+): number {
+  if (quotaClass !== 'ebs-copy') return 1;
+  const volumes = resource?.sourceDetails?.volumes;
+  const n = typeof volumes === 'number' && Number.isInteger(volumes) && volumes > 1 ? volumes : 1;
+  return Math.min(n, QUOTA_LIMITS[quotaClass]);
+}
+
+/** What a copy-slot request takes, never more than its class's whole quota (it could never be granted). */
+export function unitsOf(request: { units?: number }, limit: number): number {
+  const units = request.units;
+  if (typeof units !== 'number' || !Number.isFinite(units)) return 1;
+  return Math.max(1, Math.min(limit, Math.floor(units)));
+}
+
 export function quotaClassFor(kind: ResourceKind, crossRegion: boolean): QuotaClass | null {
   if (kind === 'ec2-instance') return 'ebs-copy';
   if ((kind === 'rds-instance' || kind === 'aurora-cluster') && crossRegion) return 'rds-copy';

@@ -32,3 +32,10 @@ export const REGION_COPY_SLOTS_PATCH = 'region-copy-slots';
  * its spec, at its start: a plan recorded before keeps the rules it was checked with.
  */
 export const ACCESS_LIMITS_PATCH = 'access-limits';
+
+/**
+ * Issue 16, item 3 (decision 0043 addendum): a copy takes as many units of its quota as AWS counts
+ * (an AMI copy: one EBS snapshot copy per volume). Asked at the start of the phase workflow (units
+ * on its requests) and of each coordinator run (units counted).
+ */
+export const COPY_SLOT_UNITS_PATCH = 'copy-slot-units';

@@ -238,6 +238,10 @@ export const PhaseStatusSchema = OpenObject(
     copySlots: Type.Record(
       Type.String(),
       OpenObject({ limit: Type.Integer(), inUse: Type.Integer(), waiting: Type.Integer() }),
+      {
+        description:
+          "Per quota class: AWS's limit, the units in use (an AMI copy takes one per volume) and the requests waiting",
+      },
     ),
   },
   { description: "The running phase child's `phaseStatus` query: live per-resource detail" },

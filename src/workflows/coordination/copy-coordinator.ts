@@ -2,6 +2,7 @@ import {
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -20,6 +21,7 @@ import {
   releaseRegionSlotSignal,
   requestRegionSlotsSignal,
 } from './messages.js';
+import { COPY_SLOT_UNITS_PATCH } from '../versions.js';
 
 export interface CopySlotCoordinatorInput {
   accountId: string;
@@ -41,13 +43,15 @@ export interface CopySlotCoordinatorInput {
  */
 export async function copySlotCoordinator(input: CopySlotCoordinatorInput): Promise<{ ended: 'idle' }> {
   const slots = new RegionCopySlots(input.state);
+  // With it: a request's units count (an AMI copy: one per volume); without, every request is one.
+  const byUnits = patched(COPY_SLOT_UNITS_PATCH);
   const phases = new Set(input.phases ?? []);
   const grants: RegionSlotRequest[] = [];
   setHandler(registerPhaseSignal, ({ phase }) => void phases.add(phase));
   setHandler(requestRegionSlotsSignal, (requests) => {
     for (const request of requests) {
       phases.add(request.phase);
-      grants.push(...slots.request(request));
+      grants.push(...slots.request(byUnits ? request : { ...request, units: undefined }));
     }
   });
   setHandler(releaseRegionSlotSignal, ({ holder }) => void grants.push(...slots.release(holder)));

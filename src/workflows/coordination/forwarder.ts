@@ -65,6 +65,7 @@ export class RegionSlotForwarder {
       key: g.key,
       quotaClass: g.quotaClass,
       weightGiB: copyWeightGiB(g.resource),
+      ...(g.units !== undefined ? { units: g.units } : {}),
     }));
     for (const r of requests) {
       this.pending.set(r.holder, r);

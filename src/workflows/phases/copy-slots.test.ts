@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { copySlotUnits } from '../../domain/resources.js';
 import { CopySlots } from './copy-slots.js';
 
 const req = (n: number, quotaClass: 'ebs-copy' | 'rds-copy' = 'rds-copy') => ({
@@ -57,5 +58,33 @@ describe('CopySlots', () => {
       expect(held.size).toBeLessThanOrEqual(3);
       expect(slots.snapshot()['ebs-copy']!.inUse).toBe(held.size);
     }
+  });
+
+  it('counts units: an AMI of 3 volumes takes 3 of the 20, and a large request at the head is not passed', () => {
+    const slots = new CopySlots({ 'ebs-copy': 5, 'rds-copy': 1 });
+    const ami = (n: number, units: number) => ({ ...req(n, 'ebs-copy'), units });
+    expect(slots.request(ami(1, 3))).toEqual(ami(1, 3));
+    expect(slots.request(ami(2, 3))).toBeUndefined(); // 3 + 3 > 5
+    expect(slots.request(ami(3, 1))).toBeUndefined(); // would fit, but waits behind wf2
+    expect(slots.snapshot()['ebs-copy']).toEqual({ limit: 5, inUse: 3, waiting: 2 });
+    expect(slots.release('wf1')).toEqual([ami(2, 3), ami(3, 1)]);
+    expect(slots.snapshot()['ebs-copy']).toEqual({ limit: 5, inUse: 4, waiting: 0 });
+    // More volumes than the whole quota: it takes all of it, alone, and still gets its turn.
+    expect(slots.request(ami(4, 40))).toBeUndefined();
+    slots.release('wf2');
+    expect(slots.release('wf3')).toEqual([ami(4, 40)]);
+    expect(slots.snapshot()['ebs-copy']).toEqual({ limit: 5, inUse: 5, waiting: 0 });
+  });
+});
+
+describe('copySlotUnits', () => {
+  it('is one per volume for an AMI copy, one for a DB copy, capped at the quota', () => {
+    const seen = (volumes: unknown) => ({ sourceDetails: { volumes } });
+    expect(copySlotUnits(seen(3), 'ebs-copy')).toBe(3);
+    expect(copySlotUnits(seen(3), 'rds-copy')).toBe(1);
+    expect(copySlotUnits(seen(64), 'ebs-copy')).toBe(20);
+    for (const odd of [undefined, 0, -2, 2.5, '3', Number.NaN])
+      expect(copySlotUnits(seen(odd), 'ebs-copy')).toBe(1);
+    expect(copySlotUnits(undefined, 'ebs-copy')).toBe(1);
   });
 });

@@ -1,19 +1,27 @@
-import { QUOTA_LIMITS, type QuotaClass } from '../../domain/resources.js';
+import { QUOTA_LIMITS, unitsOf, type QuotaClass } from '../../domain/resources.js';
 
 export interface CopySlotRequest {
   key: string;
   quotaClass: QuotaClass;
   /** The requesting resource workflow: the grant is signalled back to it. */
   workflowId: string;
+  /**
+   * How many units of the quota the copy takes (an AMI: one per volume; see copySlotUnits); absent:
+   * one. Set by the phase, not the resource workflow (patch copy-slot-units).
+   */
+  units?: number;
 }
 
 /**
  * AWS's concurrent-copy quotas per destination region (EBS snapshot copies ≤ 20, RDS/Aurora
- * cross-region copies ≤ 5), as a FIFO semaphore per quota class. Pure: the phase workflow feeds it
- * the request/release signals and sends the grants it returns.
+ * cross-region copies ≤ 5), as a FIFO semaphore per quota class counted in units (an AMI copy takes
+ * one per volume). FIFO also for a large request at the head: the small ones behind it wait rather
+ * than starve it. Pure: the phase workflow feeds it the request/release signals and sends the grants
+ * it returns.
  */
 export class CopySlots {
-  private readonly inUse = new Map<QuotaClass, Set<string>>();
+  /** Holders and the units each holds, per class. */
+  private readonly inUse = new Map<QuotaClass, Map<string, number>>();
   private readonly queues = new Map<QuotaClass, CopySlotRequest[]>();
   private readonly holders = new Map<string, QuotaClass>();
 
@@ -24,10 +32,8 @@ export class CopySlots {
     if (this.holders.has(request.workflowId)) return request; // already holds one: grant again
     const queue = this.queue(request.quotaClass);
     if (queue.some((r) => r.workflowId === request.workflowId)) return undefined;
-    const used = this.used(request.quotaClass);
-    if (used.size < this.limits[request.quotaClass]) {
-      used.add(request.workflowId);
-      this.holders.set(request.workflowId, request.quotaClass);
+    if (queue.length === 0 && this.fits(request)) {
+      this.take(request);
       return request;
     }
     queue.push(request);
@@ -46,10 +52,9 @@ export class CopySlots {
     this.used(quotaClass).delete(workflowId);
     const granted: CopySlotRequest[] = [];
     const queue = this.queue(quotaClass);
-    while (queue.length > 0 && this.used(quotaClass).size < this.limits[quotaClass]) {
+    while (queue.length > 0 && this.fits(queue[0]!)) {
       const next = queue.shift()!;
-      this.used(quotaClass).add(next.workflowId);
-      this.holders.set(next.workflowId, quotaClass);
+      this.take(next);
       granted.push(next);
     }
     return granted;
@@ -63,22 +68,39 @@ export class CopySlots {
     return [...this.queues.values()].some((q) => q.some((r) => r.workflowId === workflowId));
   }
 
+  /** Per class: the quota, the units in use, and the requests waiting. */
   snapshot(): Record<string, { limit: number; inUse: number; waiting: number }> {
     const result: Record<string, { limit: number; inUse: number; waiting: number }> = {};
     for (const quotaClass of Object.keys(this.limits) as QuotaClass[]) {
       result[quotaClass] = {
         limit: this.limits[quotaClass],
-        inUse: this.used(quotaClass).size,
+        inUse: this.unitsInUse(quotaClass),
         waiting: this.queue(quotaClass).length,
       };
     }
     return result;
   }
 
-  private used(quotaClass: QuotaClass): Set<string> {
-    let set = this.inUse.get(quotaClass);
-    if (!set) this.inUse.set(quotaClass, (set = new Set()));
-    return set;
+  private fits(request: CopySlotRequest): boolean {
+    const limit = this.limits[request.quotaClass];
+    return this.unitsInUse(request.quotaClass) + unitsOf(request, limit) <= limit;
+  }
+
+  private take(request: CopySlotRequest): void {
+    this.used(request.quotaClass).set(request.workflowId, unitsOf(request, this.limits[request.quotaClass]));
+    this.holders.set(request.workflowId, request.quotaClass);
+  }
+
+  private unitsInUse(quotaClass: QuotaClass): number {
+    let n = 0;
+    for (const units of this.used(quotaClass).values()) n += units;
+    return n;
+  }
+
+  private used(quotaClass: QuotaClass): Map<string, number> {
+    let held = this.inUse.get(quotaClass);
+    if (!held) this.inUse.set(quotaClass, (held = new Map()));
+    return held;
   }
 
   private queue(quotaClass: QuotaClass): CopySlotRequest[] {

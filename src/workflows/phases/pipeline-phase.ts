@@ -10,7 +10,12 @@ import {
 import { phaseStatusQuery } from '../../domain/messages.js';
 import type { PlanTuning } from '../../domain/messages.js';
 import { resourceWorkflowId } from '../../domain/naming.js';
-import { quotaClassFor, type PlanContext, type ResolvedResource } from '../../domain/resources.js';
+import {
+  copySlotUnits,
+  quotaClassFor,
+  type PlanContext,
+  type ResolvedResource,
+} from '../../domain/resources.js';
 import type { PhaseStatus, ResourceState } from '../../domain/status.js';
 import { planActivities } from '../activities.js';
 import { boundedAll } from '../bounded.js';
@@ -25,7 +30,7 @@ import { CopySchedule } from './copy-schedule.js';
 import { CopySlots, type CopySlotRequest } from './copy-slots.js';
 import { acquireCopySlotSignal, copySlotGrantedSignal, releaseCopySlotSignal } from './messages.js';
 import { childWorkflowFailure, isOwnCancellation } from '../failures.js';
-import { ABORT_SAFETY_PATCH, REGION_COPY_SLOTS_PATCH } from '../versions.js';
+import { ABORT_SAFETY_PATCH, COPY_SLOT_UNITS_PATCH, REGION_COPY_SLOTS_PATCH } from '../versions.js';
 import { regionSlotGrantedSignal } from '../coordination/messages.js';
 import { RegionSlotForwarder } from '../coordination/forwarder.js';
 
@@ -76,6 +81,8 @@ async function runPipelinePhase(
   const regional = patched(REGION_COPY_SLOTS_PATCH)
     ? new RegionSlotForwarder(input.plan, workflowInfo().workflowId, sweepMs)
     : undefined;
+  // With it: an AMI copy takes one EBS copy slot per volume, as AWS counts it.
+  const byUnits = patched(COPY_SLOT_UNITS_PATCH);
   const byKey = new Map(input.resources.map((r) => [r.key, r]));
   const crossRegion = input.plan.primary.region !== input.plan.recovery.region;
   const states = new Map<
@@ -93,7 +100,9 @@ async function runPipelinePhase(
   const grants: CopySlotRequest[] = [];
 
   setHandler(acquireCopySlotSignal, (request) => {
-    const granted = slots.request(request);
+    const granted = slots.request(
+      byUnits ? { ...request, units: copySlotUnits(byKey.get(request.key), request.quotaClass) } : request,
+    );
     if (granted) grants.push(granted);
     else states.set(request.key, { state: 'waiting-for-copy-slot', step: 'copyRecoveryPoint' });
   });
