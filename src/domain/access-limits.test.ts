@@ -127,6 +127,35 @@ describe('what the access stack is sized for', () => {
     ]);
   });
 
+  it("counts the plan's own bucket for a table pinned to export-import without a bucket of its own", () => {
+    const spec: PlanSpec = validSpec();
+    const pinned = (n: number) => ({
+      kind: 'dynamodb-table' as const,
+      source: `pinned-${n}`,
+      target: `pinned-${n}`,
+      options: { copyMethod: 'export-import' as const },
+    });
+    spec.resources = [...tables(ACCESS_LIMITS.exportBuckets - 1), pinned(1), pinned(2)];
+    spec.resources = spec.resources.map((r, i) => ({ ...r, source: `source-${i}`, target: `target-${i}` }));
+    expect(checkAccessLimits(spec)).toEqual([]); // 19 buckets of the customer's + the plan's = 20
+    spec.resources.push({
+      kind: 'dynamodb-table',
+      source: 'extra',
+      target: 'extra',
+      options: { exportBucket: 'the-21st' },
+    });
+    expect(checkAccessLimits(spec)).toEqual([
+      {
+        path: `/resources/${spec.resources.length - 1}/options/exportBucket`,
+        message: expect.stringContaining('at most 20 distinct export buckets'),
+      },
+    ]);
+    // A table whose method preflight chooses is not counted here (preflight's finding covers it).
+    spec.resources.pop();
+    spec.resources.push({ kind: 'dynamodb-table', source: 'free', target: 'free' });
+    expect(checkAccessLimits(spec)).toEqual([]);
+  });
+
   it('POST /v1/plans past a limit: 400 with the field error naming it, before Temporal is asked', async () => {
     // Temporal is never reached: a lazy connection to a port nobody listens on.
     const connection = Connection.lazy({ address: '127.0.0.1:9', connectTimeout: '1 second' });

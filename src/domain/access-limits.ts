@@ -33,6 +33,9 @@ export interface AccessLimitProblem {
   message: string;
 }
 
+/** Stands for the plan's own export bucket (its name is derived in recovery: not a valid bucket name). */
+const PLAN_BUCKET = '<the plan bucket>';
+
 const SPLIT = 'split the plan into several plans, each with fewer resources';
 
 /**
@@ -84,12 +87,17 @@ export function checkAccessLimits(spec: PlanSpec): FieldError[] {
     });
   const buckets = new Set<string>();
   (spec.resources ?? []).forEach((resource, i) => {
-    const bucket = resource.kind === 'dynamodb-table' ? resource.options?.exportBucket : undefined;
+    if (resource.kind !== 'dynamodb-table') return;
+    // A table pinned to export-import without a bucket of its own exports into the plan's bucket,
+    // which the role grants like the others (preflight counts it too). A table whose method
+    // preflight chooses may or may not: preflight's finding covers it.
+    const pinned = resource.options?.copyMethod === 'export-import';
+    const bucket = resource.options?.exportBucket ?? (pinned ? PLAN_BUCKET : undefined);
     if (!bucket || buckets.has(bucket)) return;
     buckets.add(bucket);
     if (buckets.size === ACCESS_LIMITS.exportBuckets + 1)
       errors.push({
-        path: `/resources/${i}/options/exportBucket`,
+        path: `/resources/${i}/options/${bucket === PLAN_BUCKET ? 'copyMethod' : 'exportBucket'}`,
         message: `at most ${ACCESS_LIMITS.exportBuckets} distinct export buckets in one plan (ACCESS_LIMITS.exportBuckets: the access stack's role grants each): ${SPLIT}, or share buckets`,
       });
   });
