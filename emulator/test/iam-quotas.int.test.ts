@@ -33,6 +33,9 @@ import {
  * AWS::IAM::ManagedPolicy in CloudFormation, made and removed with the caller's permissions.
  */
 const region = 'us-east-1';
+/** What the handlers read and list besides their writes (the types' registry schemas). */
+const ROLE_READS = ['iam:GetRole', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies'];
+const POLICY_READS = ['iam:GetPolicy', 'iam:ListPolicyVersions', 'iam:ListEntitiesForPolicy'];
 const trust = (account: string) =>
   JSON.stringify({
     Version: '2012-10-17',
@@ -258,7 +261,8 @@ describe('IAM policy quotas in CloudFormation stacks', () => {
     };
     const roles = {
       Effect: 'Allow',
-      Action: ['iam:CreateRole', 'iam:DeleteRole', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy'],
+      Action: ['iam:CreateRole', 'iam:DeleteRole', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy',
+        ...ROLE_READS], // prettier-ignore
       Resource: `arn:aws:iam::${account}:role/*`,
     };
     const without = await asRoleWith(account, region, 'no-create-policy', stacks, roles);
@@ -277,7 +281,7 @@ describe('IAM policy quotas in CloudFormation stacks', () => {
 
     const policies = {
       Effect: 'Allow',
-      Action: ['iam:CreatePolicy', 'iam:DeletePolicy'],
+      Action: ['iam:CreatePolicy', 'iam:DeletePolicy', ...POLICY_READS],
       Resource: `arn:aws:iam::${account}:policy/fb/*`,
     };
     const allowed = await asRoleWith(account, region, 'create-policy', stacks, roles, policies);
@@ -307,6 +311,8 @@ describe('IAM policy quotas in CloudFormation stacks', () => {
         'iam:AttachRolePolicy',
         'iam:DetachRolePolicy',
         'iam:CreatePolicy',
+        ...ROLE_READS,
+        ...POLICY_READS,
       ],
       Resource: '*',
     };
@@ -323,5 +329,76 @@ describe('IAM policy quotas in CloudFormation stacks', () => {
     expect(after.StackStatusReason).toContain('[P]');
     const attached = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: 'kept-role' }));
     expect(attached.AttachedPolicies?.map((p) => p.PolicyName)).toEqual(['kept-p']);
+  });
+  // Each read or list a handler makes is a permission the caller needs, as each write is: without
+  // one, AWS's handler fails with AccessDenied. The role's delete lists what is attached and inline
+  // (to take it off first); the managed policy's delete reads it, its versions and its attachments.
+  const HANDLER_READS = [
+    ['iam:GetRole', 'CREATE'],
+    ['iam:ListAttachedRolePolicies', 'DELETE'],
+    ['iam:ListRolePolicies', 'DELETE'],
+    ['iam:GetPolicy', 'DELETE'],
+    ['iam:ListPolicyVersions', 'DELETE'],
+    ['iam:ListEntitiesForPolicy', 'DELETE'],
+  ] as const;
+  it.each(HANDLER_READS)('without %s the stack fails its %s, naming it', async (action, when) => {
+    const stacks = {
+      Effect: 'Allow',
+      Action: ['cloudformation:CreateStack', 'cloudformation:DeleteStack', 'cloudformation:DescribeStacks',
+        'cloudformation:DescribeStackEvents'], // prettier-ignore
+      Resource: '*',
+    };
+    const everything = ['iam:CreateRole', 'iam:DeleteRole', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy',
+      'iam:CreatePolicy', 'iam:DeletePolicy', ...ROLE_READS, ...POLICY_READS]; // prettier-ignore
+    const grants = { Effect: 'Allow', Action: everything.filter((a) => a !== action), Resource: '*' };
+    const name = `reads-${action.slice(4).toLowerCase()}`;
+    const caller = await asRoleWith(account, region, name, stacks, grants);
+    await create(
+      name,
+      { Role: roleResource(`${name}-role`), P: managed(`${name}-p`, 300) },
+      caller.cloudformation,
+    );
+    const made = await settled(name, caller.cloudformation);
+    if (when === 'CREATE') {
+      expect(made.StackStatus).toBe('ROLLBACK_COMPLETE');
+      expect((await failedReason(name))?.ResourceStatusReason).toContain(
+        `not authorized to perform: ${action}`,
+      );
+      await roleGone(`${name}-role`);
+      return;
+    }
+    expect(made.StackStatus).toBe('CREATE_COMPLETE');
+    await caller.cloudformation.send(new DeleteStackCommand({ StackName: name }));
+    const after = await settled(name, caller.cloudformation);
+    expect(after.StackStatus).toBe('DELETE_FAILED');
+    const events =
+      (await cloudformation.send(new DescribeStackEventsCommand({ StackName: name }))).StackEvents ?? [];
+    const failed = events.find((e) => e.ResourceStatus === 'DELETE_FAILED' && e.LogicalResourceId !== name);
+    expect(failed?.ResourceStatusReason).toContain(`not authorized to perform: ${action}`);
+  });
+
+  it('with every handler permission the stack is made and removed, nothing left', async () => {
+    const stacks = {
+      Effect: 'Allow',
+      Action: ['cloudformation:CreateStack', 'cloudformation:DeleteStack', 'cloudformation:DescribeStacks',
+        'cloudformation:DescribeStackEvents'], // prettier-ignore
+      Resource: '*',
+    };
+    const all = {
+      Effect: 'Allow',
+      Action: ['iam:CreateRole', 'iam:DeleteRole', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy',
+        'iam:CreatePolicy', 'iam:DeletePolicy', ...ROLE_READS, ...POLICY_READS], // prettier-ignore
+      Resource: '*',
+    };
+    const caller = await asRoleWith(account, region, 'reads-all', stacks, all);
+    await create(
+      'reads-all',
+      { Role: roleResource('reads-all-role'), P: managed('reads-all-p', 300) },
+      caller.cloudformation,
+    );
+    expect((await settled('reads-all', caller.cloudformation)).StackStatus).toBe('CREATE_COMPLETE');
+    await caller.cloudformation.send(new DeleteStackCommand({ StackName: 'reads-all' }));
+    await policyGone('reads-all-p');
+    await roleGone('reads-all-role');
   });
 });

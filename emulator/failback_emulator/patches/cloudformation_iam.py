@@ -2,7 +2,9 @@
 calls IAM in a forward access session: iam:CreateRole, iam:PutRolePolicy per inline policy, iam:TagRole
 with tags, with aws:CalledVia cloudformation.amazonaws.com), `AWS::NoValue` dropped from lists, and the
 inline policies kept as JSON. A denied call fails the resource (CREATE_FAILED with IAM's message); a role
-the caller may not delete fails the stack's deletion (DELETE_FAILED) and stays."""
+the caller may not delete fails the stack's deletion (DELETE_FAILED) and stays. The calls checked are
+the handler's, as the resource type's registry schema lists them (`handlers.create/delete.permissions`
+of AWS::IAM::Role; the schemas cfn-lint ships are AWS's): the reads and lists it makes count too."""
 
 from __future__ import annotations
 
@@ -44,10 +46,16 @@ def create_role(cls: type, resource_name: str, cloudformation_json: dict[str, An
     arn = role_arn(account_id, properties, resource_name)
     checks = [Check("iam:CreateRole", arn, "role")]
     checks += [Check("iam:PutRolePolicy", arn, "role") for _ in properties.get("Policies", [])[:1]]
+    checks += [
+        Check("iam:AttachRolePolicy", arn, "role", context={"iam:PolicyARN": policy})
+        for policy in properties.get("ManagedPolicyArns", [])
+    ]
     tags = {t["Key"]: t["Value"] for t in properties.get("Tags", [])}
     if tags:
         tag_context = {f"aws:RequestTag/{k}": v for k, v in tags.items()} | {"aws:TagKeys": sorted(tags)}
         checks.append(Check("iam:TagRole", arn, "role", context=tag_context))
+    # The handler reads the role back to return its model (its create permissions list iam:GetRole).
+    checks.append(Check("iam:GetRole", arn, "role"))
     denied = forward("cloudformation", checks)
     if denied is not None:
         raise ForwardAccessDenied(denied)
@@ -60,7 +68,18 @@ def create_role(cls: type, resource_name: str, cloudformation_json: dict[str, An
 
 
 def delete_checks(role: Role) -> list[Check]:
-    checks = [Check("iam:DeleteRolePolicy", role.arn, "role") for _ in list(role.policies)[:1]]
+    """What AWS::IAM::Role's delete handler calls: it finds the role, lists what is attached and inline
+    (whatever there is), takes each off, then deletes it — its schema's delete permissions."""
+    checks = [
+        Check("iam:GetRole", role.arn, "role"),
+        Check("iam:ListAttachedRolePolicies", role.arn, "role"),
+        Check("iam:ListRolePolicies", role.arn, "role"),
+    ]
+    checks += [
+        Check("iam:DetachRolePolicy", role.arn, "role", context={"iam:PolicyARN": policy})
+        for policy in list(role.managed_policies)
+    ]
+    checks += [Check("iam:DeleteRolePolicy", role.arn, "role") for _ in list(role.policies)[:1]]
     return [*checks, Check("iam:DeleteRole", role.arn, "role")]
 
 

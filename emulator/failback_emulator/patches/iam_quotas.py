@@ -159,8 +159,15 @@ def _remove(backend: IAMBackend, policy: ManagedPolicy) -> None:
 
 
 def managed_policy_delete_checks(policy: ManagedPolicy) -> list[Check]:
+    """AWS::IAM::ManagedPolicy's delete handler (its schema's delete permissions): finds the policy,
+    lists its versions and the entities it is attached to, detaches each, deletes the policy."""
     backend: IAMBackend = iam_backends[policy.account_id][policy.partition]
     checks = [
+        Check("iam:GetPolicy", policy.arn, "policy"),
+        Check("iam:ListPolicyVersions", policy.arn, "policy"),
+        Check("iam:ListEntitiesForPolicy", policy.arn, "policy"),
+    ]
+    checks += [
         Check("iam:DetachRolePolicy", role.arn, "role", context={"iam:PolicyARN": policy.arn})
         for role in _attached_roles(backend, policy)
     ]
