@@ -1,5 +1,6 @@
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  CreatePolicyCommand,
   CreateRoleCommand,
   EntityAlreadyExistsException,
   IAMClient,
@@ -8,6 +9,11 @@ import {
 } from '@aws-sdk/client-iam';
 import { ORCHESTRATOR_ARN, seedingCredentials } from '../../emulator/client.js';
 import { defaultClientSettings } from '../../src/activities/aws/clients.js';
+import {
+  ACCESS_BOUNDARY_NAME,
+  ACCESS_BOUNDARY_POLICY,
+  accessBoundaryArn,
+} from '../../src/activities/access-stack/policies/index.js';
 
 /**
  * Acting as an account in the emulator (its seeding key, emulator/README.md), for the scenario
@@ -80,6 +86,28 @@ export async function ensureRole(
     iam.destroy();
   }
   return `arn:aws:iam::${accountId}:role${path}${roleName}`;
+}
+
+/**
+ * The permissions boundary of the access roles (decision 0044), as a customer creates it once in
+ * primary beside the bootstrap role; already there is fine. Returns its ARN.
+ */
+export async function ensureAccessBoundary(accountId: string): Promise<string> {
+  const iam = new IAMClient(seedingClientConfig(accountId, 'us-east-1'));
+  try {
+    await iam.send(
+      new CreatePolicyCommand({
+        PolicyName: ACCESS_BOUNDARY_NAME,
+        PolicyDocument: JSON.stringify(ACCESS_BOUNDARY_POLICY),
+        Description: 'At most what a failback plan access role may do',
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof EntityAlreadyExistsException)) throw error;
+  } finally {
+    iam.destroy();
+  }
+  return accessBoundaryArn(accountId);
 }
 
 /** Polls `check` until it returns a value other than undefined (the emulator times transitions). */

@@ -12,7 +12,7 @@ import {
   BOOTSTRAP_ROLE_POLICY,
   RECOVERY_ROLE_POLICY,
 } from '../../src/activities/access-stack/policies/index.js';
-import { ensureRole, orchestratorTrustPolicy, seedingClientConfig } from './accounts.js';
+import { ensureAccessBoundary, ensureRole, orchestratorTrustPolicy, seedingClientConfig } from './accounts.js';
 import {
   configuredCluster,
   configuredDb,
@@ -121,6 +121,7 @@ export async function seedScenario(options: ScenarioOptions): Promise<Scenario> 
     orchestratorTrustPolicy(undefined, options.orchestratorPrincipal),
     RECOVERY_ROLE_POLICY,
   );
+  await ensureAccessBoundary(options.primary.accountId);
   const bootstrapRoleArn = await ensureRole(
     options.primary.accountId,
     'dr-standing',

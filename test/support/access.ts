@@ -7,7 +7,7 @@ import {
 import { derivedBucket } from '../../src/activities/kinds/dynamodb-table/names.js';
 import type { AccessGrants, EnvironmentRef, PlanContext } from '../../src/domain/resources.js';
 import { runActivity } from './activity.js';
-import { ensureRole, orchestratorTrustPolicy, TEST_EXTERNAL_ID } from './aws.js';
+import { ensureAccessBoundary, ensureRole, orchestratorTrustPolicy, TEST_EXTERNAL_ID } from './aws.js';
 
 /**
  * The roles a plan uses, made as a customer and the plan make them, so that the tests run under the
@@ -31,6 +31,7 @@ export async function ensureRecoveryRole(accountId: string): Promise<string> {
 }
 
 export async function ensureBootstrapRole(accountId: string, externalId = TEST_EXTERNAL_ID): Promise<string> {
+  await ensureAccessBoundary(accountId);
   return ensureRole(accountId, BOOTSTRAP_ROLE, orchestratorTrustPolicy(externalId), BOOTSTRAP_ROLE_POLICY);
 }
 

@@ -5,6 +5,7 @@ import { ORCHESTRATOR_ARN } from '../../emulator/client.js';
 import { seedingClientConfig } from '../../scripts/scenario/accounts.js';
 
 export {
+  ensureAccessBoundary,
   ensureRole,
   eventually,
   orchestratorTrustPolicy,

@@ -75,6 +75,10 @@ def _iam_role(req: ApiRequest, action: str, name: str, extra: dict[str, Any] | N
     arn = role.arn if role is not None else f"arn:aws:iam::{req.account}:role/{name}"
     context = dict(extra or {})
     if role is not None:
+        # The role's boundary as the request's iam:PermissionsBoundary (the SAR keeps it only for
+        # the actions that define it: attach, detach, put and delete a policy).
+        if getattr(role, "permissions_boundary_arn", None):
+            context["iam:PermissionsBoundary"] = role.permissions_boundary_arn
         for key, value in (role.tags or {}).items():
             context[f"aws:ResourceTag/{key}"] = value.get("Value", "") if isinstance(value, dict) else value
     return Check(action, arn, "role", context=context)

@@ -19,6 +19,12 @@ from ..authz.model import Check
 from .common import replace
 
 
+class HandlerFailure(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 class ForwardAccessDenied(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -34,6 +40,20 @@ def without_no_value(value: Any) -> Any:
     return value
 
 
+def refuse_missing_boundary(account: str, region: str, boundary: str) -> None:
+    """IAM refuses a role whose boundary is not a managed policy that exists (CreateRole answers
+    NoSuchEntity, "Scope ARN: … does not exist or is not attachable."); moto takes any ARN."""
+    from moto.iam.models import iam_backends
+    from moto.utilities.utils import get_partition
+
+    backend = iam_backends[account][get_partition(region)]
+    if boundary not in backend.managed_policies and boundary not in getattr(backend, "aws_managed_policies", []):
+        raise HandlerFailure(
+            f"Scope ARN: {boundary} does not exist or is not attachable. "
+            "(Service: Iam, Status Code: 404, HandlerErrorCode: NotFound)"
+        )
+
+
 def role_arn(account: str, properties: dict[str, Any], resource_name: str) -> str:
     return f"arn:aws:iam::{account}:role{properties.get('Path') or '/'}{properties.get('RoleName', resource_name)}"
 
@@ -44,10 +64,14 @@ def create_role(cls: type, resource_name: str, cloudformation_json: dict[str, An
     for policy in properties.get("Policies", []):
         IAMPolicyDocumentValidator(json.dumps(policy.get("PolicyDocument", {}))).validate()
     arn = role_arn(account_id, properties, resource_name)
-    checks = [Check("iam:CreateRole", arn, "role")]
-    checks += [Check("iam:PutRolePolicy", arn, "role") for _ in properties.get("Policies", [])[:1]]
+    boundary = properties.get("PermissionsBoundary")
+    bounded = {"iam:PermissionsBoundary": boundary} if boundary else {}
+    if boundary:
+        refuse_missing_boundary(account_id, region_name, boundary)
+    checks = [Check("iam:CreateRole", arn, "role", context=bounded)]
+    checks += [Check("iam:PutRolePolicy", arn, "role", context=bounded) for _ in properties.get("Policies", [])[:1]]
     checks += [
-        Check("iam:AttachRolePolicy", arn, "role", context={"iam:PolicyARN": policy})
+        Check("iam:AttachRolePolicy", arn, "role", context={"iam:PolicyARN": policy, **bounded})
         for policy in properties.get("ManagedPolicyArns", [])
     ]
     tags = {t["Key"]: t["Value"] for t in properties.get("Tags", [])}
@@ -75,11 +99,12 @@ def delete_checks(role: Role) -> list[Check]:
         Check("iam:ListAttachedRolePolicies", role.arn, "role"),
         Check("iam:ListRolePolicies", role.arn, "role"),
     ]
+    bounded = {"iam:PermissionsBoundary": role.permissions_boundary_arn} if role.permissions_boundary_arn else {}
     checks += [
-        Check("iam:DetachRolePolicy", role.arn, "role", context={"iam:PolicyARN": policy})
+        Check("iam:DetachRolePolicy", role.arn, "role", context={"iam:PolicyARN": policy, **bounded})
         for policy in list(role.managed_policies)
     ]
-    checks += [Check("iam:DeleteRolePolicy", role.arn, "role") for _ in list(role.policies)[:1]]
+    checks += [Check("iam:DeleteRolePolicy", role.arn, "role", context=bounded) for _ in list(role.policies)[:1]]
     return [*checks, Check("iam:DeleteRole", role.arn, "role")]
 
 

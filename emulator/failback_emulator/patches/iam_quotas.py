@@ -21,7 +21,7 @@ import json
 import re
 from typing import Any
 
-from moto.iam.exceptions import DeleteConflictException, LimitExceededException
+from moto.iam.exceptions import DeleteConflictException, LimitExceededException, NoSuchEntity
 from moto.iam.models import IAMBackend, ManagedPolicy, Role, iam_backends
 from moto.utilities.utils import get_partition
 
@@ -78,6 +78,15 @@ def create_policy_version(self: IAMBackend, policy_arn: str, policy_document: st
     return create_policy_version.__wrapped__(self, policy_arn, policy_document, set_as_default)  # type: ignore[attr-defined]
 
 
+def create_backend_role(self: IAMBackend, role_name: str, assume_role_policy_document: str, path: str,
+                        permissions_boundary: str | None, *args: Any, **kwargs: Any) -> Role:  # fmt: skip
+    # IAM takes only an existing managed policy as a boundary; moto takes any well-formed ARN.
+    if permissions_boundary and permissions_boundary not in self.managed_policies:
+        raise NoSuchEntity(f"Scope ARN: {permissions_boundary} does not exist or is not attachable.")
+    return create_backend_role.__wrapped__(self, role_name, assume_role_policy_document, path,  # type: ignore[attr-defined]
+                                           permissions_boundary, *args, **kwargs)  # fmt: skip
+
+
 def attach_role_policy(self: IAMBackend, policy_arn: str, role_name: str) -> None:
     role = self.get_role(role_name)
     if policy_arn not in role.managed_policies and len(role.managed_policies) >= POLICIES_PER_ROLE_QUOTA:
@@ -115,9 +124,12 @@ def _policy_arn(account: str, properties: dict[str, Any], resource_name: str) ->
     return f"arn:aws:iam::{account}:policy{properties.get('Path') or '/'}{name}"
 
 
-def _role_arn(backend: IAMBackend, account: str, name: str) -> str:
+def _role_arn(backend: IAMBackend, account: str, name: str) -> tuple[str, str | None]:
+    """The role's ARN and its permissions boundary (the request's iam:PermissionsBoundary)."""
     role = next((r for r in backend.roles.values() if r.name == name), None)
-    return role.arn if role is not None else f"arn:aws:iam::{account}:role/{name}"
+    if role is None:
+        return f"arn:aws:iam::{account}:role/{name}", None
+    return role.arn, role.permissions_boundary_arn or None
 
 
 def create_managed_policy(cls: type, resource_name: str, cloudformation_json: dict[str, Any], account_id: str,
@@ -127,8 +139,9 @@ def create_managed_policy(cls: type, resource_name: str, cloudformation_json: di
     arn = _policy_arn(account_id, properties, resource_name)
     checks = [Check("iam:CreatePolicy", arn, "policy")]
     for role_name in properties.get("Roles", []):
-        role_arn = _role_arn(backend, account_id, role_name)
-        checks.append(Check("iam:AttachRolePolicy", role_arn, "role", context={"iam:PolicyARN": arn}))
+        role_arn, boundary = _role_arn(backend, account_id, role_name)
+        bounded = {"iam:PermissionsBoundary": boundary} if boundary else {}
+        checks.append(Check("iam:AttachRolePolicy", role_arn, "role", context={"iam:PolicyARN": arn, **bounded}))
     denied = forward("cloudformation", checks)
     if denied is not None:
         raise ForwardAccessDenied(denied)
@@ -168,7 +181,10 @@ def managed_policy_delete_checks(policy: ManagedPolicy) -> list[Check]:
         Check("iam:ListEntitiesForPolicy", policy.arn, "policy"),
     ]
     checks += [
-        Check("iam:DetachRolePolicy", role.arn, "role", context={"iam:PolicyARN": policy.arn})
+        Check("iam:DetachRolePolicy", role.arn, "role", context={
+            "iam:PolicyARN": policy.arn,
+            **({"iam:PermissionsBoundary": role.permissions_boundary_arn} if role.permissions_boundary_arn else {}),
+        })
         for role in _attached_roles(backend, policy)
     ]
     return [*checks, Check("iam:DeletePolicy", policy.arn, "policy")]
@@ -187,6 +203,7 @@ def install() -> None:
     replace(IAMBackend, "create_policy", create_policy)
     replace(IAMBackend, "create_policy_version", create_policy_version)
     replace(IAMBackend, "attach_role_policy", attach_role_policy)
+    replace(IAMBackend, "create_role", create_backend_role)
     replace(IAMBackend, "delete_policy", delete_policy)
     # Wraps cloudformation_iam's (earlier in MODULES): the caller's permissions are checked first, as AWS does.
     create_role.__wrapped__ = Role.__dict__["create_from_cloudformation_json"]  # type: ignore[attr-defined]

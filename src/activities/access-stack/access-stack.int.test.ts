@@ -1,4 +1,8 @@
-import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CreateStackCommand,
+  DescribeStackEventsCommand,
+  DescribeStacksCommand,
+} from '@aws-sdk/client-cloudformation';
 import {
   CreateRoleCommand,
   DeleteRoleCommand,
@@ -17,13 +21,15 @@ import { accessStackName } from '../../domain/naming.js';
 import type { PrimaryEnvironment } from '../../domain/plan-spec.js';
 import {
   asAccount,
+  ensureAccessBoundary,
   ensureRole,
   orchestratorTrustPolicy,
   PRIMARY_ACCOUNT,
   seedingClientConfig,
 } from '../../../test/support/aws.js';
 import { runActivity } from '../../../test/support/activity.js';
-import { BOOTSTRAP_ROLE_POLICY } from './policies/index.js';
+import { awsEnvironment, defaultClientSettings } from '../aws/clients.js';
+import { accessBoundaryArn, BOOTSTRAP_ROLE_POLICY } from './policies/index.js';
 import { deleteAccessStack, ensureAccessStack } from './stack.js';
 
 const run = Date.now().toString(36);
@@ -78,6 +84,7 @@ describe('access stack', () => {
   let bootstrapArn: string;
 
   beforeAll(async () => {
+    await ensureAccessBoundary(PRIMARY_ACCOUNT);
     bootstrapArn = await ensureRole(
       PRIMARY_ACCOUNT,
       `dr-standing-${run}`,
@@ -123,6 +130,99 @@ describe('access stack', () => {
     expect(
       after.filter((s) => s.StackName === created.stackName && s.StackStatus !== 'DELETE_COMPLETE'),
     ).toEqual([]);
+  });
+
+  it('the access role carries the boundary; the bootstrap role can make no unbounded role and extend none', async () => {
+    const planId = `asb-${run}`;
+    const env = primary(`failback-access-b-${run}`, bootstrapArn);
+    await act(() => ensureAccessStack({ planId, primary: env }));
+    const role = await iam.send(new GetRoleCommand({ RoleName: `failback-access-b-${run}` }));
+    expect(role.Role?.PermissionsBoundary?.PermissionsBoundaryArn).toBe(accessBoundaryArn(PRIMARY_ACCOUNT));
+    // Acting as the bootstrap role, as someone holding its credentials could, outside the product.
+    const bootstrap = awsEnvironment(
+      { accountId: PRIMARY_ACCOUNT, region, roleArn: bootstrapArn },
+      { ...defaultClientSettings(), sessionName: 'escalation' },
+    );
+    const stack = async (name: string, resources: Record<string, unknown>) => {
+      await bootstrap.cloudformation.send(
+        new CreateStackCommand({
+          StackName: name,
+          TemplateBody: JSON.stringify({ Resources: resources }),
+          Capabilities: ['CAPABILITY_NAMED_IAM'],
+        }),
+      );
+      for (;;) {
+        const out = await bootstrap.cloudformation.send(new DescribeStacksCommand({ StackName: name }));
+        const status = out.Stacks?.[0]?.StackStatus ?? '';
+        if (!status.endsWith('_IN_PROGRESS')) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const events = await bootstrap.cloudformation.send(new DescribeStackEventsCommand({ StackName: name }));
+      return events.StackEvents?.find((e) => e.ResourceStatus === 'CREATE_FAILED')?.ResourceStatusReason;
+    };
+    const admin = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+    const trustingAnyone = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }],
+    };
+    // A role of its own without the boundary: refused.
+    expect(
+      await stack(`failback-access-esc1-${run}`, {
+        R: {
+          Type: 'AWS::IAM::Role',
+          Properties: { RoleName: `failback-access-esc1-${run}`, AssumeRolePolicyDocument: trustingAnyone },
+        },
+      }),
+    ).toMatch(/not authorized to perform: iam:CreateRole/);
+    // An all-powerful failback-access-* policy attached to itself (it has no boundary): refused.
+    expect(
+      await stack(`failback-access-esc2-${run}`, {
+        P: {
+          Type: 'AWS::IAM::ManagedPolicy',
+          Properties: {
+            ManagedPolicyName: `failback-access-esc2-${run}`,
+            PolicyDocument: admin,
+            Roles: [`dr-standing-${run}`],
+          },
+        },
+      }),
+    ).toMatch(/not authorized to perform: iam:AttachRolePolicy/);
+    // With the boundary but a policy of any power: the role can still do no more than the boundary.
+    await stack(`failback-access-esc3-${run}`, {
+      R: {
+        Type: 'AWS::IAM::Role',
+        Properties: {
+          RoleName: `failback-access-esc3-${run}`,
+          AssumeRolePolicyDocument: trustingAnyone,
+          PermissionsBoundary: accessBoundaryArn(PRIMARY_ACCOUNT),
+        },
+      },
+      P: {
+        Type: 'AWS::IAM::ManagedPolicy',
+        Properties: {
+          ManagedPolicyName: `failback-access-esc3-${run}`,
+          PolicyDocument: admin,
+          Roles: [{ Ref: 'R' }],
+        },
+      },
+    });
+    const escalated = awsEnvironment(
+      {
+        accountId: PRIMARY_ACCOUNT,
+        region,
+        roleArn: `arn:aws:iam::${PRIMARY_ACCOUNT}:role/failback-access-esc3-${run}`,
+      },
+      { ...defaultClientSettings(), sessionName: 'escalated' },
+    );
+    await expect(
+      escalated.iam.send(
+        new CreateRoleCommand({
+          RoleName: `esc-${run}`,
+          AssumeRolePolicyDocument: JSON.stringify(trustingAnyone),
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'AccessDenied' });
+    await act(() => deleteAccessStack({ planId, primary: env }));
   });
 
   it('a stack at every bound of ACCESS_LIMITS creates (9 managed policies within IAM quotas, at the role path); deleted, they go', async () => {

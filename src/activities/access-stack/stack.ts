@@ -19,6 +19,7 @@ import { aws, awsErrorCode, needsPersonFailure } from '../aws/errors.js';
 import { expectedMs } from '../aws/durations.js';
 import { pollUntil } from '../aws/polling.js';
 import { isOwnedByPlan, planTags } from '../aws/tags.js';
+import { accessBoundaryArn } from './policies/index.js';
 import { orchestratorTrust, splitRoleArn } from './principal.js';
 import template from './template.json' with { type: 'json' };
 
@@ -46,6 +47,10 @@ export async function stackParameters(input: AccessStackInput): Promise<Record<s
     OrchestratorPrincipalArn: trust.principal,
     OrchestratorPrincipalArnPatterns: trust.principalArnPatterns.join(','),
     ExternalId: primary.externalId,
+    // The bootstrap role makes only roles bounded by the customer's boundary (decision 0044).
+    PermissionsBoundaryArn: primary.bootstrapRoleArn
+      ? accessBoundaryArn(primary.accountId, primary.bootstrapRoleArn)
+      : '',
     PrimaryKmsKeyArns: [...primaryKeys].join(','),
     RecoveryKmsKeyArns: [...new Set(grants?.recoveryKmsKeyArns ?? [])].join(','),
     ExportBucketArns: buckets.map((b) => `arn:aws:s3:::${b}`).join(','),

@@ -7,6 +7,7 @@ import type { PlanSpec } from '../../domain/plan-spec.js';
 import { testTargetName } from '../../domain/naming.js';
 import {
   asAccount,
+  ensureAccessBoundary,
   ensureRole,
   orchestratorTrustPolicy,
   PRIMARY_ACCOUNT,
@@ -40,6 +41,7 @@ describe('preflightPlan', () => {
   let spec: PlanSpec;
 
   beforeAll(async () => {
+    await ensureAccessBoundary(PRIMARY_ACCOUNT);
     const bootstrap = await ensureRole(
       PRIMARY_ACCOUNT,
       `dr-standing-pf-${run}`,

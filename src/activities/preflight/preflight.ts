@@ -1,5 +1,6 @@
 import { accessStackName, testTargetName } from '../../domain/naming.js';
 import { accessLimitFindings } from '../../domain/access-limits.js';
+import { checkAccessBoundary } from './boundary.js';
 import { checkPlanRules } from '../../domain/plan-rules.js';
 import { PlanSpecSchema, type PlanSpec } from '../../domain/plan-spec.js';
 import { Value } from 'typebox/value';
@@ -64,8 +65,10 @@ export async function preflightPlan({ spec, now }: PreflightInput): Promise<Pref
     checkAccess(recoveryEnv, 'recovery'),
   ]);
   findings.push(...primaryAccess, ...recoveryAccess);
-  if (primaryAccess.length === 0)
+  if (primaryAccess.length === 0) {
     findings.push(...(await checkKmsKey(primaryEnv, 'primary', spec.primary.kmsKeyId)));
+    findings.push(...(await checkAccessBoundary(primaryEnv, spec.primary.bootstrapRoleArn)));
+  }
   if (recoveryAccess.length === 0)
     findings.push(...(await checkKmsKey(recoveryEnv, 'recovery', spec.recovery.kmsKeyId)));
 
