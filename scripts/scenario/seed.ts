@@ -12,7 +12,12 @@ import {
   BOOTSTRAP_ROLE_POLICY,
   RECOVERY_ROLE_POLICY,
 } from '../../src/activities/access-stack/policies/index.js';
-import { ensureAccessBoundary, ensureRole, orchestratorTrustPolicy, seedingClientConfig } from './accounts.js';
+import {
+  ensureAccessBoundary,
+  ensureRole,
+  orchestratorTrustPolicy,
+  seedingClientConfig,
+} from './accounts.js';
 import {
   configuredCluster,
   configuredDb,
