@@ -213,6 +213,7 @@ describe('configuration carried (issue 15)', { timeout: 900_000 }, () => {
       expect(dbCopy!.TagList?.map((t) => t.Key)).not.toContain('failback:deferred');
       // Turned on by the final cleanup, as deletion protection is (a restore takes neither).
       expect(dbCopy!.PerformanceInsightsEnabled).toBe(true);
+      expect(dbCopy!.PerformanceInsightsRetentionPeriod).toBe(731); // the source's, not RDS's 7
       // Enhanced monitoring too, with primary's role of the name the source's has (roles are not copied).
       expect(dbCopy!.MonitoringInterval).toBe(60);
       expect(dbCopy!.MonitoringRoleArn).toBe(

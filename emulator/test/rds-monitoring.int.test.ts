@@ -98,4 +98,59 @@ describe('RDS enhanced monitoring and Performance Insights (issue 15)', () => {
     );
     expect(monitoring(await settled(rds, 'copy'))).toEqual({ interval: 30, role, insights: true });
   });
+
+  it('Performance Insights keeps its retention (7 days unless given; only 7, 31 × months, 731), a restore drops it', async () => {
+    const account = freshAccount();
+    const { rds } = aws(account, REGION);
+    const create = (id: string, extra: Record<string, unknown>) =>
+      rds.send(
+        new CreateDBInstanceCommand({
+          DBInstanceIdentifier: id,
+          Engine: 'postgres',
+          DBInstanceClass: 'db.t3.micro',
+          MasterUsername: 'app',
+          MasterUserPassword: 'password-123',
+          AllocatedStorage: 20,
+          ...extra,
+        }),
+      );
+    const odd = await failure(
+      create('odd', { EnablePerformanceInsights: true, PerformanceInsightsRetentionPeriod: 30 }),
+    );
+    expect(odd.name).toBe('InvalidParameterValue');
+    await create('kept', { EnablePerformanceInsights: true, PerformanceInsightsRetentionPeriod: 731 });
+    await create('free', { EnablePerformanceInsights: true });
+    await create('off', {});
+    const retention = async (id: string) => (await settled(rds, id)).PerformanceInsightsRetentionPeriod;
+    expect([await retention('kept'), await retention('free'), await retention('off')]).toEqual([
+      731,
+      7,
+      undefined,
+    ]);
+    await rds.send(
+      new CreateDBSnapshotCommand({ DBInstanceIdentifier: 'kept', DBSnapshotIdentifier: 'kept-rp' }),
+    );
+    await eventually('snapshot available', async () =>
+      (await rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: 'kept-rp' }))).DBSnapshots?.[0]
+        ?.Status === 'available'
+        ? true
+        : undefined,
+    );
+    await rds.send(
+      new RestoreDBInstanceFromDBSnapshotCommand({
+        DBInstanceIdentifier: 'kept-copy',
+        DBSnapshotIdentifier: 'kept-rp',
+      }),
+    );
+    expect(await retention('kept-copy')).toBeUndefined();
+    await rds.send(
+      new ModifyDBInstanceCommand({
+        DBInstanceIdentifier: 'kept-copy',
+        EnablePerformanceInsights: true,
+        PerformanceInsightsRetentionPeriod: 93,
+        ApplyImmediately: true,
+      }),
+    );
+    expect(await retention('kept-copy')).toBe(93);
+  });
 });

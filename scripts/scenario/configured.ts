@@ -125,6 +125,8 @@ export function configuredDb(c: Configured): Partial<CreateDBInstanceCommandInpu
     // What a restore does not take (reported with the fix, decision 0013).
     ...monitoredDb(c.monitoringRoleArn),
     EnablePerformanceInsights: true,
+    // Not RDS's default of 7 days: carried to the copy by the final cleanup.
+    PerformanceInsightsRetentionPeriod: 731,
   };
 }
 

@@ -55,6 +55,7 @@ def create_db_instance(self: RDSBackend, db_kwargs: dict[str, Any]) -> DBInstanc
     if db_kwargs["db_instance_identifier"] in reserved(self, "_fb_renamed_instances"):
         raise DBInstanceAlreadyExists()
     _check_monitoring(db_kwargs, self.account_id)
+    _check_insights(db_kwargs)
     database = create_db_instance.__wrapped__(self, db_kwargs)  # type: ignore[attr-defined]
     _set_monitoring(database, db_kwargs, defaults=True)
     kind = _CREATE_KINDS.get(context.current_operation())
@@ -73,6 +74,7 @@ def modify_db_instance(
     database = self.describe_db_instances(db_instance_identifier)[0]
     require_available(database)
     _check_monitoring(db_kwargs, self.account_id, getattr(database, "monitoring_role_arn", None))
+    _check_insights(db_kwargs)
     new_id = db_kwargs.get("new_db_instance_identifier")
     if new_id and (new_id in self.databases or new_id in reserved(self, "_fb_renamed_instances")):
         raise DBInstanceAlreadyExists()
@@ -130,6 +132,28 @@ def _set_monitoring(database: DBInstance, db_kwargs: dict[str, Any], defaults: b
     insights = db_kwargs.get("enable_performance_insights")
     if insights is not None or defaults:
         database.performance_insights_enabled = str(insights).lower() == "true"
+    # Its retention: 7 days unless the request says (and only while it is on), as RDS answers it.
+    retention = db_kwargs.get("performance_insights_retention_period")
+    if not database.performance_insights_enabled:
+        database.performance_insights_retention_period = None
+    elif retention is not None:
+        database.performance_insights_retention_period = int(retention)
+    elif getattr(database, "performance_insights_retention_period", None) is None:
+        database.performance_insights_retention_period = 7
+
+
+# RDS User Guide, "Configuring the retention period for Performance Insights": 7 days (free), or
+# 1 to 23 months counted as 31 days each, or 731 days (2 years).
+PI_RETENTION_DAYS = {7, 731, *(31 * month for month in range(1, 24))}
+
+
+def _check_insights(db_kwargs: dict[str, Any]) -> None:
+    retention = db_kwargs.get("performance_insights_retention_period")
+    if retention is not None and int(retention) not in PI_RETENTION_DAYS:
+        raise InvalidParameterValue(
+            f"Invalid Performance Insights retention period: {retention}. Valid values are 7, "
+            "month * 31 (where month is a number of months from 1-23) and 731."
+        )
 
 
 def create_db_snapshot(self: RDSBackend, db_instance_identifier: str, *args: Any, **kwargs: Any) -> Any:
@@ -152,6 +176,7 @@ NOT_RESTORED = {
     "monitoring_interval",
     "monitoring_role_arn",
     "performance_insights_enabled",
+    "performance_insights_retention_period",
 }
 
 

@@ -90,6 +90,9 @@ export async function cleanupDbIntermediates(ctx: KindContext): Promise<CleanupR
       tags: db.TagList,
       deletionProtection: db.DeletionProtection,
       performanceInsights: db.PerformanceInsightsEnabled,
+      ...(db.PerformanceInsightsRetentionPeriod
+        ? { performanceInsightsRetention: db.PerformanceInsightsRetentionPeriod }
+        : {}),
       monitoringInterval: db.MonitoringInterval,
       monitoringRoleArn: db.MonitoringRoleArn,
       ...(grantedMonitoring(ctx) ? { monitoring: grantedMonitoring(ctx) } : {}),

@@ -120,7 +120,11 @@ export const rdsConfiguration: ConfigurationTable<DBInstance> = {
     },
     {
       item: 'Performance Insights',
-      read: (db) => valueItem(db.PerformanceInsightsEnabled || undefined),
+      // On, and how long it keeps its data (days).
+      read: (db) =>
+        valueItem(
+          db.PerformanceInsightsEnabled ? `${db.PerformanceInsightsRetentionPeriod ?? 7} days` : undefined,
+        ),
       // Not inside the window: ModifyDBInstance puts the copy in `modifying` while the window runs.
       notCarried:
         'a restore does not take it: the final cleanup turns it on (ModifyDBInstance), after primary-validated',
@@ -189,12 +193,21 @@ export function restoredDbTags(
  */
 function deferredSettings(
   ctx: KindContext,
-  source: { DeletionProtection?: boolean; PerformanceInsightsEnabled?: boolean; MonitoringInterval?: number },
+  source: {
+    DeletionProtection?: boolean;
+    PerformanceInsightsEnabled?: boolean;
+    PerformanceInsightsRetentionPeriod?: number;
+    MonitoringInterval?: number;
+  },
 ): Record<string, string> {
   if (ctx.input.phase !== 'failback') return {};
+  const days = source.PerformanceInsightsRetentionPeriod;
   const deferred = [
     ...(source.DeletionProtection ? [DEFERRED_DELETION_PROTECTION] : []),
-    ...(source.PerformanceInsightsEnabled ? [DEFERRED_PERFORMANCE_INSIGHTS] : []),
+    // With its retention when not RDS's default of 7 days (`performance-insights:731`).
+    ...(source.PerformanceInsightsEnabled
+      ? [days && days !== 7 ? `${DEFERRED_PERFORMANCE_INSIGHTS}:${days}` : DEFERRED_PERFORMANCE_INSIGHTS]
+      : []),
     // Only with primary's role that preflight found (and the access role may pass).
     ...(source.MonitoringInterval && grantedMonitoring(ctx) ? [DEFERRED_ENHANCED_MONITORING] : []),
   ];

@@ -1,6 +1,6 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { describe, expect, it } from 'vitest';
-import { keepLeftOff } from './db-deferred.js';
+import { deferredInsights, keepLeftOff } from './db-deferred.js';
 
 // The handover removes the record of what was deferred: a retry after it finds nothing to leave off
 // again, so what an earlier attempt left off must come back from its heartbeat.
@@ -30,5 +30,15 @@ describe('keepLeftOff', () => {
     env.on('heartbeat', (d: unknown) => beats.push(d));
     expect(await env.run(async () => keepLeftOff([]))).toEqual([]);
     expect(beats).toEqual([]);
+  });
+});
+
+describe('the deferred Performance Insights item', () => {
+  it('reads the retention it carries, and a record written before it carried one', () => {
+    expect(deferredInsights(['deletion-protection', 'performance-insights:731'])).toEqual({ days: 731 });
+    expect(deferredInsights(['performance-insights'])).toEqual({}); // RDS's 7 days
+    expect(deferredInsights(['performance-insights:x'])).toEqual({});
+    expect(deferredInsights(['deletion-protection', 'enhanced-monitoring'])).toBeUndefined();
+    expect(deferredInsights(['performance-insightsx'])).toBeUndefined();
   });
 });

@@ -22,6 +22,8 @@ export interface DeferredTarget {
   tags: AwsTags;
   deletionProtection?: boolean;
   performanceInsights?: boolean;
+  /** Days Performance Insights keeps its data (RDS answers 7 unless set). */
+  performanceInsightsRetention?: number;
   monitoringInterval?: number;
   monitoringRoleArn?: string;
   /** What preflight granted for enhanced monitoring (primary's role, the interval). */
@@ -63,26 +65,31 @@ export async function applyDeferredSettings(
     );
     done.push(`deletion protection on ${target.id} (as on the configuration source)`);
   }
+  const insights = deferredInsights(deferred);
   if (
-    deferred.includes(DEFERRED_PERFORMANCE_INSIGHTS) &&
+    insights &&
     target.kind === 'instance' &&
-    !target.performanceInsights
+    (!target.performanceInsights ||
+      (insights.days !== undefined && target.performanceInsightsRetention !== insights.days))
   ) {
+    const days = insights.days;
     await bestEffort(
       { done, leftOff },
       `Performance Insights on ${target.id}`,
-      'ModifyDBInstance --enable-performance-insights',
+      `ModifyDBInstance --enable-performance-insights${days ? ` --performance-insights-retention-period ${days}` : ''}`,
       async () => {
         await call(env, `ModifyDBInstance ${target.id} EnablePerformanceInsights`, () =>
           env.rds.send(
             new ModifyDBInstanceCommand({
               DBInstanceIdentifier: target.id,
               EnablePerformanceInsights: true,
+              ...(days ? { PerformanceInsightsRetentionPeriod: days } : {}),
               ApplyImmediately: true,
             }),
           ),
         );
-        return { applied: `Performance Insights on ${target.id} (as on the configuration source)` };
+        const kept = days ? `, keeping ${days} days` : '';
+        return { applied: `Performance Insights on ${target.id}${kept} (as on the configuration source)` };
       },
     );
   }
@@ -96,6 +103,16 @@ export async function applyDeferredSettings(
     );
   }
   return { applied: done, leftOff };
+}
+
+/** The deferred Performance Insights item (`performance-insights` or `performance-insights:<days>`). */
+export function deferredInsights(deferred: string[]): { days?: number } | undefined {
+  const item = deferred.find(
+    (d) => d === DEFERRED_PERFORMANCE_INSIGHTS || d.startsWith(`${DEFERRED_PERFORMANCE_INSIGHTS}:`),
+  );
+  if (!item) return undefined;
+  const days = Number(item.split(':')[1]);
+  return Number.isInteger(days) && days > 0 ? { days } : {};
 }
 
 /**
