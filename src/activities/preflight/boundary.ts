@@ -29,7 +29,11 @@ function allows(pattern: string, action: string): boolean {
   return regex.test(action);
 }
 
-/** The actions of `needed` no Allow statement of `document` allows (a Deny of one counts as missing). */
+/**
+ * The actions of `needed` no Allow statement of `document` allows (a Deny of one counts as missing).
+ * By action only: a statement's Resource and Condition are not read (a customer may narrow, say,
+ * iam:PassRole to their instance roles), nor NotAction (reported as missing: name the actions).
+ */
 export function missingFromBoundary(document: { Statement?: unknown }, needed = neededActions()): string[] {
   const statements = [document.Statement ?? []].flat() as Array<{ Effect?: string; Action?: unknown }>;
   const patterns = (effect: string) =>
@@ -72,7 +76,15 @@ export async function checkAccessBoundary(
     );
   } catch (error) {
     throwIfTransient(error, 'preflight of the access boundary');
-    if (/^NoSuchEntity/.test(awsErrorCode(error) ?? '')) return finding(`does not exist: ${HOW}`);
-    return finding(`cannot be read (${awsErrorCode(error) ?? ''} ${(error as Error).message}): ${HOW}`);
+    const code = awsErrorCode(error) ?? '';
+    if (/^NoSuchEntity/.test(code)) return finding(`does not exist: ${HOW}`);
+    // A bootstrap role still on the policy of before the boundary may not read it.
+    if (/AccessDenied/.test(code))
+      return finding(
+        `cannot be read by ${bootstrapRoleArn}: give the bootstrap role the current ` +
+          `src/activities/access-stack/policies/bootstrap-role.json (it reads the boundary, and ` +
+          `creates roles only with it); and if the boundary is missing, ${HOW}`,
+      );
+    return finding(`cannot be read (${code} ${(error as Error).message}): ${HOW}`);
   }
 }

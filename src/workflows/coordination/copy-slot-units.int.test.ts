@@ -2,7 +2,8 @@ import type { Client, Connection } from '@temporalio/client';
 import type { Activities } from '../../activities/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gate } from '../../domain/contract.js';
-import { approveSignal } from '../../domain/messages.js';
+import { approveSignal, phaseStatusQuery } from '../../domain/messages.js';
+import { phaseWorkflowId } from '../../domain/naming.js';
 import type { PlanSpec } from '../../domain/plan-spec.js';
 import { QUOTA_LIMITS } from '../../domain/resources.js';
 import { windowOpenNow } from '../../domain/window-times.js';
@@ -24,6 +25,7 @@ import {
 const EBS_LIMIT = QUOTA_LIMITS['ebs-copy'];
 const VOLUMES = 3;
 const INSTANCES = 8;
+const FITTING = Math.floor(EBS_LIMIT / VOLUMES); // 6
 
 describe('copy slots counted per volume', { timeout: 240_000 }, () => {
   let client: Client;
@@ -32,6 +34,7 @@ describe('copy slots counted per volume', { timeout: 240_000 }, () => {
   const taskQueue = uniqueTaskQueue('slot-units');
   let inFlight = 0;
   let peak = 0;
+  let copiesGo = false;
 
   beforeAll(async () => {
     ({ client, connection } = await testClient());
@@ -52,7 +55,8 @@ describe('copy slots counted per volume', { timeout: 240_000 }, () => {
         inFlight += snapshots;
         peak = Math.max(peak, inFlight);
         try {
-          await new Promise((r) => setTimeout(r, 400));
+          // Held until the test has seen who copies and who waits (no timing involved).
+          while (!copiesGo) await new Promise((r) => setTimeout(r, 50));
           return await fake.copyRecoveryPoint(input);
         } finally {
           inFlight -= snapshots;
@@ -80,11 +84,31 @@ describe('copy slots counted per volume', { timeout: 240_000 }, () => {
   });
 
   it('never has more snapshot copies in flight than the region allows', async () => {
-    const handle = await startPlan(client, taskQueue, spec());
+    const plan = spec();
+    const planId = plan.planId;
+    const handle = await startPlan(client, taskQueue, plan);
     for (const gate of ['primary-ready', 'failback'] as Gate[]) {
       await waitForGate(handle, gate);
       await handle.signal(approveSignal, { gate, by: 'ana' });
     }
+    // As many three-volume copies as fit in the 20 start (18 snapshot copies); the other two wait.
+    const phase = client.workflow.getHandle(phaseWorkflowId(planId, 'failback'));
+    const deadline = Date.now() + 120_000;
+    let slots: Record<string, { limit: number; inUse: number; waiting: number }> | undefined;
+    for (;;) {
+      slots = (await phase.query(phaseStatusQuery).catch(() => undefined))?.copySlots;
+      if (inFlight === FITTING * VOLUMES && slots?.['ebs-copy']?.waiting === INSTANCES - FITTING) break;
+      if (Date.now() > deadline)
+        throw new Error(`timed out: ${inFlight} snapshot copies in flight, slots ${JSON.stringify(slots)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(slots!['ebs-copy']).toEqual({
+      limit: EBS_LIMIT,
+      inUse: FITTING * VOLUMES,
+      waiting: INSTANCES - FITTING,
+    });
+    expect(peak).toBe(FITTING * VOLUMES);
+    copiesGo = true;
     const final = await waitForStatus(
       handle,
       (st) => st.waitingFor?.kind === 'dns-cutover',
@@ -93,8 +117,6 @@ describe('copy slots counted per volume', { timeout: 240_000 }, () => {
     );
     expect(final.resources.every((r) => r.state === 'succeeded')).toBe(true);
     expect(peak).toBeLessThanOrEqual(EBS_LIMIT);
-    // Not one at a time either: as many three-volume copies as fit in the 20.
-    expect(peak).toBe(Math.floor(EBS_LIMIT / VOLUMES) * VOLUMES);
     await handle.terminate('test done');
   });
 });

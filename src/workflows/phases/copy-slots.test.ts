@@ -75,6 +75,16 @@ describe('CopySlots', () => {
     expect(slots.release('wf3')).toEqual([ami(4, 40)]);
     expect(slots.snapshot()['ebs-copy']).toEqual({ limit: 5, inUse: 5, waiting: 0 });
   });
+
+  it('a waiter that goes away from the head lets the request behind it in when it fits', () => {
+    const slots = new CopySlots({ 'ebs-copy': 5, 'rds-copy': 1 });
+    const ami = (n: number, units: number) => ({ ...req(n, 'ebs-copy'), units });
+    slots.request(ami(1, 4));
+    slots.request(ami(2, 3)); // waits: 4 + 3 > 5
+    slots.request(ami(3, 1)); // waits behind it, though it fits
+    expect(slots.release('wf2')).toEqual([ami(3, 1)]); // wf2 ended while waiting
+    expect(slots.snapshot()['ebs-copy']).toEqual({ limit: 5, inUse: 5, waiting: 0 });
+  });
 });
 
 describe('copySlotUnits', () => {

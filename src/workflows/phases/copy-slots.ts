@@ -42,14 +42,16 @@ export class CopySlots {
 
   /** Frees the slot (or queue place) of `workflowId`; returns the requests granted in its place. */
   release(workflowId: string): CopySlotRequest[] {
-    for (const queue of this.queues.values()) {
+    let quotaClass = this.holders.get(workflowId);
+    for (const [waitingFor, queue] of this.queues) {
       const i = queue.findIndex((r) => r.workflowId === workflowId);
-      if (i >= 0) queue.splice(i, 1);
+      if (i < 0) continue;
+      queue.splice(i, 1);
+      // A waiter gone from the head may have held up a request that fits (units: not only when full).
+      quotaClass ??= waitingFor;
     }
-    const quotaClass = this.holders.get(workflowId);
     if (!quotaClass) return [];
-    this.holders.delete(workflowId);
-    this.used(quotaClass).delete(workflowId);
+    if (this.holders.delete(workflowId)) this.used(quotaClass).delete(workflowId);
     const granted: CopySlotRequest[] = [];
     const queue = this.queue(quotaClass);
     while (queue.length > 0 && this.fits(queue[0]!)) {

@@ -4,11 +4,19 @@ import { missingFromBoundary } from '../../preflight/boundary.js';
 import { ACCESS_BOUNDARY_POLICY, BOOTSTRAP_ROLE_POLICY, accessBoundaryArn } from './index.js';
 
 describe('the access roles’ permissions boundary', () => {
-  it('allows exactly the actions the access stack’s template grants, on any resource, within one policy', () => {
-    const [statement, ...more] = ACCESS_BOUNDARY_POLICY.Statement;
-    expect(more).toEqual([]);
-    expect(statement).toMatchObject({ Effect: 'Allow', Resource: '*' });
-    expect([...(statement!.Action as string[])].sort()).toEqual(templateActions());
+  it('allows exactly the actions the access stack’s template grants, on any resource, within one policy, passing and granting only as the template does', () => {
+    const statements = ACCESS_BOUNDARY_POLICY.Statement;
+    for (const s of statements) expect(s).toMatchObject({ Effect: 'Allow', Resource: '*' });
+    const actions = statements.flatMap((s) => [s.Action as string | string[]].flat());
+    expect(actions.sort()).toEqual(templateActions());
+    // Passing a role and granting a key keep the template's own limits: a role made with the bootstrap
+    // role's credentials cannot pass a role to any service, nor grant a key to any principal.
+    expect(statements.find((s) => s.Action?.toString() === 'iam:PassRole')?.Condition).toEqual({
+      StringEquals: { 'iam:PassedToService': ['ec2.amazonaws.com', 'monitoring.rds.amazonaws.com'] },
+    });
+    expect(statements.find((s) => s.Action?.toString() === 'kms:CreateGrant')?.Condition).toEqual({
+      Bool: { 'kms:GrantIsForAWSResource': 'true' },
+    });
     // IAM's 6,144 characters of a managed policy, whitespace not counted.
     expect(JSON.stringify(ACCESS_BOUNDARY_POLICY).length).toBeLessThan(6_144);
   });
@@ -23,7 +31,7 @@ describe('the access roles’ permissions boundary', () => {
     ]);
     for (const s of bounded)
       expect(
-        (s.Condition as { ArnLike: Record<string, string[]> }).ArnLike['iam:PermissionsBoundary'],
+        (s.Condition as { StringLike: Record<string, string[]> }).StringLike['iam:PermissionsBoundary'],
       ).toEqual([accessBoundaryArn('*')]);
     expect(accessBoundaryArn('111111111111', 'arn:aws-us-gov:iam::111111111111:role/dr')).toBe(
       'arn:aws-us-gov:iam::111111111111:policy/failback-orchestrator-boundary',

@@ -19,6 +19,8 @@ import { isOwnedByPlan, type Tag } from '../../aws/tags.js';
 import { call, callMaybe } from './calls.js';
 
 const MISSING = /NotFound|^NoSuch|^NotFound$|^404$/;
+const TAG_READS = 3;
+const TAG_READ_PAUSE_MS = 500;
 
 export async function bucketExists(env: AwsEnvironment, bucket: string): Promise<boolean> {
   const head = await callMaybe(env, `HeadBucket ${bucket}`, () =>
@@ -57,7 +59,13 @@ export async function ensurePlanBucket(
     // bucket another table of the plan had just created, tagged and written (between the two reads)
     // for somebody else's: untagged and not empty.
     const empty = await isEmpty(env, bucket);
-    const existing = await bucketTags(env, bucket);
+    let existing = await bucketTags(env, bucket);
+    // S3 serves a bucket's configuration, its tags too, eventually consistently: a bucket with
+    // objects and no tags is read again a few times before it is called somebody else's.
+    for (let i = 0; i < TAG_READS && !empty && existing.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, TAG_READ_PAUSE_MS * (i + 1)));
+      existing = await bucketTags(env, bucket);
+    }
     if (isOwnedByPlan(existing, planId)) return;
     if (existing.length > 0 || !empty) {
       const owner = existing.find((t) => t.Key === TAG_PLAN_ID)?.Value;
