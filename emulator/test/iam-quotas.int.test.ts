@@ -36,6 +36,13 @@ const region = 'us-east-1';
 /** What the handlers read and list besides their writes (the types' registry schemas). */
 const ROLE_READS = ['iam:GetRole', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies'];
 const POLICY_READS = ['iam:GetPolicy', 'iam:ListPolicyVersions', 'iam:ListEntitiesForPolicy'];
+/** What a caller needs of CloudFormation itself to make, follow and remove a stack. */
+const stacks = {
+  Effect: 'Allow',
+  Action: ['cloudformation:CreateStack', 'cloudformation:DeleteStack', 'cloudformation:DescribeStacks',
+    'cloudformation:DescribeStackEvents'], // prettier-ignore
+  Resource: '*',
+};
 const trust = (account: string) =>
   JSON.stringify({
     Version: '2012-10-17',
@@ -253,12 +260,6 @@ describe('IAM policy quotas in CloudFormation stacks', () => {
   });
 
   it("with the caller's permissions: without iam:CreatePolicy the resource fails (AccessDenied); with it, it creates and deletes", async () => {
-    const stacks = {
-      Effect: 'Allow',
-      Action: ['cloudformation:CreateStack', 'cloudformation:DeleteStack', 'cloudformation:DescribeStacks',
-        'cloudformation:DescribeStackEvents'], // prettier-ignore
-      Resource: '*',
-    };
     const roles = {
       Effect: 'Allow',
       Action: ['iam:CreateRole', 'iam:DeleteRole', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy',
@@ -297,12 +298,6 @@ describe('IAM policy quotas in CloudFormation stacks', () => {
   });
 
   it('deleting a stack whose managed policy the caller may not delete: DELETE_FAILED, the policy stays attached', async () => {
-    const stacks = {
-      Effect: 'Allow',
-      Action: ['cloudformation:CreateStack', 'cloudformation:DeleteStack', 'cloudformation:DescribeStacks',
-        'cloudformation:DescribeStackEvents'], // prettier-ignore
-      Resource: '*',
-    };
     const grants = {
       Effect: 'Allow',
       Action: [
@@ -342,12 +337,6 @@ describe('IAM policy quotas in CloudFormation stacks', () => {
     ['iam:ListEntitiesForPolicy', 'DELETE'],
   ] as const;
   it.each(HANDLER_READS)('without %s the stack fails its %s, naming it', async (action, when) => {
-    const stacks = {
-      Effect: 'Allow',
-      Action: ['cloudformation:CreateStack', 'cloudformation:DeleteStack', 'cloudformation:DescribeStacks',
-        'cloudformation:DescribeStackEvents'], // prettier-ignore
-      Resource: '*',
-    };
     const everything = ['iam:CreateRole', 'iam:DeleteRole', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy',
       'iam:CreatePolicy', 'iam:DeletePolicy', ...ROLE_READS, ...POLICY_READS]; // prettier-ignore
     const grants = { Effect: 'Allow', Action: everything.filter((a) => a !== action), Resource: '*' };
@@ -378,12 +367,6 @@ describe('IAM policy quotas in CloudFormation stacks', () => {
   });
 
   it('with every handler permission the stack is made and removed, nothing left', async () => {
-    const stacks = {
-      Effect: 'Allow',
-      Action: ['cloudformation:CreateStack', 'cloudformation:DeleteStack', 'cloudformation:DescribeStacks',
-        'cloudformation:DescribeStackEvents'], // prettier-ignore
-      Resource: '*',
-    };
     const all = {
       Effect: 'Allow',
       Action: ['iam:CreateRole', 'iam:DeleteRole', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy',

@@ -21,6 +21,17 @@ async function settled(rds: RDSClient, id: string) {
   });
 }
 
+/** A manual snapshot of `id`, once available. */
+async function snapshotted(rds: RDSClient, id: string, snapshot: string): Promise<void> {
+  await rds.send(new CreateDBSnapshotCommand({ DBInstanceIdentifier: id, DBSnapshotIdentifier: snapshot }));
+  await eventually('snapshot available', async () =>
+    (await rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: snapshot }))).DBSnapshots?.[0]
+      ?.Status === 'available'
+      ? true
+      : undefined,
+  );
+}
+
 const MONITORING_TRUST = JSON.stringify({
   Version: '2012-10-17',
   Statement: [
@@ -69,15 +80,7 @@ describe('RDS enhanced monitoring and Performance Insights (issue 15)', () => {
     });
     expect(monitoring(await settled(rds, 'watched'))).toEqual({ interval: 60, role, insights: true });
 
-    await rds.send(
-      new CreateDBSnapshotCommand({ DBInstanceIdentifier: 'watched', DBSnapshotIdentifier: 'rp' }),
-    );
-    await eventually('snapshot available', async () =>
-      (await rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: 'rp' }))).DBSnapshots?.[0]
-        ?.Status === 'available'
-        ? true
-        : undefined,
-    );
+    await snapshotted(rds, 'watched', 'rp');
     await rds.send(
       new RestoreDBInstanceFromDBSnapshotCommand({
         DBInstanceIdentifier: 'copy',
@@ -127,15 +130,7 @@ describe('RDS enhanced monitoring and Performance Insights (issue 15)', () => {
       7,
       undefined,
     ]);
-    await rds.send(
-      new CreateDBSnapshotCommand({ DBInstanceIdentifier: 'kept', DBSnapshotIdentifier: 'kept-rp' }),
-    );
-    await eventually('snapshot available', async () =>
-      (await rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: 'kept-rp' }))).DBSnapshots?.[0]
-        ?.Status === 'available'
-        ? true
-        : undefined,
-    );
+    await snapshotted(rds, 'kept', 'kept-rp');
     await rds.send(
       new RestoreDBInstanceFromDBSnapshotCommand({
         DBInstanceIdentifier: 'kept-copy',
