@@ -190,6 +190,36 @@ describe('IAM policy quotas in CloudFormation stacks', () => {
     await sharedAdmin().setAccountSettings(account, { durationsMs });
   });
 
+  it('CreateStack: a parameter value past 4,096 bytes is a ValidationError and makes nothing (CloudFormation quotas)', async () => {
+    const template = (name: string) =>
+      JSON.stringify({
+        Parameters: { Names: { Type: 'CommaDelimitedList' } },
+        Resources: { Role: roleResource(name) },
+      });
+    const send = (StackName: string, value: string) =>
+      cloudformation.send(
+        new CreateStackCommand({
+          StackName,
+          TemplateBody: template(StackName),
+          Capabilities: ['CAPABILITY_NAMED_IAM'],
+          Parameters: [{ ParameterKey: 'Names', ParameterValue: value }],
+        }),
+      );
+    await expect(send('param-over', 'x'.repeat(4097))).rejects.toMatchObject({ name: 'ValidationError' });
+    await expect(
+      cloudformation.send(new DescribeStacksCommand({ StackName: 'param-over' })),
+    ).rejects.toMatchObject({
+      name: 'ValidationError',
+    });
+    // Bytes, not characters: 1,366 three-byte characters are 4,098 bytes.
+    await expect(send('param-wide', '€'.repeat(1366))).rejects.toMatchObject({ name: 'ValidationError' });
+    await send('param-at', 'x'.repeat(4096));
+    await eventually('the stack at the bound created', async () => {
+      const out = await cloudformation.send(new DescribeStacksCommand({ StackName: 'param-at' }));
+      return out.Stacks?.[0]?.StackStatus === 'CREATE_COMPLETE' ? true : undefined;
+    });
+  });
+
   it("a role's inline policies past 10,240 characters fail the stack: ROLLBACK_COMPLETE, the role removed", async () => {
     const Policies = [
       { PolicyName: 'a', PolicyDocument: documentOf(6000) },

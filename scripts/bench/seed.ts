@@ -69,7 +69,13 @@ export async function seedBenchScenario(options: BenchSeedOptions): Promise<Benc
   const spec: PlanSpec = {
     ...scenario.spec,
     maintenanceWindow: windowOpenNow(Date.now(), 6),
-    options: { testFailback: false, removeAccessStack: true, concurrency: options.concurrency },
+    // Plans of 100 and 500 have more databases than the role's named bound holds (decision 0045).
+    options: {
+      testFailback: false,
+      removeAccessStack: true,
+      concurrency: options.concurrency,
+      databaseAccess: 'account',
+    },
   };
   return {
     spec,

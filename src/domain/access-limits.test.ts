@@ -84,7 +84,20 @@ describe('what the access stack is sized for', () => {
     );
     expect(problems).toEqual([
       { field: 'recoveryKmsKeyArns', message: expect.stringContaining(`${longKey} is 109 characters`) },
-      { field: 'monitoringRoleArns', message: expect.stringContaining('of at most 256') },
+      {
+        field: 'monitoringRoleArns',
+        message: expect.stringContaining(`of at most ${ACCESS_LIMITS.roleArnLength}`),
+      },
+    ]);
+  });
+
+  it("the RDS names past one CloudFormation parameter's 4,096 bytes are a problem, at the bound none", () => {
+    const arn = (i: number) =>
+      `arn:aws:rds:eu-west-1:111111111111:db:${'d'.repeat(50)}${String(i).padStart(4, '0')}`;
+    const fitting = Math.floor((ACCESS_LIMITS.rdsResourceArnChars + 1) / (arn(0).length + 1));
+    expect(accessGrantProblems(grants({ rdsResourceArns: many(fitting, arn) }))).toEqual([]);
+    expect(accessGrantProblems(grants({ rdsResourceArns: many(fitting + 1, arn) }))).toEqual([
+      { field: 'rdsResourceArns', message: expect.stringContaining('ACCESS_LIMITS.rdsResourceArnChars') },
     ]);
   });
 

@@ -4,7 +4,9 @@
  * quotas"; whitespace not counted), and the keys, buckets and roles preflight finds are written into
  * them: a plan past one of these counts or lengths would fail its access stack with LimitExceeded. The
  * template's size test (activities/access-stack/template-size.test.ts) proves every policy fits with
- * every list at its maximum. Pure: the API checks the spec's part (400), preflight the found grants.
+ * every list at its maximum. Each list is also one CloudFormation parameter, at most 4,096 bytes
+ * (CloudFormation User Guide, "CloudFormation quotas"). Pure: the API checks the spec's part (400),
+ * preflight the found grants.
  */
 import type { PlanSpec } from './plan-spec.js';
 import type { AccessGrants, PreflightFinding } from './resources.js';
@@ -23,8 +25,16 @@ export const ACCESS_LIMITS = {
   monitoringRoles: 16,
   /** Characters of one KMS key ARN (a real one is at most about 90). */
   kmsKeyArnLength: 100,
-  /** Characters of one role ARN (a role's path and name; IAM allows longer paths). */
-  roleArnLength: 256,
+  /**
+   * Characters of one role ARN (a role's path and name; IAM allows longer paths): 16 of them and their
+   * commas within a 4,096-byte parameter.
+   */
+  roleArnLength: 250,
+  /**
+   * Characters of the RDS names the plan writes (rdsResourceArns, comma-separated): one CloudFormation
+   * parameter, and one statement of its own policy.
+   */
+  rdsResourceArnChars: 4096,
 } as const;
 
 export interface AccessLimitProblem {
@@ -71,6 +81,17 @@ export function accessGrantProblems(grants: AccessGrants, primaryKmsKeyId?: stri
           `most ${length}. Fix: use a shorter one (a role with a shorter path)`,
       });
   }
+  const rds = [...new Set(grants.rdsResourceArns ?? [])].join(',');
+  if (rds.length > ACCESS_LIMITS.rdsResourceArnChars)
+    problems.push({
+      field: 'rdsResourceArns',
+      message:
+        `the plan's databases need ${rds.length} characters of RDS names (targets, test copies, ` +
+        `retired names, Aurora instances); the access stack's role is sized for at most ` +
+        `${ACCESS_LIMITS.rdsResourceArnChars} (ACCESS_LIMITS.rdsResourceArnChars: CloudFormation's ` +
+        `4,096-byte parameter value). Fix: ${SPLIT}, or set options.databaseAccess to 'account' ` +
+        `(the role may then write any database of primary)`,
+    });
   return problems;
 }
 

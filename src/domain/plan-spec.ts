@@ -216,6 +216,18 @@ export const PlanOptionsSchema = Type.Object(
   {
     testFailback: Type.Optional(Type.Boolean({ default: true })),
     removeAccessStack: Type.Optional(Type.Boolean({ default: true })),
+    /**
+     * Which RDS databases the access stack's role may tag, rename and modify (decision 0045): `named`,
+     * the ones preflight names (within one parameter's 4,096 bytes), or `account`, any database of
+     * primary (for plans past that bound; preflight warns).
+     */
+    databaseAccess: Type.Optional(
+      Type.Union([Type.Literal('named'), Type.Literal('account')], {
+        default: 'named',
+        description:
+          'named: the access role may tag, rename and modify only the databases preflight names; account: any database of primary (plans with more databases than fit, about 17 instances or 4 Aurora clusters; preflight warns)',
+      }),
+    ),
     concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 256, default: 16 })),
     /** A Temporal Schedule that takes recovery points; unpaused when the plan completes. */
     recoveryPointSchedule: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),

@@ -234,6 +234,12 @@ export interface AccessGrants {
    * monitoring.rds.amazonaws.com only; optional, as above).
    */
   monitoringRoleArns?: string[];
+  /**
+   * The RDS databases and snapshots the plan writes in primary, as ARNs and ARN patterns (domain/rds-names:
+   * targets, test copies, retired names, Aurora instances, the plan's snapshots): the role may tag,
+   * rename and modify these only (decision 0045; optional: reports recorded before it lack it).
+   */
+  rdsResourceArns?: string[];
 }
 
 /** The dry run of a plan (POST /v1/preflight, and the plan's first stage). */

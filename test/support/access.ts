@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DescribeDBClustersCommand } from '@aws-sdk/client-rds';
 import { ensureAccessStack } from '../../src/activities/access-stack/stack.js';
 import {
   BOOTSTRAP_ROLE_POLICY,
@@ -6,8 +7,15 @@ import {
 } from '../../src/activities/access-stack/policies/index.js';
 import { derivedBucket } from '../../src/activities/kinds/dynamodb-table/names.js';
 import type { AccessGrants, EnvironmentRef, PlanContext } from '../../src/domain/resources.js';
+import { accountWideRdsArns, rdsNameArns, rdsNames, type RdsKind } from '../../src/domain/rds-names.js';
 import { runActivity } from './activity.js';
-import { ensureAccessBoundary, ensureRole, orchestratorTrustPolicy, TEST_EXTERNAL_ID } from './aws.js';
+import {
+  asAccount,
+  ensureAccessBoundary,
+  ensureRole,
+  orchestratorTrustPolicy,
+  TEST_EXTERNAL_ID,
+} from './aws.js';
 
 /**
  * The roles a plan uses, made as a customer and the plan make them, so that the tests run under the
@@ -77,10 +85,46 @@ export async function withAccessRole(
   await ensureRecoveryRole(plan.recovery.accountId);
   const { accountId, region } = plan.recovery;
   const exportBuckets = grants.exportBuckets ?? [derivedBucket(plan.planId, 'exp', accountId, region)];
+  const rdsResourceArns = grants.rdsResourceArns ?? anyDatabase(plan.primary, plan.planId);
   return {
     ...(options.legacy || plan.planRun ? plan : newRun(plan)),
-    primary: await accessRole(plan.planId, plan.primary, { ...grants, exportBuckets }),
+    primary: await accessRole(plan.planId, plan.primary, { ...grants, exportBuckets, rdsResourceArns }),
   };
+}
+
+/**
+ * The RDS names a kind's test grants unless it names them (decision 0045): every database of primary,
+ * and the plan's own snapshots. Such tests make their plan before their targets; the kinds' own tests,
+ * the plan tests and the abort matrix grant exactly the names preflight finds (`databaseGrants`).
+ */
+function anyDatabase(primary: Pick<EnvironmentRef, 'accountId' | 'region'>, planId: string): string[] {
+  return accountWideRdsArns(planId, primary.accountId, primary.region);
+}
+
+/**
+ * The RDS names preflight grants a plan of these databases: the old Aurora clusters' instances read from
+ * primary as preflight reads them (the same domain function makes the names).
+ */
+export async function databaseGrants(
+  primary: Pick<EnvironmentRef, 'accountId' | 'region'>,
+  planId: string,
+  resources: Array<{ kind: RdsKind; target: string }>,
+): Promise<Pick<AccessGrants, 'rdsResourceArns'>> {
+  const rds = asAccount(primary.accountId, primary.region).rds;
+  const arns: string[] = [];
+  for (const { kind, target } of resources) {
+    let oldMembers: string[] = [];
+    if (kind === 'aurora-cluster') {
+      const out = await rds
+        .send(new DescribeDBClustersCommand({ DBClusterIdentifier: target.toLowerCase() }))
+        .catch(() => undefined);
+      oldMembers = (out?.DBClusters?.[0]?.DBClusterMembers ?? []).map((m) => m.DBInstanceIdentifier ?? '');
+    }
+    arns.push(
+      ...rdsNameArns(rdsNames({ kind, target, planId, oldMembers }), primary.accountId, primary.region),
+    );
+  }
+  return { rdsResourceArns: [...new Set(arns)] };
 }
 
 /** The plan as a new run of it: a run id (as the workflow's first run id is) and its start time. */

@@ -3,7 +3,9 @@ accepts any length): RDS DB instance, cluster and cluster snapshot identifiers 1
 snapshot identifiers 1–255 (RDS API Reference, each Identifier parameter), all starting with a letter,
 letters, digits and single hyphens; AMI names 3–128 (EC2 API Reference, CreateImage/CopyImage Name);
 DynamoDB table and backup names 3–255 (DynamoDB API Reference); S3 bucket names 3–63 (S3 User Guide,
-"Bucket naming rules"); IAM role names 1–64 (IAM API Reference, CreateRole). And CopyDBClusterSnapshot
+"Bucket naming rules"); IAM role names 1–64 (IAM API Reference, CreateRole); CloudFormation
+parameter values at most 4,096 bytes and template bodies at most 51,200 bytes (CloudFormation User
+Guide, "CloudFormation quotas"). And CopyDBClusterSnapshot
 with KmsKeyId for an unencrypted cluster snapshot, which the RDS API Reference says returns an error."""
 
 from __future__ import annotations
@@ -115,6 +117,31 @@ def _iam(req: ApiRequest) -> AwsError | None:
     return None
 
 
+_PARAMETER_VALUE_BYTES = 4096
+_TEMPLATE_BODY_BYTES = 51200
+
+
+def _cloudformation(req: ApiRequest) -> AwsError | None:
+    if req.operation not in ("CreateStack", "UpdateStack", "ValidateTemplate"):
+        return None
+    from ..authz.model import indexed
+
+    body = req.params.get("TemplateBody")
+    if body is not None and len(str(body).encode()) > _TEMPLATE_BODY_BYTES:
+        return AwsError(400, "ValidationError",
+                        f"1 validation error detected: Value at 'templateBody' failed to satisfy constraint: "
+                        f"Member must have length less than or equal to {_TEMPLATE_BODY_BYTES}")  # fmt: skip
+    for parameter in indexed(req.params, "Parameters"):
+        value = str(parameter.get("ParameterValue") or "")
+        if len(value.encode()) > _PARAMETER_VALUE_BYTES:
+            return AwsError(400, "ValidationError",
+                            f"Parameter '{parameter.get('ParameterKey')}' value is {len(value.encode())} bytes: "
+                            f"the maximum size of a parameter value is {_PARAMETER_VALUE_BYTES} bytes")  # fmt: skip
+    return None
+
+
 def install() -> None:
-    for service, guard in (("rds", _rds), ("ec2", _ec2), ("dynamodb", _dynamodb), ("s3", _s3), ("iam", _iam)):
+    guards = (("rds", _rds), ("ec2", _ec2), ("dynamodb", _dynamodb), ("s3", _s3), ("iam", _iam),
+              ("cloudformation", _cloudformation))  # fmt: skip
+    for service, guard in guards:
         context.add_guard(service, guard)

@@ -111,10 +111,10 @@ describe('access stack', () => {
       stacks.filter((s) => s.StackName === created.stackName && s.StackStatus !== 'DELETE_COMPLETE'),
     ).toHaveLength(1);
 
-    // Its permissions are managed policies attached to it (no grants: the four unconditional ones).
+    // Its permissions are managed policies attached to it (no grants: the three unconditional ones).
     const attached = await attachedPolicies(`failback-access-${run}`);
     expect(attached.map((p) => p.PolicyName)).toEqual(
-      ['dynamodb', 'ec2', 'rds', 'route53'].map((part) => `failback-access-${planId}-${part}`),
+      ['dynamodb', 'ec2-route53', 'rds'].map((part) => `failback-access-${planId}-${part}`),
     );
     expect(
       (await iam.send(new ListRolePoliciesCommand({ RoleName: `failback-access-${run}` }))).PolicyNames,
@@ -240,6 +240,8 @@ describe('access stack', () => {
       exportBuckets: atLength(ACCESS_LIMITS.exportBuckets, `exports-${run}-`, 63),
       instanceRoleArns: atLength(ACCESS_LIMITS.instanceRoles, rolePrefix('instance'), ACCESS_LIMITS.roleArnLength),
       monitoringRoleArns: atLength(ACCESS_LIMITS.monitoringRoles, rolePrefix('monitoring'), ACCESS_LIMITS.roleArnLength),
+      // As many 124-character DB ARNs as one 4,096-byte parameter holds.
+      rdsResourceArns: atLength(Math.floor((ACCESS_LIMITS.rdsResourceArnChars + 1) / 125), `arn:aws:rds:${region}:${PRIMARY_ACCOUNT}:db:d${run}-`, 124),
     }; // prettier-ignore
     const input = { planId, primary: env, grants, hostedZoneId: `Z${'A'.repeat(32)}` };
     expect(await act(() => ensureAccessStack(input))).toMatchObject({

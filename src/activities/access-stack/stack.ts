@@ -58,6 +58,7 @@ export async function stackParameters(input: AccessStackInput): Promise<Record<s
     HostedZoneId: input.hostedZoneId ?? '',
     InstanceRoleArns: [...new Set(grants?.instanceRoleArns ?? [])].join(','),
     MonitoringRoleArns: [...new Set(grants?.monitoringRoleArns ?? [])].join(','),
+    RdsResourceArns: [...new Set(grants?.rdsResourceArns ?? [])].join(','),
   };
 }
 

@@ -146,15 +146,25 @@ const WORST = {
   MonitoringRoleArns: many(ACCESS_LIMITS.monitoringRoles, (i) =>
     pad('arn:aws-us-gov:iam::123456789012:role/', ACCESS_LIMITS.roleArnLength, i),
   ),
+  // As many of the longest DB ARNs as the bound allows (the value at most rdsResourceArnChars).
+  RdsResourceArns: many(Math.floor((ACCESS_LIMITS.rdsResourceArnChars + 1) / 125), (i) =>
+    pad('arn:aws-us-gov:rds:xx-southeast-999:123456789012:cluster-snapshot:', 124, i),
+  ),
 };
 /** No grants at all (the conditional policies left out), the other parameters as above. */
 const NONE = { ...WORST, PrimaryKmsKeyArns: '', RecoveryKmsKeyArns: '', ExportBucketArns: '', ExportObjectArns: '',
-  InstanceRoleArns: '', MonitoringRoleArns: '', HostedZoneId: '' }; // prettier-ignore
+  InstanceRoleArns: '', MonitoringRoleArns: '', RdsResourceArns: '', HostedZoneId: '' }; // prettier-ignore
+
+/** CloudFormation's quota on one parameter value (CloudFormation User Guide, "CloudFormation quotas"). */
+const PARAMETER_VALUE_BYTES = 4096;
 
 /** Whether a template fits IAM's quotas for these parameters: the problems, none when it fits. */
 function quotaProblems(template: Template, parameters: Record<string, string>): string[] {
   const { policies, inline } = measure(template, parameters, PSEUDO);
   const problems: string[] = [];
+  for (const [name, value] of Object.entries(parameters))
+    if (Buffer.byteLength(value) > PARAMETER_VALUE_BYTES)
+      problems.push(`parameter ${name} is ${Buffer.byteLength(value)} bytes, past ${PARAMETER_VALUE_BYTES}`);
   if (inline > 0) problems.push(`inline policies of ${inline} characters (managed policies only)`);
   if (inline > ROLE_INLINE_SIZE) problems.push(`inline policies past ${ROLE_INLINE_SIZE}`);
   if (policies.length > POLICIES_PER_ROLE - 1)
@@ -187,7 +197,7 @@ describe('access stack template against IAM quotas', () => {
     );
     expect(quotaProblems(template, NONE)).toEqual([]);
     expect(policies.map((p) => p.name)).toEqual(
-      ['ec2', 'rds', 'dynamodb', 'route53'].map((part) => `failback-access-${PLAN_ID}-${part}`),
+      ['ec2-route53', 'rds', 'dynamodb'].map((part) => `failback-access-${PLAN_ID}-${part}`),
     );
     for (const resource of Object.values(template.Resources).filter(
       (r) => r.Type === 'AWS::IAM::ManagedPolicy',
@@ -195,6 +205,13 @@ describe('access stack template against IAM quotas', () => {
       expect(resource.Properties.Path).toEqual({ Ref: 'RolePath' });
       expect(resource.Properties.Roles).toEqual([{ Ref: 'AccessRole' }]);
     }
+  });
+
+  it('the check fails on a parameter value past 4,096 bytes (16 role ARNs of 256 characters were)', () => {
+    const roles = many(16, (i) => pad('arn:aws-us-gov:iam::123456789012:role/', 256, i));
+    expect(quotaProblems(load(), { ...WORST, InstanceRoleArns: roles })).toEqual([
+      'parameter InstanceRoleArns is 4111 bytes, past 4096',
+    ]);
   });
 
   it('the check fails on inline policies, on a policy past 6,144 characters and on a tenth policy', () => {
@@ -211,7 +228,7 @@ describe('access stack template against IAM quotas', () => {
     expect(quotaProblems(big, WORST)).toEqual([expect.stringMatching(/^KmsPrimaryPolicy is \d+ characters/)]);
 
     const tenth = load();
-    tenth.Resources.Extra = structuredClone(tenth.Resources.Route53Policy!);
+    tenth.Resources.Extra = structuredClone(tenth.Resources.DynamoDbPolicy!);
     expect(quotaProblems(tenth, WORST)).toEqual(['10 managed policies: at most 9, one slot left free']);
   });
 });

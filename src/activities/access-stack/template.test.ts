@@ -116,11 +116,11 @@ describe('access stack template', () => {
       Ec2InstanceRolesPolicy: 'HasInstanceRoles',
       RdsPolicy: null,
       RdsMonitoringRolesPolicy: 'HasMonitoringRoles',
+      RdsNamesPolicy: 'HasRdsResources',
       DynamoDbPolicy: null,
       KmsPrimaryPolicy: 'HasPrimaryKeys',
       KmsRecoveryPolicy: 'HasRecoveryKeys',
       S3Policy: 'HasExportBuckets',
-      Route53Policy: null,
     });
   });
 
@@ -141,6 +141,34 @@ describe('access stack template', () => {
         StringEquals: { 'aws:ResourceTag/failback:plan-id': { Ref: 'PlanId' } },
       });
     }
+  });
+
+  it("can put the plan's tag on, rename or modify only the databases preflight named (decision 0045)", () => {
+    const statements = statementsOf(load()) as Array<Statement & { Resource?: unknown }>;
+    const planTagged = { 'aws:ResourceTag/failback:plan-id': { Ref: 'PlanId' } };
+    const writing = statements.filter((s) =>
+      [s.Action]
+        .flat()
+        .some((a) =>
+          ['rds:AddTagsToResource', 'rds:ModifyDBInstance', 'rds:ModifyDBCluster'].includes(a as string),
+        ),
+    );
+    // The role deletes what carries the plan's tag: a statement that could give that tag to any
+    // database would let it delete another application's.
+    for (const s of writing) {
+      const condition = (s.Condition ?? {}) as Record<string, Record<string, unknown>>;
+      const named = JSON.stringify(s.Resource) === JSON.stringify({ Ref: 'RdsResourceArns' });
+      const ownAlready = JSON.stringify(condition.StringEquals ?? {}).includes(
+        JSON.stringify(planTagged).slice(1, -1),
+      );
+      const keys = condition['ForAllValues:StringEquals']?.['aws:TagKeys'] as string[] | undefined;
+      const tagsOnlyNoPlanId =
+        [s.Action].flat().every((a) => a === 'rds:AddTagsToResource' || a === 'rds:RemoveTagsFromResource') &&
+        keys !== undefined &&
+        !keys.includes('failback:plan-id');
+      expect(named || ownAlready || tagsOnlyNoPlanId, `${s.Sid}`).toBe(true);
+    }
+    expect(writing.find((s) => s.Sid === 'RdsPlanNames')).toBeDefined();
   });
 
   it('passes only the roles preflight found, each to its one service', () => {

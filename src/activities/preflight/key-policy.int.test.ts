@@ -4,6 +4,7 @@ import { seedScenario } from '../../../scripts/scenario/seed.js';
 import { seedingClientConfig } from '../../../scripts/scenario/accounts.js';
 import { runActivity } from '../../../test/support/activity.js';
 import { KEY_ACTIONS, statementToAdd } from '../kinds/shared/key-policy.js';
+import { rdsNameArns, rdsNames } from '../../domain/rds-names.js';
 import { preflightPlan } from './preflight.js';
 
 // Cross-account copies of encrypted volumes and databases need the recovery key's policy to let the
@@ -63,6 +64,36 @@ describe('preflight reads the recovery keys’ policies', () => {
       primaryKmsKeyArns: [keys.primary],
       recoveryKmsKeyArns: [keys.recovery],
       exportBuckets: [],
+      // The one database's names (decision 0045), independently derived from the spec.
+      rdsResourceArns: (scenario.spec.resources ?? []).flatMap((r) =>
+        r.kind === 'rds-instance'
+          ? rdsNameArns(
+              rdsNames({ kind: r.kind, target: r.target ?? r.source, planId: scenario.spec.planId }),
+              scenario.spec.primary.accountId,
+              scenario.spec.primary.region,
+            )
+          : [],
+      ),
     });
+
+    // options.databaseAccess 'account' (plans past the named bound): any database, and a warning.
+    const spec = {
+      ...scenario.spec,
+      options: { ...scenario.spec.options, databaseAccess: 'account' as const },
+    };
+    const wide = await runActivity(preflightPlan, [{ spec, now: Date.now() }]);
+    const { accountId, region } = spec.primary;
+    expect(wide.access?.rdsResourceArns).toEqual([
+      `arn:aws:rds:${region}:${accountId}:cluster:*`,
+      `arn:aws:rds:${region}:${accountId}:db:*`,
+      `arn:aws:rds:${region}:${accountId}:snapshot:fb-${spec.planId}-*`,
+      `arn:aws:rds:${region}:${accountId}:cluster-snapshot:fb-${spec.planId}-*`,
+    ]);
+    expect(wide.findings).toContainEqual(
+      expect.objectContaining({
+        severity: 'warning',
+        message: expect.stringContaining("databaseAccess is 'account'"),
+      }),
+    );
   });
 });

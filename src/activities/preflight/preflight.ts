@@ -1,4 +1,5 @@
 import { accessStackName, testTargetName } from '../../domain/naming.js';
+import { accountWideRdsArns } from '../../domain/rds-names.js';
 import { accessLimitFindings } from '../../domain/access-limits.js';
 import { checkAccessBoundary } from './boundary.js';
 import { checkPlanRules } from '../../domain/plan-rules.js';
@@ -113,6 +114,20 @@ export async function preflightPlan({ spec, now }: PreflightInput): Promise<Pref
     if (checked.primaryExists)
       report.wouldRetire.push(`${resource.kind} ${resource.target} (${retireHow(resource)})`);
   }
+  if (spec.options?.databaseAccess === 'account' && report.access!.rdsResourceArns?.length) {
+    report.access!.rdsResourceArns = accountWideRdsArns(
+      spec.planId,
+      spec.primary.accountId,
+      spec.primary.region,
+    );
+    findings.push({
+      severity: 'warning',
+      check: 'quota',
+      message:
+        "access stack: options.databaseAccess is 'account': the access role may tag, rename and modify any " +
+        'database of primary, not only the ones this plan names (decision 0045)',
+    });
+  }
   // The access stack grants exactly what was found: past what its role is sized for, IAM would refuse it.
   findings.push(...accessLimitFindings(spec, report.access!));
   report.ok = !findings.some((f) => f.severity === 'error');
@@ -124,7 +139,7 @@ function addGrants(into: AccessGrants, grants: Partial<AccessGrants> | undefined
   for (const field of ['primaryKmsKeyArns', 'recoveryKmsKeyArns', 'exportBuckets'] as const) {
     for (const value of grants?.[field] ?? []) if (!into[field].includes(value)) into[field].push(value);
   }
-  for (const field of ['instanceRoleArns', 'monitoringRoleArns'] as const) {
+  for (const field of ['instanceRoleArns', 'monitoringRoleArns', 'rdsResourceArns'] as const) {
     for (const arn of grants?.[field] ?? []) {
       const list = (into[field] ??= []);
       if (!list.includes(arn)) list.push(arn);

@@ -20,6 +20,7 @@ import {
   planClusterSnapshots,
   seedCluster,
 } from '../../../../test/support/snapshot-kinds.js';
+import { databaseGrants } from '../../../../test/support/access.js';
 
 // The aurora-cluster kind through the per-resource activities against the emulator, both topologies:
 // a writer and a reader in recovery, an old cluster (writer only) in primary.
@@ -36,7 +37,12 @@ async function setUp(topology: Topology) {
     source,
     target,
     planId,
-    plan: await preparedPlan(topology, planId),
+    // The names preflight grants (decision 0045), the old cluster's instances among them.
+    plan: await preparedPlan(
+      topology,
+      planId,
+      await databaseGrants(topology.primary, planId, [{ kind: 'aurora-cluster', target }]),
+    ),
     resource: resolved('aurora-cluster', source, target),
   };
 }

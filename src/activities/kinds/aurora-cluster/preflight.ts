@@ -5,7 +5,12 @@ import { checkConfigurationSource } from '../shared/configuration.js';
 import { checkCarriedDb } from '../shared/db-configuration.js';
 import { oldPrimaryDbCluster } from '../shared/old-primary.js';
 import { checkClusterReplicas, checkSourceDeletionProtection } from '../shared/db-hazards.js';
-import { checkDbEncryption, checkSnapshotNames, checkSubnetGroups } from '../shared/db-preflight.js';
+import {
+  checkDbEncryption,
+  checkSnapshotNames,
+  checkSubnetGroups,
+  rdsWriteGrants,
+} from '../shared/db-preflight.js';
 import { isOurs, TAG_RETIRED_BY, tagValue } from '../shared/markers.js';
 import { checkRdsQuotas, Findings, where } from '../shared/preflight.js';
 import { dbId, describeDbCluster, listDbClusters } from '../shared/rds.js';
@@ -94,6 +99,9 @@ export async function preflightCluster(ctx: KindContext): Promise<PreflightResul
       );
     }
   }
+  // Its instances are renamed with it: the role may rename exactly these (decision 0045).
+  const oldMembers = (old?.DBClusterMembers ?? []).map((m) => m.DBInstanceIdentifier ?? '').filter(Boolean);
+  Object.assign(grants, rdsWriteGrants(ctx, 'aurora-cluster', oldMembers));
   checkClusterReplicas(findings, cluster, old && !isOurs(old.TagList, ctx, 'failback') ? old : undefined);
   checkSourceDeletionProtection(findings, `DB cluster ${source}`, Boolean(cluster?.DeletionProtection));
   await checkCarriedDb(findings, ctx, `DB cluster ${source}`, cluster, true);

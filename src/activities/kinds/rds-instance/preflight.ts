@@ -9,7 +9,12 @@ import {
   checkOptionGroups,
   checkSourceDeletionProtection,
 } from '../shared/db-hazards.js';
-import { checkDbEncryption, checkSnapshotNames, checkSubnetGroups } from '../shared/db-preflight.js';
+import {
+  checkDbEncryption,
+  checkSnapshotNames,
+  checkSubnetGroups,
+  rdsWriteGrants,
+} from '../shared/db-preflight.js';
 import { isOurs, TAG_RETIRED_BY, tagValue } from '../shared/markers.js';
 import { checkRdsQuotas, Findings, where } from '../shared/preflight.js';
 import { dbId, describeDbInstance, listDbInstances } from '../shared/rds.js';
@@ -117,6 +122,7 @@ export async function preflightDbInstance(ctx: KindContext): Promise<PreflightRe
     old && !isOurs(old.TagList, ctx, 'failback') ? old : undefined,
   );
   if (monitoring.monitoringRoleArns.length) grants.monitoringRoleArns = monitoring.monitoringRoleArns;
+  Object.assign(grants, rdsWriteGrants(ctx, 'rds-instance'));
   await checkConfigurationSource(findings, ctx, oldPrimaryDbInstance, 'DB instance');
   const testName = testTargetName(target, ctx.plan.planId, ctx.resource.kind);
   const test = await findings.probe('name-conflict', `DB instance ${testName}`, () =>

@@ -14,6 +14,7 @@ import {
   unique,
   type Topology,
 } from '../../../../test/support/kinds.js';
+import { databaseGrants } from '../../../../test/support/access.js';
 import {
   dbInstances,
   describeDb,
@@ -31,7 +32,9 @@ async function setUp(topology: Topology) {
   await seedDbInstance(aws.recovery.rds, source, { app: 'shop' });
   await seedDbInstance(aws.primary.rds, target, { owner: 'primary-team' });
   const planId = unique('p');
-  const plan: PlanContext = await preparedPlan(topology, planId);
+  // The names preflight grants (decision 0045): the role may write these databases only.
+  const grants = await databaseGrants(topology.primary, planId, [{ kind: 'rds-instance', target }]);
+  const plan: PlanContext = await preparedPlan(topology, planId, grants);
   const resource: ResolvedResource = resolved('rds-instance', source, target);
   return { aws, source, target, plan, resource, planId };
 }
@@ -217,7 +220,8 @@ describe('rds-instance with the longest identifier AWS allows', () => {
     await seedDbInstance(aws.recovery.rds, source, { app: 'shop' });
     await seedDbInstance(aws.primary.rds, target, { owner: 'primary-team' });
     const planId = unique('plong');
-    const plan = await preparedPlan(topology, planId);
+    const grants = await databaseGrants(topology.primary, planId, [{ kind: 'rds-instance', target }]);
+    const plan = await preparedPlan(topology, planId, grants);
     const resource = resolved('rds-instance', source, target);
 
     const test = stepInput(plan, 'test-failback', resource);

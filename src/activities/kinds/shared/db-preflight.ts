@@ -1,5 +1,6 @@
 import { DescribeDBSubnetGroupsCommand } from '@aws-sdk/client-rds';
 import { artifactName, type Phase } from '../../../domain/naming.js';
+import { rdsNameArns, rdsNames, type RdsKind } from '../../../domain/rds-names.js';
 import type { AwsEnvironment } from '../../aws/clients.js';
 import type { AccessGrants } from '../../../domain/resources.js';
 import type { KindContext } from '../resource-kind.js';
@@ -57,6 +58,19 @@ export async function checkSubnetGroups(findings: Findings, ctx: KindContext): P
     if (absent)
       findings.add('error', 'settings', `${option} ${name} does not exist in ${where(ctx.primary)}`);
   }
+}
+
+/**
+ * The databases and snapshots the plan will tag, rename or modify in primary (decision 0045):
+ * `oldMembers` are the instances of the Aurora cluster now under the target name, renamed with it.
+ */
+export function rdsWriteGrants(
+  ctx: KindContext,
+  kind: RdsKind,
+  oldMembers: string[] = [],
+): Pick<AccessGrants, 'rdsResourceArns'> {
+  const names = rdsNames({ kind, target: ctx.resource.target, planId: ctx.plan.planId, oldMembers });
+  return { rdsResourceArns: rdsNameArns(names, ctx.plan.primary.accountId, ctx.plan.primary.region) };
 }
 
 /**

@@ -1,0 +1,161 @@
+import {
+  AddTagsToResourceCommand,
+  CreateDBSnapshotCommand,
+  DeleteDBInstanceCommand,
+  DeleteDBSnapshotCommand,
+  ListTagsForResourceCommand,
+  ModifyDBInstanceCommand,
+  type RDSClient,
+} from '@aws-sdk/client-rds';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { retiredName } from '../../domain/naming.js';
+import { rdsNameArns, rdsNames } from '../../domain/rds-names.js';
+import type { PrimaryEnvironment } from '../../domain/plan-spec.js';
+import {
+  asAccount,
+  ensureAccessBoundary,
+  ensureRole,
+  orchestratorTrustPolicy,
+  PRIMARY_ACCOUNT,
+} from '../../../test/support/aws.js';
+import { runActivity } from '../../../test/support/activity.js';
+import { describeDb, seedDbInstance } from '../../../test/support/snapshot-kinds.js';
+import { awsEnvironment, defaultClientSettings } from '../aws/clients.js';
+import { BOOTSTRAP_ROLE_POLICY } from './policies/index.js';
+import { deleteAccessStack, ensureAccessStack } from './stack.js';
+
+/**
+ * Decision 0045: the access role deletes what carries the plan's tag, so it must not be able to put
+ * that tag on, rename into a plan name, or modify, a database of another application. Acted out as the
+ * access role the real stack makes, against databases seeded beside the plan's target.
+ */
+const run = Date.now().toString(36);
+const region = 'eu-north-1';
+const planId = `rn-${run}`;
+const target = `orders-${run}`;
+const strangers = [`${target}-reporting`, `billing-${run}`];
+const act = <T>(fn: () => Promise<T>): Promise<T> => runActivity(fn, []);
+const arn = (type: string, name: string) => `arn:aws:rds:${region}:${PRIMARY_ACCOUNT}:${type}:${name}`;
+const tagsOf = async (rds: RDSClient, resource: string) =>
+  ((await rds.send(new ListTagsForResourceCommand({ ResourceName: resource }))).TagList ?? []).sort((a, b) =>
+    (a.Key ?? '').localeCompare(b.Key ?? ''),
+  );
+
+describe('the access role and the databases of other applications', () => {
+  const seeder = asAccount(PRIMARY_ACCOUNT, region).rds;
+  let env: PrimaryEnvironment;
+  let asRole: RDSClient;
+
+  beforeAll(async () => {
+    await ensureAccessBoundary(PRIMARY_ACCOUNT);
+    const bootstrap = await ensureRole(
+      PRIMARY_ACCOUNT,
+      `dr-standing-rn-${run}`,
+      orchestratorTrustPolicy(),
+      BOOTSTRAP_ROLE_POLICY,
+    );
+    for (const id of [target, ...strangers]) await seedDbInstance(seeder, id, { app: id });
+    await seeder.send(
+      new CreateDBSnapshotCommand({
+        DBSnapshotIdentifier: `billing-manual-${run}`,
+        DBInstanceIdentifier: strangers[1],
+      }),
+    );
+    env = {
+      accountId: PRIMARY_ACCOUNT,
+      region,
+      roleArn: `arn:aws:iam::${PRIMARY_ACCOUNT}:role/failback-access-rn-${run}`,
+      externalId: `ext-${run}`,
+      bootstrapRoleArn: bootstrap,
+    };
+    // The grants preflight gives a plan whose one resource is the DB instance `target`.
+    const rdsResourceArns = rdsNameArns(
+      rdsNames({ kind: 'rds-instance', target, planId }),
+      PRIMARY_ACCOUNT,
+      region,
+    );
+    await act(() =>
+      ensureAccessStack({
+        planId,
+        primary: env,
+        grants: { primaryKmsKeyArns: [], recoveryKmsKeyArns: [], exportBuckets: [], rdsResourceArns },
+      }),
+    );
+    asRole = awsEnvironment(env, { ...defaultClientSettings(), sessionName: 'rds-names' }).rds;
+  }, 300_000);
+  afterAll(async () => {
+    await act(() => deleteAccessStack({ planId, primary: env }));
+  });
+
+  it("cannot give another application's database or snapshot the plan's tag, rename it, modify it or delete it", async () => {
+    const before = await Promise.all(strangers.map((id) => tagsOf(seeder, arn('db', id))));
+    const planTag = [{ Key: 'failback:plan-id', Value: planId }];
+    const denied = { name: 'AccessDenied' };
+    for (const id of strangers) {
+      await expect(
+        asRole.send(new AddTagsToResourceCommand({ ResourceName: arn('db', id), Tags: planTag })),
+      ).rejects.toMatchObject(denied);
+      // Renamed into a name the role may tag (its test copy's), it could be tagged and deleted next.
+      await expect(
+        asRole.send(
+          new ModifyDBInstanceCommand({
+            DBInstanceIdentifier: id,
+            NewDBInstanceIdentifier: `${target}-fbtest-${planId}`,
+            ApplyImmediately: true,
+          }),
+        ),
+      ).rejects.toMatchObject(denied);
+      // No backups: RDS deletes the automated ones.
+      await expect(
+        asRole.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: id, BackupRetentionPeriod: 0 })),
+      ).rejects.toMatchObject(denied);
+      await expect(
+        asRole.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: id, SkipFinalSnapshot: true })),
+      ).rejects.toMatchObject(denied);
+    }
+    const snapshot = arn('snapshot', `billing-manual-${run}`);
+    await expect(
+      asRole.send(new AddTagsToResourceCommand({ ResourceName: snapshot, Tags: planTag })),
+    ).rejects.toMatchObject(denied);
+    await expect(
+      asRole.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: `billing-manual-${run}` })),
+    ).rejects.toMatchObject(denied);
+
+    // Read back as the account: every stranger as it was, under its own name.
+    for (const [i, id] of strangers.entries()) {
+      expect((await describeDb(seeder, id))?.DBInstanceStatus).toBe('available');
+      expect(await tagsOf(seeder, arn('db', id))).toEqual(before[i]);
+    }
+    expect(await tagsOf(seeder, snapshot)).toEqual([]);
+  });
+
+  it('can still retire its own target: tag it, rename it to its retired name and back', async () => {
+    const retired = retiredName(target, new Date().toISOString());
+    await asRole.send(
+      new AddTagsToResourceCommand({
+        ResourceName: arn('db', target),
+        Tags: [{ Key: 'failback:retired-by', Value: planId }],
+      }),
+    );
+    await asRole.send(
+      new ModifyDBInstanceCommand({
+        DBInstanceIdentifier: target,
+        NewDBInstanceIdentifier: retired,
+        ApplyImmediately: true,
+      }),
+    );
+    await expect
+      .poll(async () => (await describeDb(seeder, retired))?.DBInstanceStatus, { timeout: 60_000 })
+      .toBe('available');
+    await asRole.send(
+      new ModifyDBInstanceCommand({
+        DBInstanceIdentifier: retired,
+        NewDBInstanceIdentifier: target,
+        ApplyImmediately: true,
+      }),
+    );
+    await expect
+      .poll(async () => (await describeDb(seeder, target))?.DBInstanceStatus, { timeout: 60_000 })
+      .toBe('available');
+  });
+});
