@@ -10,6 +10,7 @@ import { inventory, type Inventory } from '../scripts/scenario/inventory.js';
 import { seedScenario, type Scenario, type ScenarioOptions } from '../scripts/scenario/seed.js';
 import { step } from '../scripts/stack/log.js';
 import { stackParameters } from '../src/activities/access-stack/stack.js';
+import { specDatabaseGrants } from './support/access.js';
 import { derivedBucket } from '../src/activities/kinds/dynamodb-table/names.js';
 import { TAG_RESTORED_BY } from '../src/activities/kinds/shared/markers.js';
 import { TAG_PLAN_ID } from '../src/domain/contract.js';
@@ -149,6 +150,8 @@ async function stageAccessRole(s: Scenario, template: AccessTemplate, probe: Pro
       exportBuckets: probe.crossAccount ? [derivedBucket(spec.planId, 'exp', accountId, region)] : [],
       instanceRoleArns: s.instanceRoleArn ? [s.instanceRoleArn] : [],
       monitoringRoleArns: s.monitoringRoleArn ? [s.monitoringRoleArn] : [],
+      // The databases' names, as preflight grants them (decision 0045).
+      ...(await specDatabaseGrants(spec)),
     },
     ...(probe.dns ? { hostedZoneId: s.hostedZoneId } : {}),
   });

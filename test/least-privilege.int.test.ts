@@ -27,7 +27,7 @@ import { ensureAccessStack } from '../src/activities/access-stack/stack.js';
 import { derivedBucket } from '../src/activities/kinds/dynamodb-table/names.js';
 import type { PlanSpec } from '../src/domain/plan-spec.js';
 import { windowOpenNow } from '../src/domain/window-times.js';
-import { accessRoleArn, databaseGrants } from './support/access.js';
+import { accessRoleArn, specDatabaseGrants } from './support/access.js';
 import { scenarioAccounts } from './support/aws.js';
 import { runActivity } from './support/activity.js';
 import { drive, type DrivePath } from './support/plan-driver.js';
@@ -281,12 +281,7 @@ async function withNetworkOptions(s: Scenario, spec: PlanSpec): Promise<PlanSpec
 async function stagedAccessRole(s: Scenario, spec: PlanSpec): Promise<PlanSpec> {
   const { accountId, region } = spec.recovery;
   // The databases' names, as the preflight report lists them (decision 0045).
-  const databases = (spec.resources ?? []).flatMap((r) =>
-    r.kind === 'rds-instance' || r.kind === 'aurora-cluster'
-      ? [{ kind: r.kind, target: r.target ?? r.source }]
-      : [],
-  );
-  const { rdsResourceArns } = await databaseGrants(spec.primary, spec.planId, databases);
+  const { rdsResourceArns } = await specDatabaseGrants(spec);
   await runActivity(ensureAccessStack, [
     {
       planId: spec.planId,

@@ -9,7 +9,7 @@ import { windowOpenNow } from '../src/domain/window-times.js';
 import type { PlanContext, ResolvedResource, Retirement, Restored } from '../src/domain/resources.js';
 import { resourceKey } from '../src/domain/naming.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { accessRole, newRun } from './support/access.js';
+import { accessRole, specDatabaseGrants, newRun } from './support/access.js';
 import { scanTable, type TableContent } from './support/data-checks.js';
 import { runStep } from './support/dynamodb.js';
 import { drive } from './support/plan-driver.js';
@@ -166,7 +166,8 @@ describe('a plan id reused after the first plan’s history is deleted', { timeo
     const plan: PlanContext = newRun({
       planId,
       application: 'shop',
-      primary: await accessRole(planId, second.spec.primary),
+      // The databases' names, as preflight grants them (decision 0045).
+      primary: await accessRole(planId, second.spec.primary, await specDatabaseGrants(second.spec)),
       recovery: second.spec.recovery,
     });
     const resources: ResolvedResource[] = (second.spec.resources ?? []).map((r) => ({

@@ -6,6 +6,7 @@ import {
   RECOVERY_ROLE_POLICY,
 } from '../../src/activities/access-stack/policies/index.js';
 import { derivedBucket } from '../../src/activities/kinds/dynamodb-table/names.js';
+import type { PlanSpec } from '../../src/domain/plan-spec.js';
 import type { AccessGrants, EnvironmentRef, PlanContext } from '../../src/domain/resources.js';
 import { accountWideRdsArns, rdsNameArns, rdsNames, type RdsKind } from '../../src/domain/rds-names.js';
 import { runActivity } from './activity.js';
@@ -125,6 +126,16 @@ export async function databaseGrants(
     );
   }
   return { rdsResourceArns: [...new Set(arns)] };
+}
+
+/** `databaseGrants` of a spec's databases named in `resources` (their targets, as preflight resolves them). */
+export function specDatabaseGrants(spec: PlanSpec): Promise<Pick<AccessGrants, 'rdsResourceArns'>> {
+  const databases = (spec.resources ?? []).flatMap((r) =>
+    r.kind === 'rds-instance' || r.kind === 'aurora-cluster'
+      ? [{ kind: r.kind, target: r.target ?? r.source }]
+      : [],
+  );
+  return databaseGrants(spec.primary, spec.planId, databases);
 }
 
 /** The plan as a new run of it: a run id (as the workflow's first run id is) and its start time. */
