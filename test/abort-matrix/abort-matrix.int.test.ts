@@ -35,7 +35,10 @@ describe(`abort matrix (${mode})`, { timeout: 3_600_000 }, () => {
 
   beforeAll(async () => {
     ({ client, connection } = await testClient());
-    worker = await startTestWorker(taskQueue);
+    // Heartbeats reach the server at least every second (the SDK's throttle is otherwise 0.8 × the
+    // 10 s heartbeat timeout), so an abort's cancellation reaches a held activity in about a second
+    // and the held call is released then (drive.ts), not after the 20 s fallback.
+    worker = await startTestWorker(taskQueue, { maxHeartbeatThrottleInterval: '1 second' });
   });
   afterAll(async () => {
     await worker?.stop();

@@ -9,8 +9,10 @@ import { status } from '../support/plans.js';
  * Drives a plan as its people would (every gate approved but the last) and delivers the abort at the
  * point under test: when the hold rule triggers (the held call performed, its answer not yet seen by
  * the activity; or the poll of a long operation held), or, without a rule, at the primary-validated
- * gate (after the DNS cutover). A held call is released once the plan is compensating, so the
- * activity that made it carries on beside the compensation, as it would in AWS.
+ * gate (after the DNS cutover). A held call is released once the plan is compensating, or once the
+ * cancellation has reached the activities the abort stops (an activity blocked on the held call cannot
+ * finish cancelling, so the plan does not reach `aborting` before the release), so the activity that
+ * made it sees its answer knowing it is cancelled and carries on beside the compensation, as in AWS.
  */
 export interface DriveOptions {
   admin: EmulatorAdmin;
@@ -40,6 +42,35 @@ export interface DriveOutcome {
 const DONE: Stage[] = ['completed', 'aborted', 'failed'];
 const COMPENSATING: Stage[] = ['aborting', 'aborted', 'failed'];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const CANCEL_REQUESTED = 3; // temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_CANCEL_REQUESTED
+const msOf = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
+  t ? Number(t.seconds ?? 0) * 1000 + (t.nanos ?? 0) / 1e6 : 0;
+
+/**
+ * Whether the abort's cancellation has reached the activities it stops: each activity of the plan's
+ * running workflows that the server holds as cancel-requested has heartbeated since it was first seen
+ * so (the answer to that heartbeat carried the cancellation, so the activity knows). An activity
+ * blocked on a held call cannot finish its cancellation, so the plan never reaches `aborting` before
+ * the release; this is the state the release waits for. `seen`: when each was first seen cancel-requested.
+ */
+async function cancellationDelivered(handle: WorkflowHandle, seen: Map<string, number>): Promise<boolean> {
+  const ids = new Set([handle.workflowId]);
+  const query = `RootWorkflowId = "${handle.workflowId}" AND ExecutionStatus = "Running"`;
+  for await (const w of handle.client.list({ query })) ids.add(w.workflowId);
+  let requested = 0;
+  let delivered = 0;
+  for (const id of ids) {
+    const { raw } = await handle.client.getHandle(id).describe();
+    for (const a of raw.pendingActivities ?? []) {
+      if (a.state !== CANCEL_REQUESTED) continue;
+      requested++;
+      const key = `${id}/${a.activityId}/${a.attempt}`;
+      if (!seen.has(key)) seen.set(key, Date.now());
+      if (msOf(a.lastHeartbeatTime) > seen.get(key)!) delivered++;
+    }
+  }
+  return requested > 0 && delivered === requested;
+}
 
 export async function driveToAbort(handle: WorkflowHandle, options: DriveOptions): Promise<DriveOutcome> {
   const { admin, holdId } = options;
@@ -49,6 +80,8 @@ export async function driveToAbort(handle: WorkflowHandle, options: DriveOptions
   let abortSentAt = 0;
   let released = holdId === undefined;
   let compensating = false;
+  let delivered = false;
+  const cancelSeen = new Map<string, number>();
   const abort = async (s: PlanStatus | undefined, why: string) => {
     await options.beforeAbort?.(s);
     abortSentAt = Date.now();
@@ -66,9 +99,12 @@ export async function driveToAbort(handle: WorkflowHandle, options: DriveOptions
       }
     }
     if (s && abortSentAt && COMPENSATING.includes(s.stage)) compensating = true;
-    // The abort has reached the workflow (or never will): let the held call go on.
-    if (!released && abortSentAt && (compensating || Date.now() - abortSentAt > 20_000)) {
-      if (!compensating) outcome.notes.push('the plan did not start compensating within 20 s of the abort');
+    // The abort has reached the workflow and the activities it stops (or never will): let the held call go on.
+    if (!released && abortSentAt && !compensating && !delivered)
+      delivered = await cancellationDelivered(handle, cancelSeen).catch(() => false);
+    if (!released && abortSentAt && (compensating || delivered || Date.now() - abortSentAt > 20_000)) {
+      if (!compensating && !delivered)
+        outcome.notes.push('the plan did not start compensating within 20 s of the abort');
       await admin.releaseHold(holdId!).catch(() => undefined);
       released = true;
     }
