@@ -31,11 +31,24 @@ export const ACCESS_LIMITS = {
    */
   roleArnLength: 250,
   /**
-   * Characters of the RDS names the plan writes (rdsResourceArns, comma-separated): one CloudFormation
-   * parameter, and one statement of its own policy.
+   * Characters of the RDS names the plan writes (rdsResourceArns, and its retired names rdsRetiredArns,
+   * each comma-separated): one CloudFormation parameter each, and one statement each of their policy.
    */
   rdsResourceArnChars: 4096,
+  /**
+   * Characters of both RDS name lists as their one policy holds them (JSON arrays: quotes and commas):
+   * with the two statements around them within IAM's 6,144-character managed policy.
+   */
+  rdsNamesPolicyChars: 5700,
 } as const;
+
+/** The characters the RDS name lists take in their policy (see ACCESS_LIMITS.rdsNamesPolicyChars). */
+export function rdsNamesPolicyChars(
+  grants: Pick<AccessGrants, 'rdsResourceArns' | 'rdsRetiredArns'>,
+): number {
+  const lists = [grants.rdsResourceArns ?? [], grants.rdsRetiredArns ?? []];
+  return lists.reduce((sum, list) => sum + JSON.stringify([...new Set(list)]).length, 0);
+}
 
 export interface AccessLimitProblem {
   /** Which list of AccessGrants (or the spec's field). */
@@ -81,15 +94,30 @@ export function accessGrantProblems(grants: AccessGrants, primaryKmsKeyId?: stri
           `most ${length}. Fix: use a shorter one (a role with a shorter path)`,
       });
   }
-  const rds = [...new Set(grants.rdsResourceArns ?? [])].join(',');
-  if (rds.length > ACCESS_LIMITS.rdsResourceArnChars)
+  const names = [
+    { field: 'rdsResourceArns', what: 'RDS names (targets, test copies, Aurora instances, snapshots)' },
+    { field: 'rdsRetiredArns', what: 'retired RDS names' },
+  ] as const;
+  for (const { field, what } of names) {
+    const rds = [...new Set(grants[field] ?? [])].join(',');
+    if (rds.length > ACCESS_LIMITS.rdsResourceArnChars)
+      problems.push({
+        field,
+        message:
+          `the plan's databases need ${rds.length} characters of ${what}; the access stack's role is ` +
+          `sized for at most ${ACCESS_LIMITS.rdsResourceArnChars} (ACCESS_LIMITS.rdsResourceArnChars: ` +
+          `CloudFormation's 4,096-byte parameter value). Fix: ${SPLIT}, or set options.databaseAccess ` +
+          `to 'account' (the role may then write any database of primary)`,
+      });
+  }
+  const policy = rdsNamesPolicyChars(grants);
+  if (policy > ACCESS_LIMITS.rdsNamesPolicyChars)
     problems.push({
       field: 'rdsResourceArns',
       message:
-        `the plan's databases need ${rds.length} characters of RDS names (targets, test copies, ` +
-        `retired names, Aurora instances); the access stack's role is sized for at most ` +
-        `${ACCESS_LIMITS.rdsResourceArnChars} (ACCESS_LIMITS.rdsResourceArnChars: CloudFormation's ` +
-        `4,096-byte parameter value). Fix: ${SPLIT}, or set options.databaseAccess to 'account' ` +
+        `the plan's databases need ${policy} characters of RDS names in the role's policy; it is sized ` +
+        `for at most ${ACCESS_LIMITS.rdsNamesPolicyChars} (ACCESS_LIMITS.rdsNamesPolicyChars: IAM's ` +
+        `6,144-character managed policy). Fix: ${SPLIT}, or set options.databaseAccess to 'account' ` +
         `(the role may then write any database of primary)`,
     });
   return problems;

@@ -240,6 +240,12 @@ export interface AccessGrants {
    * rename and modify these only (decision 0045; optional: reports recorded before it lack it).
    */
   rdsResourceArns?: string[];
+  /**
+   * The retired names of the plan's databases (`<id>-pre-failback-<date>`, a pattern that also matches
+   * what an earlier failback retired): the role may rename these only where this plan's retirement tag
+   * is (decision 0045; optional, as above).
+   */
+  rdsRetiredArns?: string[];
 }
 
 /** The dry run of a plan (POST /v1/preflight, and the plan's first stage). */

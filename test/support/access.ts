@@ -8,7 +8,7 @@ import {
 import { derivedBucket } from '../../src/activities/kinds/dynamodb-table/names.js';
 import type { PlanSpec } from '../../src/domain/plan-spec.js';
 import type { AccessGrants, EnvironmentRef, PlanContext } from '../../src/domain/resources.js';
-import { accountWideRdsArns, rdsNameArns, rdsNames, type RdsKind } from '../../src/domain/rds-names.js';
+import { accountWideRdsArns, rdsGrantArns, rdsNames, type RdsKind } from '../../src/domain/rds-names.js';
 import { runActivity } from './activity.js';
 import {
   asAccount,
@@ -99,42 +99,57 @@ export async function withAccessRole(
  * the plan tests and the abort matrix grant exactly the names preflight finds (`databaseGrants`).
  */
 function anyDatabase(primary: Pick<EnvironmentRef, 'accountId' | 'region'>, planId: string): string[] {
-  return accountWideRdsArns(planId, primary.accountId, primary.region);
+  return accountWideRdsArns(planId, primary.accountId, primary.region).rdsResourceArns;
 }
+
+type DatabaseGrants = Pick<AccessGrants, 'rdsResourceArns' | 'rdsRetiredArns'>;
 
 /**
  * The RDS names preflight grants a plan of these databases: the old Aurora clusters' instances read from
- * primary as preflight reads them (the same domain function makes the names).
+ * primary as preflight reads them, `instances` the source cluster's (the same domain function makes the
+ * names). Without `run` the snapshot names of any run of the plan (as a dry-run preflight grants them).
  */
 export async function databaseGrants(
   primary: Pick<EnvironmentRef, 'accountId' | 'region'>,
   planId: string,
-  resources: Array<{ kind: RdsKind; target: string }>,
-): Promise<Pick<AccessGrants, 'rdsResourceArns'>> {
+  resources: Array<{ kind: RdsKind; target: string; instances?: number }>,
+  run?: string,
+): Promise<DatabaseGrants> {
   const rds = asAccount(primary.accountId, primary.region).rds;
-  const arns: string[] = [];
-  for (const { kind, target } of resources) {
+  const granted: Required<DatabaseGrants> = { rdsResourceArns: [], rdsRetiredArns: [] };
+  for (const { kind, target, instances = 0 } of resources) {
     let oldMembers: string[] = [];
-    if (kind === 'aurora-cluster') {
-      const out = await rds
-        .send(new DescribeDBClustersCommand({ DBClusterIdentifier: target.toLowerCase() }))
-        .catch(() => undefined);
-      oldMembers = (out?.DBClusters?.[0]?.DBClusterMembers ?? []).map((m) => m.DBInstanceIdentifier ?? '');
-    }
-    arns.push(
-      ...rdsNameArns(rdsNames({ kind, target, planId, oldMembers }), primary.accountId, primary.region),
-    );
+    if (kind === 'aurora-cluster') oldMembers = await clusterMembers(rds, target);
+    const names = rdsNames({ kind, target, planId, oldMembers, instances, ...(run ? { run } : {}) });
+    const arns = rdsGrantArns(names, primary.accountId, primary.region);
+    granted.rdsResourceArns.push(...arns.rdsResourceArns);
+    granted.rdsRetiredArns.push(...arns.rdsRetiredArns);
   }
-  return { rdsResourceArns: [...new Set(arns)] };
+  return {
+    rdsResourceArns: [...new Set(granted.rdsResourceArns)],
+    rdsRetiredArns: [...new Set(granted.rdsRetiredArns)],
+  };
 }
 
-/** `databaseGrants` of a spec's databases named in `resources` (their targets, as preflight resolves them). */
-export function specDatabaseGrants(spec: PlanSpec): Promise<Pick<AccessGrants, 'rdsResourceArns'>> {
-  const databases = (spec.resources ?? []).flatMap((r) =>
-    r.kind === 'rds-instance' || r.kind === 'aurora-cluster'
-      ? [{ kind: r.kind, target: r.target ?? r.source }]
-      : [],
-  );
+async function clusterMembers(rds: ReturnType<typeof asAccount>['rds'], id: string): Promise<string[]> {
+  const out = await rds
+    .send(new DescribeDBClustersCommand({ DBClusterIdentifier: id.toLowerCase() }))
+    .catch(() => undefined);
+  return (out?.DBClusters?.[0]?.DBClusterMembers ?? []).map((m) => m.DBInstanceIdentifier ?? '');
+}
+
+/**
+ * `databaseGrants` of a spec's databases named in `resources` (their targets, as preflight resolves
+ * them; an Aurora source's instances read in recovery).
+ */
+export async function specDatabaseGrants(spec: PlanSpec): Promise<DatabaseGrants> {
+  const recovery = asAccount(spec.recovery.accountId, spec.recovery.region).rds;
+  const databases = [];
+  for (const r of spec.resources ?? []) {
+    if (r.kind !== 'rds-instance' && r.kind !== 'aurora-cluster') continue;
+    const instances = r.kind === 'aurora-cluster' ? (await clusterMembers(recovery, r.source)).length : 0;
+    databases.push({ kind: r.kind, target: r.target ?? r.source, instances });
+  }
   return databaseGrants(spec.primary, spec.planId, databases);
 }
 

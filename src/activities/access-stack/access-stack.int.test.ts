@@ -16,7 +16,7 @@ import {
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACCESS_LIMITS } from '../../domain/access-limits.js';
+import { ACCESS_LIMITS, rdsNamesPolicyChars } from '../../domain/access-limits.js';
 import { accessStackName } from '../../domain/naming.js';
 import type { PrimaryEnvironment } from '../../domain/plan-spec.js';
 import {
@@ -243,7 +243,19 @@ describe('access stack', () => {
       // As many 124-character DB ARNs as one 4,096-byte parameter holds.
       rdsResourceArns: atLength(Math.floor((ACCESS_LIMITS.rdsResourceArnChars + 1) / 125), `arn:aws:rds:${region}:${PRIMARY_ACCOUNT}:db:d${run}-`, 124),
     }; // prettier-ignore
-    const input = { planId, primary: env, grants, hostedZoneId: `Z${'A'.repeat(32)}` };
+    // The retired names fill what their policy has left (ACCESS_LIMITS.rdsNamesPolicyChars).
+    const left = ACCESS_LIMITS.rdsNamesPolicyChars - rdsNamesPolicyChars(grants);
+    const retiredPrefix = `arn:aws:rds:${region}:${PRIMARY_ACCOUNT}:db:r${run}-`;
+    const rdsRetiredArns = atLength(Math.floor((left - 1) / 63), retiredPrefix, 60);
+    expect(rdsNamesPolicyChars({ ...grants, rdsRetiredArns })).toBeLessThanOrEqual(
+      ACCESS_LIMITS.rdsNamesPolicyChars,
+    );
+    const input = {
+      planId,
+      primary: env,
+      grants: { ...grants, rdsRetiredArns },
+      hostedZoneId: `Z${'A'.repeat(32)}`,
+    };
     expect(await act(() => ensureAccessStack(input))).toMatchObject({
       state: 'created',
       roleArn: env.roleArn,

@@ -8,8 +8,8 @@ import {
   type RDSClient,
 } from '@aws-sdk/client-rds';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { retiredName } from '../../domain/naming.js';
-import { rdsNameArns, rdsNames } from '../../domain/rds-names.js';
+import { artifactName, retiredName } from '../../domain/naming.js';
+import { rdsGrantArns, rdsNames } from '../../domain/rds-names.js';
 import type { PrimaryEnvironment } from '../../domain/plan-spec.js';
 import {
   asAccount,
@@ -33,7 +33,14 @@ const run = Date.now().toString(36);
 const region = 'eu-north-1';
 const planId = `rn-${run}`;
 const target = `orders-${run}`;
-const strangers = [`${target}-reporting`, `billing-${run}`];
+const planRun = 'c0ffee42';
+// Another application's databases, and what an earlier failback (another plan) retired and an
+// operator kept: a retired name like this plan's own.
+const earlierRetired = retiredName(target, '2025-01-31T00:00:00Z');
+const strangers = [`${target}-reporting`, `billing-${run}`, earlierRetired];
+// An earlier run of this plan id kept a snapshot of a copy that served traffic: it carries the plan's
+// id, and must stay (decision 0035).
+const earlierKept = artifactName(planId, 'failback', 'kept-0badc0de', target);
 const act = <T>(fn: () => Promise<T>): Promise<T> => runActivity(fn, []);
 const arn = (type: string, name: string) => `arn:aws:rds:${region}:${PRIMARY_ACCOUNT}:${type}:${name}`;
 const tagsOf = async (rds: RDSClient, resource: string) =>
@@ -42,6 +49,10 @@ const tagsOf = async (rds: RDSClient, resource: string) =>
   );
 
 describe('the access role and the databases of other applications', () => {
+  const available = (id: string) =>
+    expect
+      .poll(async () => (await describeDb(seeder, id))?.DBInstanceStatus, { timeout: 60_000 })
+      .toBe('available');
   const seeder = asAccount(PRIMARY_ACCOUNT, region).rds;
   let env: PrimaryEnvironment;
   let asRole: RDSClient;
@@ -54,11 +65,22 @@ describe('the access role and the databases of other applications', () => {
       orchestratorTrustPolicy(),
       BOOTSTRAP_ROLE_POLICY,
     );
-    for (const id of [target, ...strangers]) await seedDbInstance(seeder, id, { app: id });
+    for (const id of [target, ...strangers.slice(0, 2)]) await seedDbInstance(seeder, id, { app: id });
+    await seedDbInstance(seeder, earlierRetired, { 'failback:retired-by': 'an-earlier-plan' });
     await seeder.send(
       new CreateDBSnapshotCommand({
         DBSnapshotIdentifier: `billing-manual-${run}`,
         DBInstanceIdentifier: strangers[1],
+      }),
+    );
+    await seeder.send(
+      new CreateDBSnapshotCommand({
+        DBSnapshotIdentifier: earlierKept,
+        DBInstanceIdentifier: target,
+        Tags: [
+          { Key: 'failback:plan-id', Value: planId },
+          { Key: 'failback:keep', Value: 'true' },
+        ],
       }),
     );
     env = {
@@ -69,8 +91,8 @@ describe('the access role and the databases of other applications', () => {
       bootstrapRoleArn: bootstrap,
     };
     // The grants preflight gives a plan whose one resource is the DB instance `target`.
-    const rdsResourceArns = rdsNameArns(
-      rdsNames({ kind: 'rds-instance', target, planId }),
+    const names = rdsGrantArns(
+      rdsNames({ kind: 'rds-instance', target, planId, run: planRun }),
       PRIMARY_ACCOUNT,
       region,
     );
@@ -78,7 +100,7 @@ describe('the access role and the databases of other applications', () => {
       ensureAccessStack({
         planId,
         primary: env,
-        grants: { primaryKmsKeyArns: [], recoveryKmsKeyArns: [], exportBuckets: [], rdsResourceArns },
+        grants: { primaryKmsKeyArns: [], recoveryKmsKeyArns: [], exportBuckets: [], ...names },
       }),
     );
     asRole = awsEnvironment(env, { ...defaultClientSettings(), sessionName: 'rds-names' }).rds;
@@ -113,13 +135,15 @@ describe('the access role and the databases of other applications', () => {
         asRole.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: id, SkipFinalSnapshot: true })),
       ).rejects.toMatchObject(denied);
     }
+    for (const id of [`billing-manual-${run}`, earlierKept]) {
+      await expect(
+        asRole.send(new AddTagsToResourceCommand({ ResourceName: arn('snapshot', id), Tags: planTag })),
+      ).rejects.toMatchObject(denied);
+      await expect(
+        asRole.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: id })),
+      ).rejects.toMatchObject(denied);
+    }
     const snapshot = arn('snapshot', `billing-manual-${run}`);
-    await expect(
-      asRole.send(new AddTagsToResourceCommand({ ResourceName: snapshot, Tags: planTag })),
-    ).rejects.toMatchObject(denied);
-    await expect(
-      asRole.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: `billing-manual-${run}` })),
-    ).rejects.toMatchObject(denied);
 
     // Read back as the account: every stranger as it was, under its own name.
     for (const [i, id] of strangers.entries()) {
@@ -127,6 +151,7 @@ describe('the access role and the databases of other applications', () => {
       expect(await tagsOf(seeder, arn('db', id))).toEqual(before[i]);
     }
     expect(await tagsOf(seeder, snapshot)).toEqual([]);
+    expect(await tagsOf(seeder, arn('snapshot', earlierKept))).toHaveLength(2);
   });
 
   it('can still retire its own target: tag it, rename it to its retired name and back', async () => {
@@ -144,9 +169,7 @@ describe('the access role and the databases of other applications', () => {
         ApplyImmediately: true,
       }),
     );
-    await expect
-      .poll(async () => (await describeDb(seeder, retired))?.DBInstanceStatus, { timeout: 60_000 })
-      .toBe('available');
+    await available(retired);
     await asRole.send(
       new ModifyDBInstanceCommand({
         DBInstanceIdentifier: retired,
@@ -154,8 +177,6 @@ describe('the access role and the databases of other applications', () => {
         ApplyImmediately: true,
       }),
     );
-    await expect
-      .poll(async () => (await describeDb(seeder, target))?.DBInstanceStatus, { timeout: 60_000 })
-      .toBe('available');
+    await available(target);
   });
 });

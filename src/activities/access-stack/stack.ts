@@ -59,6 +59,7 @@ export async function stackParameters(input: AccessStackInput): Promise<Record<s
     InstanceRoleArns: [...new Set(grants?.instanceRoleArns ?? [])].join(','),
     MonitoringRoleArns: [...new Set(grants?.monitoringRoleArns ?? [])].join(','),
     RdsResourceArns: [...new Set(grants?.rdsResourceArns ?? [])].join(','),
+    RdsRetiredArns: [...new Set(grants?.rdsRetiredArns ?? [])].join(','),
   };
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ACCESS_LIMITS } from '../../domain/access-limits.js';
+import { ACCESS_LIMITS, rdsNamesPolicyChars } from '../../domain/access-limits.js';
 import { planExportPrefix } from '../../domain/naming.js';
 
 /**
@@ -150,10 +150,24 @@ const WORST = {
   RdsResourceArns: many(Math.floor((ACCESS_LIMITS.rdsResourceArnChars + 1) / 125), (i) =>
     pad('arn:aws-us-gov:rds:xx-southeast-999:123456789012:cluster-snapshot:', 124, i),
   ),
+  // The retired names fill what the names policy has left (rdsNamesPolicyChars), in the shortest ARNs:
+  // the most quotes and commas.
+  RdsRetiredArns: '',
 };
+{
+  const rds = WORST.RdsResourceArns.split(',');
+  const left = ACCESS_LIMITS.rdsNamesPolicyChars - rdsNamesPolicyChars({ rdsResourceArns: rds });
+  const retired = many(Math.floor((left - 2) / 45), (i) =>
+    pad('arn:aws:rds:us-east-1:123456789012:db:', 42, i),
+  );
+  expect(
+    rdsNamesPolicyChars({ rdsResourceArns: rds, rdsRetiredArns: retired.split(',') }),
+  ).toBeLessThanOrEqual(ACCESS_LIMITS.rdsNamesPolicyChars);
+  WORST.RdsRetiredArns = retired;
+}
 /** No grants at all (the conditional policies left out), the other parameters as above. */
 const NONE = { ...WORST, PrimaryKmsKeyArns: '', RecoveryKmsKeyArns: '', ExportBucketArns: '', ExportObjectArns: '',
-  InstanceRoleArns: '', MonitoringRoleArns: '', RdsResourceArns: '', HostedZoneId: '' }; // prettier-ignore
+  InstanceRoleArns: '', MonitoringRoleArns: '', RdsResourceArns: '', RdsRetiredArns: '', HostedZoneId: '' }; // prettier-ignore
 
 /** CloudFormation's quota on one parameter value (CloudFormation User Guide, "CloudFormation quotas"). */
 const PARAMETER_VALUE_BYTES = 4096;

@@ -130,15 +130,18 @@ describe('access stack template', () => {
     expect(templateProblems(broken)).toEqual([expect.stringContaining('no sts:ExternalId condition')]);
   });
 
-  it('names the role from parameters and scopes destructive actions by the plan tag', () => {
+  it('names the role from parameters and scopes destructive actions by the plan tag, never what is kept', () => {
     const template = load() as Template & { Parameters: Record<string, unknown> };
     expect(Object.keys(template.Parameters)).toEqual(
       expect.arrayContaining(['PlanId', 'RoleName', 'OrchestratorPrincipalArn', 'ExternalId']),
     );
     const statements = statementsOf(template);
     for (const sid of ['Ec2RemovePlanCopies', 'RdsRemovePlanCopies']) {
+      // What a plan kept (a served copy's snapshot or AMI) carries the plan's id: an earlier run of a
+      // reused plan id must not be able to delete it (decision 0035).
       expect(statements.find((s) => s.Sid === sid)?.Condition).toEqual({
         StringEquals: { 'aws:ResourceTag/failback:plan-id': { Ref: 'PlanId' } },
+        StringNotEquals: { 'aws:ResourceTag/failback:keep': 'true' },
       });
     }
   });
@@ -158,6 +161,12 @@ describe('access stack template', () => {
     for (const s of writing) {
       const condition = (s.Condition ?? {}) as Record<string, Record<string, unknown>>;
       const named = JSON.stringify(s.Resource) === JSON.stringify({ Ref: 'RdsResourceArns' });
+      // Retired names also match what an earlier failback retired: only where this plan's mark is.
+      const retiredByPlan =
+        JSON.stringify(s.Resource) === JSON.stringify({ Ref: 'RdsRetiredArns' }) &&
+        JSON.stringify(condition.StringEquals) ===
+          JSON.stringify({ 'aws:ResourceTag/failback:retired-by': { Ref: 'PlanId' } }) &&
+        ![s.Action].flat().includes('rds:AddTagsToResource');
       const ownAlready = JSON.stringify(condition.StringEquals ?? {}).includes(
         JSON.stringify(planTagged).slice(1, -1),
       );
@@ -166,9 +175,9 @@ describe('access stack template', () => {
         [s.Action].flat().every((a) => a === 'rds:AddTagsToResource' || a === 'rds:RemoveTagsFromResource') &&
         keys !== undefined &&
         !keys.includes('failback:plan-id');
-      expect(named || ownAlready || tagsOnlyNoPlanId, `${s.Sid}`).toBe(true);
+      expect(named || retiredByPlan || ownAlready || tagsOnlyNoPlanId, `${s.Sid}`).toBe(true);
     }
-    expect(writing.find((s) => s.Sid === 'RdsPlanNames')).toBeDefined();
+    expect(writing.map((s) => s.Sid)).toEqual(expect.arrayContaining(['RdsPlanNames', 'RdsRetiredNames']));
   });
 
   it('passes only the roles preflight found, each to its one service', () => {

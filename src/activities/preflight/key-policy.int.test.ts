@@ -4,7 +4,8 @@ import { seedScenario } from '../../../scripts/scenario/seed.js';
 import { seedingClientConfig } from '../../../scripts/scenario/accounts.js';
 import { runActivity } from '../../../test/support/activity.js';
 import { KEY_ACTIONS, statementToAdd } from '../kinds/shared/key-policy.js';
-import { rdsNameArns, rdsNames } from '../../domain/rds-names.js';
+import { rdsGrantArns, rdsNames } from '../../domain/rds-names.js';
+import { shortHash } from '../../domain/naming.js';
 import { preflightPlan } from './preflight.js';
 
 // Cross-account copies of encrypted volumes and databases need the recovery key's policy to let the
@@ -59,20 +60,23 @@ describe('preflight reads the recovery keys’ policies', () => {
       owner.destroy();
     }
     const ready = await runActivity(preflightPlan, [{ spec: scenario.spec, now: Date.now() }]);
+    const [database] = (scenario.spec.resources ?? []).filter((r) => r.kind === 'rds-instance');
+    if (!database) throw new Error('the scenario has one DB instance');
     expect(ready.findings.filter((f) => f.severity === 'error')).toEqual([]);
     expect(ready.access).toEqual({
       primaryKmsKeyArns: [keys.primary],
       recoveryKmsKeyArns: [keys.recovery],
       exportBuckets: [],
-      // The one database's names (decision 0045), independently derived from the spec.
-      rdsResourceArns: (scenario.spec.resources ?? []).flatMap((r) =>
-        r.kind === 'rds-instance'
-          ? rdsNameArns(
-              rdsNames({ kind: r.kind, target: r.target ?? r.source, planId: scenario.spec.planId }),
-              scenario.spec.primary.accountId,
-              scenario.spec.primary.region,
-            )
-          : [],
+      // The one database's names (decision 0045), independently derived from the spec (a dry run: the
+      // snapshot names of any run of the plan).
+      ...rdsGrantArns(
+        rdsNames({
+          kind: 'rds-instance',
+          target: database.target ?? database.source,
+          planId: scenario.spec.planId,
+        }),
+        scenario.spec.primary.accountId,
+        scenario.spec.primary.region,
       ),
     });
 
@@ -86,9 +90,15 @@ describe('preflight reads the recovery keys’ policies', () => {
     expect(wide.access?.rdsResourceArns).toEqual([
       `arn:aws:rds:${region}:${accountId}:cluster:*`,
       `arn:aws:rds:${region}:${accountId}:db:*`,
-      `arn:aws:rds:${region}:${accountId}:snapshot:fb-${spec.planId}-*`,
-      `arn:aws:rds:${region}:${accountId}:cluster-snapshot:fb-${spec.planId}-*`,
+      `arn:aws:rds:${region}:${accountId}:snapshot:fb-${spec.planId}-??-*`,
+      `arn:aws:rds:${region}:${accountId}:cluster-snapshot:fb-${spec.planId}-??-*`,
     ]);
+    expect(wide.access?.rdsRetiredArns).toEqual([]);
+    // In a plan run: only that run's snapshots.
+    const run = await runActivity(preflightPlan, [{ spec, now: Date.now(), planRun: 'a-run-id' }]);
+    expect(run.access?.rdsResourceArns).toContain(
+      `arn:aws:rds:${region}:${accountId}:snapshot:fb-${spec.planId}-??-*-${shortHash('a-run-id')}-*`,
+    );
     expect(wide.findings).toContainEqual(
       expect.objectContaining({
         severity: 'warning',

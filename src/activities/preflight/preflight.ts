@@ -18,6 +18,7 @@ import { awsErrorCode, throwIfTransient } from '../aws/errors.js';
 import { heartbeat } from '../aws/heartbeat.js';
 import { kindContext } from '../kinds/context.js';
 import { kindModule } from '../kinds/index.js';
+import { runCode } from '../kinds/shared/names.js';
 import { checkAccess, checkKmsKey } from './access.js';
 import { earlierRunFindings } from './earlier-runs.js';
 import { resolveResources } from './resolve.js';
@@ -29,6 +30,11 @@ export interface PreflightInput {
   spec: PlanSpec;
   /** The caller's clock (ISO 8601, or ms since epoch), for the maintenance-window rule. */
   now?: string | number;
+  /**
+   * The plan run this preflight is the first stage of (decision 0035): the names it grants and checks
+   * are this run's. A dry run (POST /v1/preflight) has none and grants the names of any run.
+   */
+  planRun?: string;
 }
 
 /**
@@ -36,7 +42,7 @@ export interface PreflightInput {
  * The primary side is reached through the bootstrap role when the plan creates the access stack (the
  * access role does not exist yet), else through the access role.
  */
-export async function preflightPlan({ spec, now }: PreflightInput): Promise<PreflightReport> {
+export async function preflightPlan({ spec, now, planRun }: PreflightInput): Promise<PreflightReport> {
   // A plan started from the Temporal CLI skipped the API's schema validation: check it here first, and
   // touch no environment with a malformed spec.
   const malformed = schemaFindings(spec);
@@ -57,6 +63,7 @@ export async function preflightPlan({ spec, now }: PreflightInput): Promise<Pref
     application: spec.application,
     primary: { ...spec.primary, roleArn: primaryRole },
     recovery: spec.recovery,
+    ...(planRun ? { planRun } : {}),
   };
   const sessionName = `failback-${spec.planId}-preflight`.slice(0, 64);
   const primaryEnv = awsEnvironment(plan.primary, { sessionName });
@@ -115,10 +122,9 @@ export async function preflightPlan({ spec, now }: PreflightInput): Promise<Pref
       report.wouldRetire.push(`${resource.kind} ${resource.target} (${retireHow(resource)})`);
   }
   if (spec.options?.databaseAccess === 'account' && report.access!.rdsResourceArns?.length) {
-    report.access!.rdsResourceArns = accountWideRdsArns(
-      spec.planId,
-      spec.primary.accountId,
-      spec.primary.region,
+    Object.assign(
+      report.access!,
+      accountWideRdsArns(spec.planId, spec.primary.accountId, spec.primary.region, runCode({ plan })),
     );
     findings.push({
       severity: 'warning',
@@ -139,7 +145,12 @@ function addGrants(into: AccessGrants, grants: Partial<AccessGrants> | undefined
   for (const field of ['primaryKmsKeyArns', 'recoveryKmsKeyArns', 'exportBuckets'] as const) {
     for (const value of grants?.[field] ?? []) if (!into[field].includes(value)) into[field].push(value);
   }
-  for (const field of ['instanceRoleArns', 'monitoringRoleArns', 'rdsResourceArns'] as const) {
+  for (const field of [
+    'instanceRoleArns',
+    'monitoringRoleArns',
+    'rdsResourceArns',
+    'rdsRetiredArns',
+  ] as const) {
     for (const arn of grants?.[field] ?? []) {
       const list = (into[field] ??= []);
       if (!list.includes(arn)) list.push(arn);

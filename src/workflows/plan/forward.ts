@@ -28,7 +28,12 @@ export async function runForward(
 
   // 1. Preflight: a read-only look at both environments.
   const report = await attempt(state, 'preflight', async () => {
-    const report = await quick.preflightPlan({ spec, now: Date.now() });
+    const report = await quick.preflightPlan({
+      spec,
+      now: Date.now(),
+      // Activity input, not a command: the names it grants are this run's (decision 0045).
+      planRun: workflowInfo().firstExecutionRunId,
+    });
     if (report.ok) return report;
     for (const f of report.findings.filter((x) => x.severity === 'error')) {
       state.recordError('PreflightFailed', `${f.check}: ${f.message}`, f.resource);

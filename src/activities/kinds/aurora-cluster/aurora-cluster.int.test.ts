@@ -41,7 +41,7 @@ async function setUp(topology: Topology) {
     plan: await preparedPlan(
       topology,
       planId,
-      await databaseGrants(topology.primary, planId, [{ kind: 'aurora-cluster', target }]),
+      await databaseGrants(topology.primary, planId, [{ kind: 'aurora-cluster', target, instances: 2 }]),
     ),
     resource: resolved('aurora-cluster', source, target),
   };

@@ -165,6 +165,8 @@ export async function compensateCluster(ctx: KindContext, input: CompensationInp
   const retired = await findRetiredCluster(ctx);
   if (retired?.DBClusterIdentifier) {
     for (const member of await retiredMembers(ctx, retired)) {
+      // One the plan did not retire (it joined after preflight) kept its name and carries no marks.
+      if (!member.ours) continue;
       const restored = await renameDbInstance(env, member.id, member.original);
       await removeRdsTags(env, restored.DBInstanceArn ?? member.arn, RETIREMENT_TAG_KEYS);
     }

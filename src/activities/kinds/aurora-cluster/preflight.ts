@@ -13,7 +13,8 @@ import {
 } from '../shared/db-preflight.js';
 import { isOurs, TAG_RETIRED_BY, tagValue } from '../shared/markers.js';
 import { checkRdsQuotas, Findings, where } from '../shared/preflight.js';
-import { dbId, describeDbCluster, listDbClusters } from '../shared/rds.js';
+import { dbId, describeDbCluster, describeDbInstance, listDbClusters } from '../shared/rds.js';
+import { memberNames } from './layout.js';
 import { clusterSnapshotApi } from './snapshot-api.js';
 
 /** Aurora clusters (RDS also lists Neptune and DocumentDB clusters: not this kind) with every tag. */
@@ -29,6 +30,35 @@ export async function resolveClusters(
       target: c.DBClusterIdentifier ?? '',
       sourceDetails: { engine: c.Engine, instances: c.DBClusterMembers?.length ?? 0 },
     }));
+}
+
+/**
+ * The names the restored clusters' new instances take (memberNames) are free in primary, or the
+ * plan's own: one in use by another database would stop the failback after the old cluster is retired.
+ */
+async function checkNewMemberNames(
+  findings: Findings,
+  ctx: KindContext,
+  count: number,
+  previous: string[],
+): Promise<void> {
+  const { target } = ctx.resource;
+  const testName = testTargetName(target, ctx.plan.planId, ctx.resource.kind);
+  const wanted: Array<[string, string]> = [
+    ...memberNames(dbId(target), count, previous).map((n): [string, string] => [n, 'failback']),
+    ...memberNames(dbId(testName), count, []).map((n): [string, string] => [n, 'test-failback']),
+  ];
+  for (const [name, phase] of wanted.filter(([n]) => !previous.includes(n))) {
+    const db = await findings.probe('name-conflict', `DB instance ${name} in primary`, () =>
+      describeDbInstance(ctx.primary, name),
+    );
+    if (db && !isOurs(db.TagList, ctx, phase))
+      findings.add(
+        'error',
+        'name-conflict',
+        `DB instance ${name} exists in primary and is not this plan's: the restored cluster's instance takes that name`,
+      );
+  }
 }
 
 /** Read-only: source, access to primary, names the plan will take, KMS keys, subnet groups, quotas. */
@@ -99,9 +129,12 @@ export async function preflightCluster(ctx: KindContext): Promise<PreflightResul
       );
     }
   }
-  // Its instances are renamed with it: the role may rename exactly these (decision 0045).
+  // Its instances are renamed with it: the role may rename exactly these, and name at most as many
+  // new ones as the larger layout has (decision 0045).
   const oldMembers = (old?.DBClusterMembers ?? []).map((m) => m.DBInstanceIdentifier ?? '').filter(Boolean);
-  Object.assign(grants, rdsWriteGrants(ctx, 'aurora-cluster', oldMembers));
+  const instances = Math.max(members, oldMembers.length);
+  Object.assign(grants, rdsWriteGrants(ctx, 'aurora-cluster', { oldMembers, instances }));
+  await checkNewMemberNames(findings, ctx, instances, primaryExists ? oldMembers : []);
   checkClusterReplicas(findings, cluster, old && !isOurs(old.TagList, ctx, 'failback') ? old : undefined);
   checkSourceDeletionProtection(findings, `DB cluster ${source}`, Boolean(cluster?.DeletionProtection));
   await checkCarriedDb(findings, ctx, `DB cluster ${source}`, cluster, true);
@@ -131,6 +164,9 @@ export async function preflightCluster(ctx: KindContext): Promise<PreflightResul
             engine: cluster.Engine,
             engineVersion: cluster.EngineVersion,
             instances: members,
+            // The old primary cluster's instances as preflight saw them: the only ones the access
+            // role may rename (decision 0045).
+            primaryInstances: oldMembers.join(','),
             encrypted: Boolean(cluster.StorageEncrypted),
             status: cluster.Status,
           },

@@ -42,7 +42,7 @@ import { clusterSnapshotApi } from './snapshot-api.js';
 export async function retiredMembers(
   ctx: KindContext,
   cluster: DBCluster,
-): Promise<Array<{ id: string; original: string; arn: string }>> {
+): Promise<Array<{ id: string; original: string; arn: string; ours: boolean }>> {
   const members = [...(cluster.DBClusterMembers ?? [])].sort(
     (a, b) => Number(Boolean(b.IsClusterWriter)) - Number(Boolean(a.IsClusterWriter)),
   );
@@ -52,7 +52,7 @@ export async function retiredMembers(
     if (!db?.DBInstanceIdentifier) continue;
     const ours = retiredByUs(db.TagList, ctx);
     const original = (ours ? tagValue(db.TagList, TAG_RETIRED_FROM) : undefined) ?? db.DBInstanceIdentifier;
-    result.push({ id: db.DBInstanceIdentifier, original, arn: db.DBInstanceArn ?? '' });
+    result.push({ id: db.DBInstanceIdentifier, original, arn: db.DBInstanceArn ?? '', ours });
   }
   return result;
 }
@@ -68,6 +68,8 @@ export async function retireCluster(ctx: KindContext): Promise<Retirement> {
   const current = await describeDbCluster(env, target);
   const old = current && !isOurs(current.TagList, ctx) ? current : await findRetiredCluster(ctx);
   if (!old?.DBClusterIdentifier) return { originalId: target, action: 'none', at: new Date().toISOString() };
+  const members = await retiredMembers(ctx, old);
+  assertGranted(ctx, members);
   let at = retiredByUs(old.TagList, ctx) ? tagValue(old.TagList, TAG_RETIRED) : undefined;
   if (!at) {
     at = new Date().toISOString();
@@ -80,7 +82,7 @@ export async function retireCluster(ctx: KindContext): Promise<Retirement> {
       `cannot retire cluster ${target}: ${retiredId} already exists in primary`,
     );
   }
-  for (const member of await retiredMembers(ctx, old)) {
+  for (const member of members) {
     const newName = dbId(retiredName(member.original, at));
     if (member.id === newName) continue;
     await addRdsTags(env, member.arn, retirementTags(ctx, at, member.original));
@@ -94,6 +96,44 @@ export async function retireCluster(ctx: KindContext): Promise<Retirement> {
   }
   await renameDbCluster(env, old.DBClusterIdentifier, retiredId);
   return { originalId: target, action: 'renamed', retiredId, at };
+}
+
+/**
+ * Before the first tag: every instance still to retire is one preflight saw (and the access role may
+ * rename, decision 0045). One added since (an Auto Scaling reader, a new writer) would be refused
+ * half-way; the plan stops here instead, with nothing changed. Plans preflighted before the names were
+ * recorded are not checked.
+ */
+function assertGranted(ctx: KindContext, members: Array<{ id: string; ours: boolean }>): void {
+  const seen = ctx.resource.sourceDetails?.primaryInstances;
+  if (typeof seen !== 'string') return;
+  const granted = new Set(seen.split(',').filter(Boolean).map(dbId));
+  const added = members.filter((m) => !m.ours && !granted.has(dbId(m.id))).map((m) => m.id);
+  if (added.length)
+    throw needsPersonFailure(
+      'InvalidParameter',
+      `cannot retire cluster ${ctx.resource.target}: instance(s) ${added.join(', ')} joined it after ` +
+        `preflight (which saw ${[...granted].join(', ') || 'none'}), and the access role may rename only ` +
+        `those. Remove them (or turn off the cluster's Auto Scaling) and retry, or abort and run the plan again`,
+    );
+}
+
+/**
+ * The restored cluster gets no more instances than preflight granted names for (decision 0045): the
+ * larger of the source's and the old primary's layouts as preflight read them. A source scaled out
+ * since would have its extra instance refused after the cutover's first steps.
+ */
+function assertLayoutGranted(ctx: KindContext, count: number): void {
+  const { instances, primaryInstances } = ctx.resource.sourceDetails ?? {};
+  if (typeof primaryInstances !== 'string' || typeof instances !== 'number') return;
+  const granted = Math.max(instances, primaryInstances.split(',').filter(Boolean).length);
+  if (count > granted)
+    throw needsPersonFailure(
+      'InvalidParameter',
+      `cluster ${ctx.resource.target} would get ${count} instances, but preflight saw at most ${granted} ` +
+        `and the access role may name only that many: abort and run the plan again (preflight reads the ` +
+        `new layout), or scale the source back to ${granted}`,
+    );
 }
 
 function retirementTags(ctx: KindContext, at: string, original: string) {
@@ -144,6 +184,9 @@ export async function restoreCluster(
   copy: PrimaryCopy,
   recoveryPoint: RecoveryPoint,
 ): Promise<RestoreResult> {
+  // Read before the old cluster is retired, so a layout past what preflight granted changes nothing.
+  const layout = await configuredLayout(ctx, recoveryPoint);
+  assertLayoutGranted(ctx, layout.length);
   const retirement = ctx.input.phase === 'failback' ? await retireCluster(ctx) : undefined;
   const env = ctx.primary;
   const name = dbId(restoredName(ctx));
@@ -178,7 +221,6 @@ export async function restoreCluster(
   );
   const cluster = await waitDbClusterAvailable(env, name, 'aurora:restore-cluster');
 
-  const layout = await configuredLayout(ctx, recoveryPoint);
   const retired = retirement?.retiredId ? await describeDbCluster(env, retirement.retiredId) : undefined;
   const previous = retired ? (await retiredMembers(ctx, retired)).map((m) => m.original) : [];
   const names = memberNames(name, layout.length, ctx.input.phase === 'failback' ? previous : []);

@@ -1,13 +1,13 @@
 import { DescribeDBSubnetGroupsCommand } from '@aws-sdk/client-rds';
 import { artifactName, type Phase } from '../../../domain/naming.js';
-import { rdsNameArns, rdsNames, type RdsKind } from '../../../domain/rds-names.js';
+import { rdsGrantArns, rdsNames, type RdsKind } from '../../../domain/rds-names.js';
 import type { AwsEnvironment } from '../../aws/clients.js';
 import type { AccessGrants } from '../../../domain/resources.js';
 import type { KindContext } from '../resource-kind.js';
 import { describeOrUndefined } from './calls.js';
 import type { DbSnapshotApi } from './db-snapshots.js';
 import { isOurs } from './markers.js';
-import { CONCLUDE_PHASE } from './names.js';
+import { CONCLUDE_PHASE, runCode, runStep } from './names.js';
 import { checkKmsKey, where, type Findings } from './preflight.js';
 import { dbId } from './rds.js';
 import { stringOption } from './options.js';
@@ -28,7 +28,7 @@ export async function checkSnapshotNames(
     [ctx.recovery, CONCLUDE_PHASE, 'final'],
   ];
   for (const [env, phase, step] of names) {
-    const id = dbId(artifactName(planId, phase, step, target, api.maxId));
+    const id = dbId(artifactName(planId, phase, runStep(ctx, step), target, api.maxId));
     const existing = await findings.probe('name-conflict', `${api.noun} ${id} in ${where(env)}`, () =>
       api.describe(env, id),
     );
@@ -62,15 +62,17 @@ export async function checkSubnetGroups(findings: Findings, ctx: KindContext): P
 
 /**
  * The databases and snapshots the plan will tag, rename or modify in primary (decision 0045):
- * `oldMembers` are the instances of the Aurora cluster now under the target name, renamed with it.
+ * `oldMembers` are the instances of the Aurora cluster now under the target name, renamed with it,
+ * `instances` how many instances the restored cluster gets at most.
  */
 export function rdsWriteGrants(
   ctx: KindContext,
   kind: RdsKind,
-  oldMembers: string[] = [],
-): Pick<AccessGrants, 'rdsResourceArns'> {
-  const names = rdsNames({ kind, target: ctx.resource.target, planId: ctx.plan.planId, oldMembers });
-  return { rdsResourceArns: rdsNameArns(names, ctx.plan.primary.accountId, ctx.plan.primary.region) };
+  aurora: { oldMembers: string[]; instances: number } = { oldMembers: [], instances: 0 },
+): Pick<AccessGrants, 'rdsResourceArns' | 'rdsRetiredArns'> {
+  const { planId, primary } = ctx.plan;
+  const names = rdsNames({ kind, target: ctx.resource.target, planId, run: runCode(ctx), ...aurora });
+  return rdsGrantArns(names, primary.accountId, primary.region);
 }
 
 /**
