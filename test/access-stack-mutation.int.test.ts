@@ -128,7 +128,8 @@ type ProbeName = keyof typeof PROBES;
 /** The smallest plan that needs the statement. */
 function probeFor(sid: string): ProbeName {
   if (/^Ec2KeepServedCopy/.test(sid)) return 'ec2-abort';
-  if (/^RdsKeepServedCopy/.test(sid)) return 'rds-abort';
+  // Only compensation renames a retired database back.
+  if (/^(RdsKeepServedCopy|RdsRetiredNames)/.test(sid)) return 'rds-abort';
   if (/^(Ec2|Kms)/.test(sid)) return 'ec2';
   if (/^Rds/.test(sid)) return 'rds';
   if (/^(DynamoDbBackups|DynamoDbListAccount)$/.test(sid)) return 'ddb-restore';

@@ -24,10 +24,11 @@ import {
   RECOVERY_ROLE_POLICY,
 } from '../src/activities/access-stack/policies/index.js';
 import { ensureAccessStack } from '../src/activities/access-stack/stack.js';
+import { preflightPlan } from '../src/activities/preflight/preflight.js';
 import { derivedBucket } from '../src/activities/kinds/dynamodb-table/names.js';
 import type { PlanSpec } from '../src/domain/plan-spec.js';
 import { windowOpenNow } from '../src/domain/window-times.js';
-import { accessRoleArn, specDatabaseGrants } from './support/access.js';
+import { accessRoleArn } from './support/access.js';
 import { scenarioAccounts } from './support/aws.js';
 import { runActivity } from './support/activity.js';
 import { drive, type DrivePath } from './support/plan-driver.js';
@@ -280,8 +281,10 @@ async function withNetworkOptions(s: Scenario, spec: PlanSpec): Promise<PlanSpec
  */
 async function stagedAccessRole(s: Scenario, spec: PlanSpec): Promise<PlanSpec> {
   const { accountId, region } = spec.recovery;
-  // The databases' names, as the preflight report lists them (decision 0045).
-  const { rdsResourceArns } = await specDatabaseGrants(spec);
+  // The databases' and tables' names, as the preflight report lists them (decisions 0045, 0046).
+  const report = await runActivity(preflightPlan, [{ spec, now: Date.now() }]);
+  const { rdsResourceArns, rdsRetiredArns, dynamoDbTableArns } = report.access ?? {};
+  expect(dynamoDbTableArns?.length).toBeGreaterThan(0);
   await runActivity(ensureAccessStack, [
     {
       planId: spec.planId,
@@ -294,7 +297,9 @@ async function stagedAccessRole(s: Scenario, spec: PlanSpec): Promise<PlanSpec> 
         instanceRoleArns: s.instanceRoleArn ? [s.instanceRoleArn] : [],
         // And primary's monitoring role, which the final cleanup passes to RDS monitoring.
         monitoringRoleArns: s.monitoringRoleArn ? [s.monitoringRoleArn] : [],
-        rdsResourceArns,
+        ...(rdsResourceArns ? { rdsResourceArns } : {}),
+        ...(rdsRetiredArns ? { rdsRetiredArns } : {}),
+        ...(dynamoDbTableArns ? { dynamoDbTableArns } : {}),
       },
     },
   ]);

@@ -40,6 +40,11 @@ export const ACCESS_LIMITS = {
    * with the two statements around them within IAM's 6,144-character managed policy.
    */
   rdsNamesPolicyChars: 5700,
+  /**
+   * Characters of the DynamoDB table ARNs (dynamoDbTableArns) as the DynamoDB policy holds them (a JSON
+   * array): with its other statements within 6,144, and within one 4,096-byte parameter.
+   */
+  dynamoDbTablePolicyChars: 3300,
 } as const;
 
 /** The characters the RDS name lists take in their policy (see ACCESS_LIMITS.rdsNamesPolicyChars). */
@@ -119,6 +124,16 @@ export function accessGrantProblems(grants: AccessGrants, primaryKmsKeyId?: stri
         `for at most ${ACCESS_LIMITS.rdsNamesPolicyChars} (ACCESS_LIMITS.rdsNamesPolicyChars: IAM's ` +
         `6,144-character managed policy). Fix: ${SPLIT}, or set options.databaseAccess to 'account' ` +
         `(the role may then write any database of primary)`,
+    });
+  const tables = JSON.stringify([...new Set(grants.dynamoDbTableArns ?? [])]).length;
+  if (tables > ACCESS_LIMITS.dynamoDbTablePolicyChars)
+    problems.push({
+      field: 'dynamoDbTableArns',
+      message:
+        `the plan's DynamoDB tables need ${tables} characters of table names in the role's policy; it ` +
+        `is sized for at most ${ACCESS_LIMITS.dynamoDbTablePolicyChars} ` +
+        `(ACCESS_LIMITS.dynamoDbTablePolicyChars: IAM's 6,144-character managed policy). Fix: ${SPLIT}, ` +
+        `or set options.databaseAccess to 'account' (the role may then write any table of primary)`,
     });
   return problems;
 }

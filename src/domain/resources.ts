@@ -246,6 +246,11 @@ export interface AccessGrants {
    * is (decision 0045; optional, as above).
    */
   rdsRetiredArns?: string[];
+  /**
+   * The DynamoDB tables the plan writes in primary (targets and test copies, with their indexes) as
+   * ARNs: the role may create, write, change and delete these only (decision 0046; optional, as above).
+   */
+  dynamoDbTableArns?: string[];
 }
 
 /** The dry run of a plan (POST /v1/preflight, and the plan's first stage). */

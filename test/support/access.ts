@@ -9,6 +9,7 @@ import { derivedBucket } from '../../src/activities/kinds/dynamodb-table/names.j
 import type { PlanSpec } from '../../src/domain/plan-spec.js';
 import type { AccessGrants, EnvironmentRef, PlanContext } from '../../src/domain/resources.js';
 import { accountWideRdsArns, rdsGrantArns, rdsNames, type RdsKind } from '../../src/domain/rds-names.js';
+import { accountWideTableArns, tableArns, tableNames } from '../../src/domain/table-names.js';
 import { runActivity } from './activity.js';
 import {
   asAccount,
@@ -87,9 +88,16 @@ export async function withAccessRole(
   const { accountId, region } = plan.recovery;
   const exportBuckets = grants.exportBuckets ?? [derivedBucket(plan.planId, 'exp', accountId, region)];
   const rdsResourceArns = grants.rdsResourceArns ?? anyDatabase(plan.primary, plan.planId);
+  const dynamoDbTableArns =
+    grants.dynamoDbTableArns ?? accountWideTableArns(plan.primary.accountId, plan.primary.region);
   return {
     ...(options.legacy || plan.planRun ? plan : newRun(plan)),
-    primary: await accessRole(plan.planId, plan.primary, { ...grants, exportBuckets, rdsResourceArns }),
+    primary: await accessRole(plan.planId, plan.primary, {
+      ...grants,
+      exportBuckets,
+      rdsResourceArns,
+      dynamoDbTableArns,
+    }),
   };
 }
 
@@ -102,7 +110,7 @@ function anyDatabase(primary: Pick<EnvironmentRef, 'accountId' | 'region'>, plan
   return accountWideRdsArns(planId, primary.accountId, primary.region).rdsResourceArns;
 }
 
-type DatabaseGrants = Pick<AccessGrants, 'rdsResourceArns' | 'rdsRetiredArns'>;
+type DatabaseGrants = Pick<AccessGrants, 'rdsResourceArns' | 'rdsRetiredArns' | 'dynamoDbTableArns'>;
 
 /**
  * The RDS names preflight grants a plan of these databases: the old Aurora clusters' instances read from
@@ -116,7 +124,7 @@ export async function databaseGrants(
   run?: string,
 ): Promise<DatabaseGrants> {
   const rds = asAccount(primary.accountId, primary.region).rds;
-  const granted: Required<DatabaseGrants> = { rdsResourceArns: [], rdsRetiredArns: [] };
+  const granted = { rdsResourceArns: [] as string[], rdsRetiredArns: [] as string[] };
   for (const { kind, target, instances = 0 } of resources) {
     let oldMembers: string[] = [];
     if (kind === 'aurora-cluster') oldMembers = await clusterMembers(rds, target);
@@ -140,17 +148,24 @@ async function clusterMembers(rds: ReturnType<typeof asAccount>['rds'], id: stri
 
 /**
  * `databaseGrants` of a spec's databases named in `resources` (their targets, as preflight resolves
- * them; an Aurora source's instances read in recovery).
+ * them; an Aurora source's instances read in recovery), and its DynamoDB tables (decision 0046).
  */
 export async function specDatabaseGrants(spec: PlanSpec): Promise<DatabaseGrants> {
   const recovery = asAccount(spec.recovery.accountId, spec.recovery.region).rds;
   const databases = [];
+  const tables: string[] = [];
   for (const r of spec.resources ?? []) {
+    const target = r.target ?? r.source;
+    if (r.kind === 'dynamodb-table') tables.push(...tableNames(target, spec.planId));
     if (r.kind !== 'rds-instance' && r.kind !== 'aurora-cluster') continue;
     const instances = r.kind === 'aurora-cluster' ? (await clusterMembers(recovery, r.source)).length : 0;
-    databases.push({ kind: r.kind, target: r.target ?? r.source, instances });
+    databases.push({ kind: r.kind, target, instances });
   }
-  return databaseGrants(spec.primary, spec.planId, databases);
+  const { accountId, region } = spec.primary;
+  return {
+    ...(await databaseGrants(spec.primary, spec.planId, databases)),
+    dynamoDbTableArns: tableArns(tables, accountId, region),
+  };
 }
 
 /** The plan as a new run of it: a run id (as the workflow's first run id is) and its start time. */

@@ -60,6 +60,7 @@ export async function stackParameters(input: AccessStackInput): Promise<Record<s
     MonitoringRoleArns: [...new Set(grants?.monitoringRoleArns ?? [])].join(','),
     RdsResourceArns: [...new Set(grants?.rdsResourceArns ?? [])].join(','),
     RdsRetiredArns: [...new Set(grants?.rdsRetiredArns ?? [])].join(','),
+    DynamoDbTableArns: [...new Set(grants?.dynamoDbTableArns ?? [])].join(','),
   };
 }
 

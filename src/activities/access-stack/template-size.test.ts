@@ -150,6 +150,10 @@ const WORST = {
   RdsResourceArns: many(Math.floor((ACCESS_LIMITS.rdsResourceArnChars + 1) / 125), (i) =>
     pad('arn:aws-us-gov:rds:xx-southeast-999:123456789012:cluster-snapshot:', 124, i),
   ),
+  // As many of the longest table ARNs (their indexes' patterns) as the DynamoDB policy holds.
+  DynamoDbTableArns: many(Math.floor((ACCESS_LIMITS.dynamoDbTablePolicyChars - 2 + 1) / 103), (i) =>
+    pad('arn:aws-us-gov:dynamodb:xx-southeast-999:123456789012:table/', 100, i),
+  ),
   // The retired names fill what the names policy has left (rdsNamesPolicyChars), in the shortest ARNs:
   // the most quotes and commas.
   RdsRetiredArns: '',
@@ -167,7 +171,7 @@ const WORST = {
 }
 /** No grants at all (the conditional policies left out), the other parameters as above. */
 const NONE = { ...WORST, PrimaryKmsKeyArns: '', RecoveryKmsKeyArns: '', ExportBucketArns: '', ExportObjectArns: '',
-  InstanceRoleArns: '', MonitoringRoleArns: '', RdsResourceArns: '', RdsRetiredArns: '', HostedZoneId: '' }; // prettier-ignore
+  InstanceRoleArns: '', MonitoringRoleArns: '', RdsResourceArns: '', RdsRetiredArns: '', DynamoDbTableArns: '', HostedZoneId: '' }; // prettier-ignore
 
 /** CloudFormation's quota on one parameter value (CloudFormation User Guide, "CloudFormation quotas"). */
 const PARAMETER_VALUE_BYTES = 4096;

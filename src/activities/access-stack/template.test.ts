@@ -180,6 +180,19 @@ describe('access stack template', () => {
     expect(writing.map((s) => s.Sid)).toEqual(expect.arrayContaining(['RdsPlanNames', 'RdsRetiredNames']));
   });
 
+  it('creates, writes, changes and deletes only the DynamoDB tables preflight named (decision 0046)', () => {
+    const statements = statementsOf(load()) as Array<Statement & { Resource?: unknown }>;
+    const writes = (a: string) =>
+      /^dynamodb:(Create|Delete|Put|Update|BatchWrite|Import|Restore|Tag)/.test(a) &&
+      a !== 'dynamodb:CreateBackup';
+    for (const s of statements.filter((st) => [st.Action].flat().some((a) => writes(a as string)))) {
+      const named = JSON.stringify(s.Resource) === JSON.stringify({ Ref: 'DynamoDbTableArns' });
+      // RestoreTableFromBackup is authorized on the backup too: the table it makes is named above.
+      const backupOnly = JSON.stringify(s.Resource).includes('/backup/*');
+      expect(named || backupOnly, `${s.Sid}`).toBe(true);
+    }
+  });
+
   it('passes only the roles preflight found, each to its one service', () => {
     const statements = statementsOf(load()) as Array<Statement & { Resource?: unknown }>;
     const passing = statements.filter((s) => [s.Action].flat().includes('iam:PassRole'));

@@ -1,5 +1,6 @@
 import { accessStackName, testTargetName } from '../../domain/naming.js';
 import { accountWideRdsArns } from '../../domain/rds-names.js';
+import { accountWideTableArns } from '../../domain/table-names.js';
 import { accessLimitFindings } from '../../domain/access-limits.js';
 import { checkAccessBoundary } from './boundary.js';
 import { checkPlanRules } from '../../domain/plan-rules.js';
@@ -121,17 +122,19 @@ export async function preflightPlan({ spec, now, planRun }: PreflightInput): Pro
     if (checked.primaryExists)
       report.wouldRetire.push(`${resource.kind} ${resource.target} (${retireHow(resource)})`);
   }
-  if (spec.options?.databaseAccess === 'account' && report.access!.rdsResourceArns?.length) {
-    Object.assign(
-      report.access!,
-      accountWideRdsArns(spec.planId, spec.primary.accountId, spec.primary.region, runCode({ plan })),
-    );
+  const access = report.access!;
+  if (spec.options?.databaseAccess === 'account' && (access.rdsResourceArns ?? access.dynamoDbTableArns)) {
+    const { accountId, region } = spec.primary;
+    if (access.rdsResourceArns)
+      Object.assign(access, accountWideRdsArns(spec.planId, accountId, region, runCode({ plan })));
+    if (access.dynamoDbTableArns) access.dynamoDbTableArns = accountWideTableArns(accountId, region);
     findings.push({
       severity: 'warning',
       check: 'quota',
       message:
         "access stack: options.databaseAccess is 'account': the access role may tag, rename and modify any " +
-        'database of primary, not only the ones this plan names (decision 0045)',
+        'RDS database, and write or delete any DynamoDB table, of primary, not only the ones this plan ' +
+        'names (decisions 0045, 0046)',
     });
   }
   // The access stack grants exactly what was found: past what its role is sized for, IAM would refuse it.
@@ -150,6 +153,7 @@ function addGrants(into: AccessGrants, grants: Partial<AccessGrants> | undefined
     'monitoringRoleArns',
     'rdsResourceArns',
     'rdsRetiredArns',
+    'dynamoDbTableArns',
   ] as const) {
     for (const arn of grants?.[field] ?? []) {
       const list = (into[field] ??= []);

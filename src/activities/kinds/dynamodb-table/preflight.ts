@@ -1,5 +1,6 @@
 import type { PreflightFinding } from '../../../domain/resources.js';
 import { testTargetName } from '../../../domain/naming.js';
+import { tableArns, tableNames } from '../../../domain/table-names.js';
 import type { KindContext, PreflightResult } from '../resource-kind.js';
 import { chooseMethod } from './method.js';
 import { exportBucketOf } from './names.js';
@@ -73,7 +74,15 @@ export async function preflightTable(ctx: KindContext): Promise<PreflightResult>
   return {
     findings,
     primaryExists: Boolean(target),
-    grants: { exportBuckets },
+    // The tables it creates, writes and deletes in primary, by name (decision 0046).
+    grants: {
+      exportBuckets,
+      dynamoDbTableArns: tableArns(
+        tableNames(ctx.resource.target, ctx.plan.planId),
+        ctx.plan.primary.accountId,
+        ctx.plan.primary.region,
+      ),
+    },
     sourceDetails: {
       method,
       itemCount: source.ItemCount ?? 0,
