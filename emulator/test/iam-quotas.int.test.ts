@@ -214,10 +214,18 @@ describe('IAM policy quotas in CloudFormation stacks', () => {
     // Bytes, not characters: 1,366 three-byte characters are 4,098 bytes.
     await expect(send('param-wide', '€'.repeat(1366))).rejects.toMatchObject({ name: 'ValidationError' });
     await send('param-at', 'x'.repeat(4096));
-    await eventually('the stack at the bound created', async () => {
-      const out = await cloudformation.send(new DescribeStacksCommand({ StackName: 'param-at' }));
-      return out.Stacks?.[0]?.StackStatus === 'CREATE_COMPLETE' ? true : undefined;
-    });
+    await send('param-list', 'a,b');
+    for (const [StackName, value] of [
+      ['param-at', 'x'.repeat(4096)],
+      ['param-list', 'a,b'],
+    ] as const) {
+      const stack = await eventually('the stack created', async () => {
+        const out = await cloudformation.send(new DescribeStacksCommand({ StackName }));
+        return out.Stacks?.[0]?.StackStatus === 'CREATE_COMPLETE' ? out.Stacks[0] : undefined;
+      });
+      // DescribeStacks gives a CommaDelimitedList's value as it was passed.
+      expect(stack.Parameters).toEqual([{ ParameterKey: 'Names', ParameterValue: value }]);
+    }
   });
 
   it("a role's inline policies past 10,240 characters fail the stack: ROLLBACK_COMPLETE, the role removed", async () => {

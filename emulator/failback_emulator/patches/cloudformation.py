@@ -165,11 +165,28 @@ def _outputs(original: property) -> property:
     return property(outputs)
 
 
+def _parameter_list(self: Stack) -> list[dict[str, Any]]:
+    """DescribeStacks gives each parameter's value as it was passed: a CommaDelimitedList as the
+    comma-separated string (moto printed the resolved Python list), a NoEcho one as ****."""
+    hidden = self.resource_map.no_echo_parameter_keys
+
+    def shown(key: str, value: Any) -> Any:
+        if key in hidden:
+            return "****"
+        return ",".join(value) if isinstance(value, list) else value
+
+    return [
+        {"ParameterKey": key, "ParameterValue": shown(key, value)}
+        for key, value in self.resource_map.resolved_parameters.items()
+    ]
+
+
 def install() -> None:
     Stack.outputs = _outputs(Stack.__dict__["outputs"])  # type: ignore[assignment]
     Stack.status = property(_status, _set_status)  # type: ignore[assignment]
     Stack.status_reason = property(_status_reason, _set_status_reason)  # type: ignore[attr-defined]
     replace(Stack, "delete", delete)
+    Stack.parameter_list = property(_parameter_list)  # type: ignore[assignment]
     replace(CloudFormationBackend, "delete_stack", delete_stack)
     replace(Stack, "create_resources", create_resources)
     replace(CloudFormationBackend, "describe_stack_events", describe_stack_events)

@@ -132,6 +132,30 @@ describe('access stack', () => {
     ).toEqual([]);
   });
 
+  it("a stack left with other grants (an earlier run of the plan id) is made anew with this run's", async () => {
+    const planId = `st-${run}`;
+    const env = primary(`failback-access-st-${run}`, bootstrapArn);
+    const names = (n: string) => [`arn:aws:rds:${region}:${PRIMARY_ACCOUNT}:db:${n}-${run}`];
+    const none = { primaryKmsKeyArns: [], recoveryKmsKeyArns: [], exportBuckets: [] };
+    const cfn = asAccount(PRIMARY_ACCOUNT, region).cloudformation;
+    const granted = async () => {
+      const [stack] = (await cfn.send(new DescribeStacksCommand({ StackName: accessStackName(planId) }))).Stacks ?? [];
+      return { id: stack?.StackId, arns: stack?.Parameters?.find((p) => p.ParameterKey === 'RdsResourceArns')?.ParameterValue };
+    }; // prettier-ignore
+    await act(() => ensureAccessStack({ planId, primary: env, grants: { ...none, rdsResourceArns: names('earlier') } }));
+    const earlier = await granted();
+    // The same grants again (a retried activity): adopted.
+    await act(() => ensureAccessStack({ planId, primary: env, grants: { ...none, rdsResourceArns: names('earlier') } }));
+    expect(await granted()).toEqual(earlier);
+    // Another run's grants: the stack is replaced, its role grants this run's names.
+    const now = await act(() => ensureAccessStack({ planId, primary: env, grants: { ...none, rdsResourceArns: names('now') } }));
+    expect(now.state).toBe('created');
+    const replaced = await granted();
+    expect(replaced.id).not.toBe(earlier.id);
+    expect(replaced.arns).toBe(names('now').join(','));
+    await act(() => deleteAccessStack({ planId, primary: env }));
+  }); // prettier-ignore
+
   it('the access role carries the boundary; the bootstrap role can make no unbounded role and extend none', async () => {
     const planId = `asb-${run}`;
     const env = primary(`failback-access-b-${run}`, bootstrapArn);

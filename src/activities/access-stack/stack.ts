@@ -74,6 +74,16 @@ function bootstrap(input: AccessStackInput): AwsEnvironment {
   );
 }
 
+/** The parameters of `stack` that differ from `wanted` (none: undefined); NoEcho ones read `****`. */
+function staleParameters(stack: Stack, wanted: Record<string, string>): string[] | undefined {
+  const has = new Map((stack.Parameters ?? []).map((p) => [p.ParameterKey ?? '', p.ParameterValue ?? '']));
+  const declared = template.Parameters as Record<string, { NoEcho?: boolean }>;
+  const differ = Object.keys(wanted)
+    .filter((key) => !declared[key]?.NoEcho)
+    .filter((key) => (has.get(key) ?? '') !== wanted[key]);
+  return differ.length ? differ : undefined;
+}
+
 async function describeStack(env: AwsEnvironment, name: string): Promise<Stack | undefined> {
   return aws({ what: `DescribeStacks ${name}`, roleArn: env.access.roleArn }, async () => {
     try {
@@ -230,6 +240,15 @@ export async function ensureAccessStack(input: AccessStackInput): Promise<Access
       'NameConflict',
       `CloudFormation stack ${name} exists in primary and was not created by plan ${planId}`,
     );
+  const stale =
+    stack?.StackStatus === 'CREATE_COMPLETE' && staleParameters(stack, await stackParameters(input));
+  if (stale) {
+    // Left by an earlier run of this plan id (a terminated workflow) or made before the grants changed:
+    // its role would grant the names of that run, not this one's. It holds only the role: made anew.
+    log.warn('access stack has other parameters: replaced', { planId, stackName: name, parameters: stale });
+    await deleteAndWait(env, planId, name);
+    stack = await describeStack(env, name);
+  }
   if (!stack || stack.StackStatus === 'DELETE_COMPLETE') {
     // Preflight blocks such a plan; a plan recorded before the limits gets the reason before IAM's refusal.
     const problems = input.grants ? accessGrantProblems(input.grants, primary.kmsKeyId) : [];
