@@ -125,3 +125,18 @@ export function accessStackName(planId: string): string {
 export function planExportPrefix(planId: string): string {
   return `failback/${planId}`;
 }
+
+/**
+ * Names of the restored cluster's instances: the retired cluster's own instance names where there were
+ * any (operators' dashboards and alarms keep working), else `<cluster>-<n>`, skipping names in use.
+ */
+export function memberNames(cluster: string, count: number, previous: string[]): string[] {
+  const names: string[] = [];
+  let n = 1;
+  for (let i = 0; i < count; i++) {
+    let name = previous[i];
+    while (!name || names.includes(name)) name = fit(`${cluster}-${n++}`, 63);
+    names.push(name);
+  }
+  return names;
+}

@@ -98,6 +98,33 @@ describe('the RDS names a plan writes', () => {
     }
   });
 
+  it('grants a restored cluster only the instance names its layout takes, none past them', () => {
+    // The old instances have names of their own: the restored ones reuse them, no `orders-<n>` is
+    // needed, and one granted would be another database's (an `orders-1` of another application).
+    const names = rdsNames({
+      kind: 'aurora-cluster',
+      target: 'orders',
+      planId: 'p1',
+      run: RUN,
+      oldMembers: ['orders-instance-1', 'orders-instance-2'],
+      instances: 2,
+    });
+    expect(matchesAny(names.db, 'orders-instance-2')).toBe(true);
+    for (const stranger of ['orders-1', 'orders-2', 'orders-3'])
+      expect(matchesAny(names.db, stranger), stranger).toBe(false);
+    // A larger layout than the old cluster's: the old names, then the first free numbers.
+    const larger = rdsNames({
+      kind: 'aurora-cluster',
+      target: 'orders',
+      planId: 'p1',
+      oldMembers: ['orders-2'],
+      instances: 3,
+    });
+    for (const name of ['orders-2', 'orders-1', 'orders-3'])
+      expect(matchesAny(larger.db, name), name).toBe(true);
+    expect(matchesAny(larger.db, 'orders-4')).toBe(false);
+  });
+
   it('grants retired names apart: they match what an earlier failback retired and an operator kept', () => {
     const names = rdsNames({ kind: 'rds-instance', target: 'orders', planId: 'p1', run: RUN });
     const earlier = retiredName('orders', '2025-01-31T00:00:00Z');

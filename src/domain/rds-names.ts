@@ -7,7 +7,7 @@
  * the plan's snapshots. IAM's `?` stands for one character, `*` for any run.
  * Pure: preflight computes the names, the access stack writes them into the role's policy.
  */
-import { fit, NAME_LIMITS, safeName, testTargetName } from './naming.js';
+import { memberNames, NAME_LIMITS, safeName, testTargetName } from './naming.js';
 
 export type RdsKind = 'rds-instance' | 'aurora-cluster';
 
@@ -48,15 +48,13 @@ export function retiredPattern(name: string): string {
 }
 
 /**
- * Every name `memberNames(cluster, n, previous)` can give a new instance for n ≤ `count`: `<cluster>-1`
- * to `<cluster>-<count + previous>` (it skips the numbers the previous names take). Exact names: a
- * pattern such as `<cluster>-??` would also match `orders-v2`, another application's database.
+ * The names `memberNames(cluster, n, previous)` gives a restored cluster's instances for every n up to
+ * `count` (its answer for n is the first n of its answer for `count`): exact names. A pattern such as
+ * `<cluster>-??` would also match `orders-v2`, another application's database, and a numbered name
+ * the layout never reaches would be another database's to lose.
  */
 export function memberNameGrants(cluster: string, count: number, previous: string[] = []): string[] {
-  const numbered = Array.from({ length: count + previous.length }, (_, i) =>
-    fit(`${cluster}-${i + 1}`, DB_ID),
-  );
-  return [...new Set(numbered)];
+  return memberNames(cluster, count, previous);
 }
 
 /**

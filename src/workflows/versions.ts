@@ -39,3 +39,10 @@ export const ACCESS_LIMITS_PATCH = 'access-limits';
  * on its requests) and of each coordinator run (units counted).
  */
 export const COPY_SLOT_UNITS_PATCH = 'copy-slot-units';
+
+/**
+ * Decisions 0045 and 0046 (upgrade): a preflight report recorded before the access role's names has
+ * its table names derived from its resources, and one without database names stops the plan before
+ * its access stack (domain/legacy-grants). Asked where the access stack is requested.
+ */
+export const LEGACY_GRANTS_PATCH = 'legacy-grants';

@@ -1,5 +1,6 @@
-import { executeChild, patched, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, executeChild, patched, workflowInfo } from '@temporalio/workflow';
 import type { FailbackPlanInput } from '../../domain/messages.js';
+import { grantsOfReport } from '../../domain/legacy-grants.js';
 import { footprintOf } from '../../domain/plan-conflicts.js';
 import type { PlanContext, ResolvedResource } from '../../domain/resources.js';
 import { planActivities } from '../activities.js';
@@ -10,7 +11,7 @@ import { cutoverDns } from './dns.js';
 import type { PlanState } from './state.js';
 import { attempt, gate, runCopyPhase, runTaskPhase } from './steps.js';
 import { awaitOpenApprovedWindow } from './window.js';
-import { PLAN_RUN_OWNERSHIP_PATCH } from '../versions.js';
+import { LEGACY_GRANTS_PATCH, PLAN_RUN_OWNERSHIP_PATCH } from '../versions.js';
 
 /**
  * The plan's steps in order (DESIGN.md §1), in the forward scope an abort cancels. Returns 'refused'
@@ -57,14 +58,25 @@ export async function runForward(
   if (state.safe && (await refusedByConflict(state, quick, footprint))) return 'refused';
   state.enterStage('access-stack');
   if (state.safe && spec.primary.bootstrapRoleArn) progress.accessStackRequested = true;
-  const accessStack = await attempt(state, 'access stack', () =>
-    quick.ensureAccessStack({
+  const { grants, problem } = patched(LEGACY_GRANTS_PATCH)
+    ? grantsOfReport(report.access, report.resources, {
+        planId: spec.planId,
+        accountId: spec.primary.accountId,
+        region: spec.primary.region,
+        ...(spec.options?.databaseAccess ? { databaseAccess: spec.options.databaseAccess } : {}),
+      })
+    : { grants: report.access, problem: undefined };
+  const accessStack = await attempt(state, 'access stack', async () => {
+    // A person sees why and aborts: nothing has changed yet. (A role the operator staged is theirs.)
+    if (problem && spec.primary.bootstrapRoleArn)
+      throw ApplicationFailure.nonRetryable(problem, 'InvalidParameter');
+    return quick.ensureAccessStack({
       planId: spec.planId,
       primary: spec.primary,
-      ...(report.access ? { grants: report.access } : {}),
+      ...(grants ? { grants } : {}),
       ...(spec.dnsCutover.mode === 'route53' ? { hostedZoneId: spec.dnsCutover.hostedZoneId } : {}),
-    }),
-  );
+    });
+  });
   state.status.accessStack = {
     stackName: accessStack.stackName,
     roleArn: accessStack.roleArn,

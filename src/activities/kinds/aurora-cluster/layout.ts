@@ -1,5 +1,4 @@
 import type { DBCluster } from '@aws-sdk/client-rds';
-import { fit } from '../../../domain/naming.js';
 import type { RecoveryPoint } from '../../../domain/resources.js';
 import type { AwsEnvironment } from '../../aws/clients.js';
 import { needsPersonFailure } from '../../aws/errors.js';
@@ -60,17 +59,4 @@ export async function configuredLayout(
   return sourceLayout(ctx, recoveryPoint);
 }
 
-/**
- * Names of the restored cluster's instances: the retired cluster's own instance names where there were
- * any (operators' dashboards and alarms keep working), else `<cluster>-<n>`, skipping names in use.
- */
-export function memberNames(cluster: string, count: number, previous: string[]): string[] {
-  const names: string[] = [];
-  let n = 1;
-  for (let i = 0; i < count; i++) {
-    let name = previous[i];
-    while (!name || names.includes(name)) name = fit(`${cluster}-${n++}`, 63);
-    names.push(name);
-  }
-  return names;
-}
+export { memberNames } from '../../../domain/naming.js';

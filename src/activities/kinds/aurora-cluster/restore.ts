@@ -13,7 +13,6 @@ import {
   adoptOrConflict,
   assertCreatedDuringRun,
   adoptOrCreate,
-  isOurs,
   retiredByUs,
   retirementTags as markers,
   TAG_RETIRED,
@@ -21,7 +20,7 @@ import {
   tagValue,
 } from '../shared/markers.js';
 import { restoredName } from '../shared/names.js';
-import { findRetiredCluster } from '../shared/old-primary.js';
+import { oldPrimaryDbCluster } from '../shared/old-primary.js';
 import { dbPlacement } from '../shared/options.js';
 import {
   addRdsTags,
@@ -65,10 +64,9 @@ export async function retiredMembers(
 export async function retireCluster(ctx: KindContext): Promise<Retirement> {
   const env = ctx.primary;
   const target = dbId(ctx.resource.target);
-  const current = await describeDbCluster(env, target);
-  const old = current && !isOurs(current.TagList, ctx) ? current : await findRetiredCluster(ctx);
+  const old = await oldPrimaryDbCluster(ctx);
   if (!old?.DBClusterIdentifier) return { originalId: target, action: 'none', at: new Date().toISOString() };
-  const members = await retiredMembers(ctx, old);
+  const members = await instancesToRetire(ctx, old);
   assertGranted(ctx, members);
   let at = retiredByUs(old.TagList, ctx) ? tagValue(old.TagList, TAG_RETIRED) : undefined;
   if (!at) {
@@ -99,6 +97,16 @@ export async function retireCluster(ctx: KindContext): Promise<Retirement> {
 }
 
 /**
+ * The old cluster's instances this plan retires: every one while the cluster still has the target
+ * name; once it is retired, only those it renamed (one that joined the retired cluster since is not
+ * the plan's to rename, and its name is not one the restored cluster reuses).
+ */
+async function instancesToRetire(ctx: KindContext, old: DBCluster) {
+  const members = await retiredMembers(ctx, old);
+  return old.DBClusterIdentifier === dbId(ctx.resource.target) ? members : members.filter((m) => m.ours);
+}
+
+/**
  * Before the first tag: every instance still to retire is one preflight saw (and the access role may
  * rename, decision 0045). One added since (an Auto Scaling reader, a new writer) would be refused
  * half-way; the plan stops here instead, with nothing changed. Plans preflighted before the names were
@@ -119,20 +127,31 @@ function assertGranted(ctx: KindContext, members: Array<{ id: string; ours: bool
 }
 
 /**
- * The restored cluster gets no more instances than preflight granted names for (decision 0045): the
- * larger of the source's and the old primary's layouts as preflight read them. A source scaled out
- * since would have its extra instance refused after the cutover's first steps.
+ * The restored cluster's instances take only names preflight granted (decision 0045): at most as many
+ * as the larger of the source's and the old primary's layouts as preflight read them, named after the
+ * old instances it saw. A source scaled out since, or an old instance gone, would give a name the
+ * access role may not tag: refused after the old cluster is retired. Checked before, nothing changed.
  */
-function assertLayoutGranted(ctx: KindContext, count: number): void {
+async function assertLayoutGranted(ctx: KindContext, count: number): Promise<void> {
   const { instances, primaryInstances } = ctx.resource.sourceDetails ?? {};
   if (typeof primaryInstances !== 'string' || typeof instances !== 'number') return;
-  const granted = Math.max(instances, primaryInstances.split(',').filter(Boolean).length);
-  if (count > granted)
+  const seen = primaryInstances.split(',').filter(Boolean).map(dbId);
+  const limit = Math.max(instances, seen.length);
+  const cluster = dbId(restoredName(ctx));
+  const failback = ctx.input.phase === 'failback';
+  const granted = new Set(
+    failback ? [...seen, ...memberNames(cluster, limit, seen)] : memberNames(cluster, limit, []),
+  );
+  const old = failback ? await oldPrimaryDbCluster(ctx) : undefined;
+  const previous = old ? (await instancesToRetire(ctx, old)).map((m) => m.original) : [];
+  const refused = memberNames(cluster, count, previous).filter((n) => !granted.has(n));
+  if (refused.length)
     throw needsPersonFailure(
       'InvalidParameter',
-      `cluster ${ctx.resource.target} would get ${count} instances, but preflight saw at most ${granted} ` +
-        `and the access role may name only that many: abort and run the plan again (preflight reads the ` +
-        `new layout), or scale the source back to ${granted}`,
+      `cluster ${ctx.resource.target} would get ${count} instance(s), named ${refused.join(', ')} among ` +
+        `them, but preflight saw at most ${limit} (old instances ${seen.join(', ') || 'none'}) and the ` +
+        `access role may name only those: abort and run the plan again (preflight reads the new layout), ` +
+        `or bring the source and the old cluster back to what preflight saw`,
     );
 }
 
@@ -186,7 +205,7 @@ export async function restoreCluster(
 ): Promise<RestoreResult> {
   // Read before the old cluster is retired, so a layout past what preflight granted changes nothing.
   const layout = await configuredLayout(ctx, recoveryPoint);
-  assertLayoutGranted(ctx, layout.length);
+  await assertLayoutGranted(ctx, layout.length);
   const retirement = ctx.input.phase === 'failback' ? await retireCluster(ctx) : undefined;
   const env = ctx.primary;
   const name = dbId(restoredName(ctx));
@@ -222,7 +241,7 @@ export async function restoreCluster(
   const cluster = await waitDbClusterAvailable(env, name, 'aurora:restore-cluster');
 
   const retired = retirement?.retiredId ? await describeDbCluster(env, retirement.retiredId) : undefined;
-  const previous = retired ? (await retiredMembers(ctx, retired)).map((m) => m.original) : [];
+  const previous = retired ? (await instancesToRetire(ctx, retired)).map((m) => m.original) : [];
   const names = memberNames(name, layout.length, ctx.input.phase === 'failback' ? previous : []);
   const clusterEngine = cluster.Engine ?? engine;
   for (const [i, spec] of layout.entries()) {
