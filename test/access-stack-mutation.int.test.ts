@@ -295,9 +295,11 @@ describe('the access stack, one statement removed at a time', { timeout: 1_500_0
 
     // MUTATION_SIDS=Sid1,Sid2 runs those statements only (a developer's loop; npm test runs them all).
     const only = process.env.MUTATION_SIDS?.split(',').filter(Boolean);
+    // Grants only: a Deny (RdsKeepTagStays) takes nothing a plan needs; its own test acts it out
+    // (access-stack/rds-names.int.test.ts).
     const statements = templateStatements(whole)
       .map((s) => s.statement)
-      .filter((s) => !only || only.includes(s.Sid));
+      .filter((s) => s.Effect === 'Allow' && (!only || only.includes(s.Sid)));
     let done = 0;
     const outcomes: Outcome[] = await boundedAll(statements, 4, async (statement: Statement) => {
       const probe = probeFor(statement.Sid);

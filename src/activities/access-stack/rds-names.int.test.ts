@@ -5,6 +5,7 @@ import {
   DeleteDBSnapshotCommand,
   ListTagsForResourceCommand,
   ModifyDBInstanceCommand,
+  RemoveTagsFromResourceCommand,
   type RDSClient,
 } from '@aws-sdk/client-rds';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +42,8 @@ const strangers = [`${target}-reporting`, `billing-${run}`, earlierRetired];
 // An earlier run of this plan id kept a snapshot of a copy that served traffic: it carries the plan's
 // id, and must stay (decision 0035).
 const earlierKept = artifactName(planId, 'failback', 'kept-0badc0de', target);
+// This run's own kept snapshot: its name is the plan's, and only failback:keep keeps it from the deletes.
+const ownKept = artifactName(planId, 'failback', `kept-${planRun}`, target);
 const act = <T>(fn: () => Promise<T>): Promise<T> => runActivity(fn, []);
 const arn = (type: string, name: string) => `arn:aws:rds:${region}:${PRIMARY_ACCOUNT}:${type}:${name}`;
 const tagsOf = async (rds: RDSClient, resource: string) =>
@@ -73,16 +76,17 @@ describe('the access role and the databases of other applications', () => {
         DBInstanceIdentifier: strangers[1],
       }),
     );
-    await seeder.send(
-      new CreateDBSnapshotCommand({
-        DBSnapshotIdentifier: earlierKept,
-        DBInstanceIdentifier: target,
-        Tags: [
-          { Key: 'failback:plan-id', Value: planId },
-          { Key: 'failback:keep', Value: 'true' },
-        ],
-      }),
-    );
+    for (const id of [earlierKept, ownKept])
+      await seeder.send(
+        new CreateDBSnapshotCommand({
+          DBSnapshotIdentifier: id,
+          DBInstanceIdentifier: target,
+          Tags: [
+            { Key: 'failback:plan-id', Value: planId },
+            { Key: 'failback:keep', Value: 'true' },
+          ],
+        }),
+      );
     env = {
       accountId: PRIMARY_ACCOUNT,
       region,
@@ -178,5 +182,46 @@ describe('the access role and the databases of other applications', () => {
       }),
     );
     await available(target);
+  });
+
+  it('cannot take failback:keep off what the plan keeps, nor set it to anything else, so cannot delete it', async () => {
+    const denied = { name: 'AccessDenied' };
+    const kept = arn('snapshot', ownKept);
+    const before = await tagsOf(seeder, kept);
+    await expect(
+      asRole.send(new RemoveTagsFromResourceCommand({ ResourceName: kept, TagKeys: ['failback:keep'] })),
+    ).rejects.toMatchObject(denied);
+    for (const value of ['false', 'TRUE', ''])
+      await expect(
+        asRole.send(
+          new AddTagsToResourceCommand({
+            ResourceName: kept,
+            Tags: [{ Key: 'failback:keep', Value: value }],
+          }),
+        ),
+      ).rejects.toMatchObject(denied);
+    await expect(
+      asRole.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: ownKept })),
+    ).rejects.toMatchObject(denied);
+    // An operator's keep on the plan's own target stays too.
+    await seeder.send(
+      new AddTagsToResourceCommand({
+        ResourceName: arn('db', target),
+        Tags: [{ Key: 'failback:keep', Value: 'true' }],
+      }),
+    );
+    await expect(
+      asRole.send(
+        new RemoveTagsFromResourceCommand({ ResourceName: arn('db', target), TagKeys: ['failback:keep'] }),
+      ),
+    ).rejects.toMatchObject(denied);
+    expect(await tagsOf(seeder, kept)).toEqual(before);
+    // What the plan does stays allowed: another tag on its snapshot, and off it again.
+    const mark = [{ Key: 'failback:phase', Value: 'failback' }];
+    await asRole.send(new AddTagsToResourceCommand({ ResourceName: kept, Tags: mark }));
+    await asRole.send(new RemoveTagsFromResourceCommand({ ResourceName: kept, TagKeys: ['failback:phase'] }));
+    await seeder.send(
+      new RemoveTagsFromResourceCommand({ ResourceName: arn('db', target), TagKeys: ['failback:keep'] }),
+    );
   });
 });
