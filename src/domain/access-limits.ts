@@ -39,7 +39,7 @@ export const ACCESS_LIMITS = {
    * Characters of both RDS name lists as their one policy holds them (JSON arrays: quotes and commas):
    * with the two statements around them within IAM's 6,144-character managed policy.
    */
-  rdsNamesPolicyChars: 5450,
+  rdsNamesPolicyChars: 5350,
   /**
    * Characters of the DynamoDB table ARNs (dynamoDbTableArns) as the DynamoDB policy holds them (a JSON
    * array): with its other statements within 6,144, and within one 4,096-byte parameter.

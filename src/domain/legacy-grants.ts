@@ -4,7 +4,8 @@
  * stack would grant no table or database write, and the plan would stop at its first one, in the
  * failback perhaps after other kinds changed primary. The table names are derived from the resources
  * (exact, nothing read: what preflight computes); the RDS names need what preflight read in primary
- * (an Aurora cluster's old instances), so such a plan is stopped before its access stack, with the
+ * (an Aurora cluster's old instances), so such a plan, or one whose report has the first version's
+ * wider names (no `rdsRetiredArns`), is stopped before its access stack, with the
  * reason, while nothing has changed. Pure: the plan workflow asks it.
  */
 import type { AccessGrants, ResolvedResource } from './resources.js';
@@ -30,7 +31,9 @@ export function grantsOfReport(
       plan.databaseAccess === 'account'
         ? accountWideTableArns(plan.accountId, plan.region)
         : tables.flatMap((t) => tableArns(tableNames(t.target, plan.planId), plan.accountId, plan.region));
-  if (databases.length > 0 && !grants.rdsResourceArns)
+  // A report without rdsRetiredArns (set, if empty, by every preflight since decision 0045's revision)
+  // has the first version's names: patterns that matched other applications' databases.
+  if (databases.length > 0 && (!grants.rdsResourceArns || !grants.rdsRetiredArns))
     return {
       grants,
       problem:

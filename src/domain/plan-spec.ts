@@ -225,7 +225,7 @@ export const PlanOptionsSchema = Type.Object(
       Type.Union([Type.Literal('named'), Type.Literal('account')], {
         default: 'named',
         description:
-          'named: the access role may tag, rename and modify only the databases preflight names; account: any database of primary (plans with more databases than fit, about 24 instances or 5 Aurora clusters of 3; preflight warns)',
+          'named: the access role may tag, rename and modify only the databases preflight names; account: any database of primary (plans with more databases than fit, about 23 instances or 5 Aurora clusters of 3; preflight warns)',
       }),
     ),
     concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 256, default: 16 })),

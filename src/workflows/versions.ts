@@ -41,8 +41,10 @@ export const ACCESS_LIMITS_PATCH = 'access-limits';
 export const COPY_SLOT_UNITS_PATCH = 'copy-slot-units';
 
 /**
- * Decisions 0045 and 0046 (upgrade): a preflight report recorded before the access role's names has
- * its table names derived from its resources, and one without database names stops the plan before
- * its access stack (domain/legacy-grants). Asked where the access stack is requested.
+ * Decisions 0045 and 0046: the access stack's grants as this run needs them. A preflight report
+ * recorded before the access role's names has its table names derived from its resources, and one
+ * without database names stops the plan before its access stack (domain/legacy-grants); the stack
+ * gets the plan run, so its role renames back only what this run retired. Asked where the access
+ * stack is requested (the plan context, asked for PLAN_RUN_OWNERSHIP_PATCH later, then has the run).
  */
-export const LEGACY_GRANTS_PATCH = 'legacy-grants';
+export const ACCESS_GRANTS_PATCH = 'access-grants';

@@ -35,10 +35,14 @@ const region = 'eu-north-1';
 const planId = `rn-${run}`;
 const target = `orders-${run}`;
 const planRun = 'c0ffee42';
+// The run's id (the retirement tags carry it; planRun above is its code in snapshot names).
+const planRunId = `run-${run}-this`;
 // Another application's databases, and what an earlier failback (another plan) retired and an
 // operator kept: a retired name like this plan's own.
 const earlierRetired = retiredName(target, '2025-01-31T00:00:00Z');
-const strangers = [`${target}-reporting`, `billing-${run}`, earlierRetired];
+// And what an earlier run of this plan id retired and an operator kept: retired-by is this plan id.
+const earlierRunRetired = retiredName(target, '2026-01-31T00:00:00Z');
+const strangers = [`${target}-reporting`, `billing-${run}`, earlierRetired, earlierRunRetired];
 // An earlier run of this plan id kept a snapshot of a copy that served traffic: it carries the plan's
 // id, and must stay (decision 0035).
 const earlierKept = artifactName(planId, 'failback', 'kept-0badc0de', target);
@@ -70,6 +74,10 @@ describe('the access role and the databases of other applications', () => {
     );
     for (const id of [target, ...strangers.slice(0, 2)]) await seedDbInstance(seeder, id, { app: id });
     await seedDbInstance(seeder, earlierRetired, { 'failback:retired-by': 'an-earlier-plan' });
+    await seedDbInstance(seeder, earlierRunRetired, {
+      'failback:retired-by': planId,
+      'failback:retired-run': `run-${run}-earlier`,
+    });
     await seeder.send(
       new CreateDBSnapshotCommand({
         DBSnapshotIdentifier: `billing-manual-${run}`,
@@ -104,6 +112,7 @@ describe('the access role and the databases of other applications', () => {
       ensureAccessStack({
         planId,
         primary: env,
+        planRun: planRunId,
         grants: { primaryKmsKeyArns: [], recoveryKmsKeyArns: [], exportBuckets: [], ...names },
       }),
     );
@@ -163,7 +172,10 @@ describe('the access role and the databases of other applications', () => {
     await asRole.send(
       new AddTagsToResourceCommand({
         ResourceName: arn('db', target),
-        Tags: [{ Key: 'failback:retired-by', Value: planId }],
+        Tags: [
+          { Key: 'failback:retired-by', Value: planId },
+          { Key: 'failback:retired-run', Value: planRunId },
+        ],
       }),
     );
     await asRole.send(

@@ -30,6 +30,11 @@ export interface AccessStackInput {
   grants?: AccessGrants;
   /** The hosted zone of a Route 53 cutover: the role changes records in that zone only. */
   hostedZoneId?: string;
+  /**
+   * The plan run (its workflow's first run id, as the retirement tags carry it): the role renames back
+   * only what this run retired, not what an earlier run of the plan id retired and an operator kept.
+   */
+  planRun?: string;
 }
 
 /** The template's parameters: the role, whom it trusts, and what preflight found it needs. */
@@ -42,6 +47,7 @@ export async function stackParameters(input: AccessStackInput): Promise<Record<s
   const buckets = [...new Set(grants?.exportBuckets ?? [])];
   return {
     PlanId: planId,
+    PlanRun: input.planRun ?? '',
     RoleName: role.name,
     RolePath: role.path,
     OrchestratorPrincipalArn: trust.principal,
@@ -75,11 +81,17 @@ function bootstrap(input: AccessStackInput): AwsEnvironment {
 }
 
 /** The parameters of `stack` that differ from `wanted` (none: undefined); NoEcho ones read `****`. */
+/**
+ * Whom the role trusts, as each worker works it out (its own identity): workers of a rolling upgrade
+ * may differ, and a retry on another worker must not replace this run's stack.
+ */
+const WORKER_TRUST = new Set(['OrchestratorPrincipalArn', 'OrchestratorPrincipalArnPatterns']);
+
 function staleParameters(stack: Stack, wanted: Record<string, string>): string[] | undefined {
   const has = new Map((stack.Parameters ?? []).map((p) => [p.ParameterKey ?? '', p.ParameterValue ?? '']));
   const declared = template.Parameters as Record<string, { NoEcho?: boolean }>;
   const differ = Object.keys(wanted)
-    .filter((key) => !declared[key]?.NoEcho)
+    .filter((key) => !declared[key]?.NoEcho && !WORKER_TRUST.has(key))
     .filter((key) => (has.get(key) ?? '') !== wanted[key]);
   return differ.length ? differ : undefined;
 }

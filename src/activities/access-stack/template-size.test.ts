@@ -123,6 +123,7 @@ const PLAN_ID = 'p'.repeat(32);
 const BUCKET = (i: number) => pad('b', 63, i);
 const WORST = {
   PlanId: PLAN_ID,
+  PlanRun: 'f'.repeat(64), // the AllowedPattern's longest (a run id is 36)
   RoleName: 'r'.repeat(64),
   RolePath: '/a/',
   OrchestratorPrincipalArn: 'arn:aws:iam::123456789012:role/worker',

@@ -11,7 +11,7 @@ import { cutoverDns } from './dns.js';
 import type { PlanState } from './state.js';
 import { attempt, gate, runCopyPhase, runTaskPhase } from './steps.js';
 import { awaitOpenApprovedWindow } from './window.js';
-import { LEGACY_GRANTS_PATCH, PLAN_RUN_OWNERSHIP_PATCH } from '../versions.js';
+import { ACCESS_GRANTS_PATCH, PLAN_RUN_OWNERSHIP_PATCH } from '../versions.js';
 
 /**
  * The plan's steps in order (DESIGN.md §1), in the forward scope an abort cancels. Returns 'refused'
@@ -58,15 +58,17 @@ export async function runForward(
   if (state.safe && (await refusedByConflict(state, quick, footprint))) return 'refused';
   state.enterStage('access-stack');
   if (state.safe && spec.primary.bootstrapRoleArn) progress.accessStackRequested = true;
-  const { grants, problem } = patched(LEGACY_GRANTS_PATCH)
-    ? grantsOfReport(report.access, report.resources, {
-        planId: spec.planId,
-        accountId: spec.primary.accountId,
-        region: spec.primary.region,
-        ...(spec.options?.databaseAccess ? { databaseAccess: spec.options.databaseAccess } : {}),
-      })
-    : { grants: report.access, problem: undefined };
   const accessStack = await attempt(state, 'access stack', async () => {
+    // Asked on each attempt: a plan parked here by an earlier version gets this run's grants on retry.
+    const current = patched(ACCESS_GRANTS_PATCH);
+    const { grants, problem } = current
+      ? grantsOfReport(report.access, report.resources, {
+          planId: spec.planId,
+          accountId: spec.primary.accountId,
+          region: spec.primary.region,
+          ...(spec.options?.databaseAccess ? { databaseAccess: spec.options.databaseAccess } : {}),
+        })
+      : { grants: report.access, problem: undefined };
     // A person sees why and aborts: nothing has changed yet. (A role the operator staged is theirs.)
     if (problem && spec.primary.bootstrapRoleArn)
       throw ApplicationFailure.nonRetryable(problem, 'InvalidParameter');
@@ -74,6 +76,7 @@ export async function runForward(
       planId: spec.planId,
       primary: spec.primary,
       ...(grants ? { grants } : {}),
+      ...(current ? { planRun: workflowInfo().firstExecutionRunId } : {}),
       ...(spec.dnsCutover.mode === 'route53' ? { hostedZoneId: spec.dnsCutover.hostedZoneId } : {}),
     });
   });

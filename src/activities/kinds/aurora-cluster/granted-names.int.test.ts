@@ -13,7 +13,14 @@ import {
   type Topology,
 } from '../../../../test/support/kinds.js';
 import { eventually } from '../../../../test/support/aws.js';
-import { clusterInstanceIds, describeCluster, seedCluster } from '../../../../test/support/snapshot-kinds.js';
+import {
+  clusterInstanceIds,
+  describeCluster,
+  describeDb,
+  seedCluster,
+  seedDbInstance,
+} from '../../../../test/support/snapshot-kinds.js';
+import { retiredName } from '../../../domain/naming.js';
 import { databaseGrants } from '../../../../test/support/access.js';
 
 // The access role may name only the instances preflight granted (decision 0045). When primary changed
@@ -55,12 +62,14 @@ async function setUp(oldInstances: string[]) {
   return { aws, target, plan, resource, seen };
 }
 
+/** The old cluster as it was: its name, its instances under theirs, no plan tag on any of them. */
 async function untouched(rds: RDSClient, target: string, instances: string[]): Promise<void> {
   const cluster = await describeCluster(rds, target);
   expect(cluster?.TagList?.filter((t) => t.Key?.startsWith('failback:'))).toEqual([]);
-  expect((await clusterInstanceIds(rds, target)).sort()).toEqual(
-    instances.map((i) => `${i}@${target}`).sort(),
-  );
+  const members = (await clusterInstanceIds(rds, target)).filter((id) => id.endsWith(`@${target}`));
+  expect(members).toEqual(instances.map((i) => `${i}@${target}`).sort());
+  for (const id of instances)
+    expect((await describeDb(rds, id))?.TagList?.filter((t) => t.Key?.startsWith('failback:'))).toEqual([]);
 }
 
 describe('aurora-cluster: the restored instances take only granted names', () => {
@@ -94,6 +103,34 @@ describe('aurora-cluster: the restored instances take only granted names', () =>
     const restore = runStep('restoreIntoPrimary', { ...input, copy, recoveryPoint });
     expect(await failureType(restore)).toBe('InvalidParameter');
     await untouched(aws.primary.rds, target, [...seen, `${target}-autoscaled`]);
+  });
+
+  it("another team's instance took a new instance's name since preflight: nothing is retired", async () => {
+    const { aws, target, plan, resource, seen } = await setUp(['writer']);
+    // The restored cluster would be [<t>-writer, <t>-1]: <t>-1 is now someone else's.
+    await seedDbInstance(aws.primary.rds, `${target}-1`, { owner: 'reporting-team' });
+    const input = stepInput(plan, 'failback', resource);
+    const { quiescedAt } = await runStep('quiesceSource', input);
+    const recoveryPoint = await runStep('takeRecoveryPoint', { ...input, quiescedAt });
+    const copy = await runStep('copyRecoveryPoint', { ...input, recoveryPoint });
+    const restore = runStep('restoreIntoPrimary', { ...input, copy, recoveryPoint });
+    expect(await failureType(restore)).toBe('NameConflict');
+    await untouched(aws.primary.rds, target, seen);
+  });
+
+  it("a reader's retired name is taken: not even the writer is renamed", async () => {
+    const { aws, target, plan, resource, seen } = await setUp(['writer', 'reader']);
+    // Today's and tomorrow's retired name (the retirement takes the date it runs on).
+    const day = 86_400_000;
+    for (const at of [Date.now(), Date.now() + day])
+      await seedDbInstance(aws.primary.rds, retiredName(`${target}-reader`, new Date(at).toISOString()));
+    const input = stepInput(plan, 'failback', resource);
+    const { quiescedAt } = await runStep('quiesceSource', input);
+    const recoveryPoint = await runStep('takeRecoveryPoint', { ...input, quiescedAt });
+    const copy = await runStep('copyRecoveryPoint', { ...input, recoveryPoint });
+    const restore = runStep('restoreIntoPrimary', { ...input, copy, recoveryPoint });
+    expect(await failureType(restore)).toBe('NameConflict');
+    await untouched(aws.primary.rds, target, seen);
   });
 
   it('as preflight saw it: the old instances retire and their names are reused, the new one numbered', async () => {

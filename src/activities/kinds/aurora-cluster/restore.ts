@@ -13,6 +13,7 @@ import {
   adoptOrConflict,
   assertCreatedDuringRun,
   adoptOrCreate,
+  isOurs,
   retiredByUs,
   retirementTags as markers,
   TAG_RETIRED,
@@ -68,29 +69,30 @@ export async function retireCluster(ctx: KindContext): Promise<Retirement> {
   if (!old?.DBClusterIdentifier) return { originalId: target, action: 'none', at: new Date().toISOString() };
   const members = await instancesToRetire(ctx, old);
   assertGranted(ctx, members);
-  let at = retiredByUs(old.TagList, ctx) ? tagValue(old.TagList, TAG_RETIRED) : undefined;
-  if (!at) {
-    at = new Date().toISOString();
-    await addRdsTags(env, old.DBClusterArn ?? '', retirementTags(ctx, at, target));
-  }
+  const tagged = retiredByUs(old.TagList, ctx) ? tagValue(old.TagList, TAG_RETIRED) : undefined;
+  const at = tagged ?? new Date().toISOString();
   const retiredId = dbId(retiredName(target, at));
-  if (old.DBClusterIdentifier !== retiredId && (await describeDbCluster(env, retiredId))) {
+  // Every retired name is free before the first tag: a conflict found half-way would leave the old
+  // cluster half-renamed (its writer under the retired name, a reader not).
+  const renames = members
+    .map((m) => ({ ...m, newName: dbId(retiredName(m.original, at)) }))
+    .filter((m) => m.id !== m.newName);
+  const taken = [
+    ...(old.DBClusterIdentifier !== retiredId && (await describeDbCluster(env, retiredId))
+      ? [retiredId]
+      : []),
+  ];
+  for (const m of renames) if (await describeDbInstance(env, m.newName)) taken.push(m.newName);
+  if (taken.length)
     throw needsPersonFailure(
       'NameConflict',
-      `cannot retire cluster ${target}: ${retiredId} already exists in primary`,
+      `cannot retire cluster ${target}: ${taken.join(', ')} already exist(s) in primary (the retired names ` +
+        `of the cluster and its instances); nothing was renamed. Rename or remove them and retry, or abort`,
     );
-  }
-  for (const member of members) {
-    const newName = dbId(retiredName(member.original, at));
-    if (member.id === newName) continue;
+  if (!tagged) await addRdsTags(env, old.DBClusterArn ?? '', retirementTags(ctx, at, target));
+  for (const member of renames) {
     await addRdsTags(env, member.arn, retirementTags(ctx, at, member.original));
-    if (await describeDbInstance(env, newName)) {
-      throw needsPersonFailure(
-        'NameConflict',
-        `cannot retire instance ${member.id}: ${newName} already exists`,
-      );
-    }
-    await renameDbInstance(env, member.id, newName);
+    await renameDbInstance(env, member.id, member.newName);
   }
   await renameDbCluster(env, old.DBClusterIdentifier, retiredId);
   return { originalId: target, action: 'renamed', retiredId, at };
@@ -130,29 +132,44 @@ function assertGranted(ctx: KindContext, members: Array<{ id: string; ours: bool
  * The restored cluster's instances take only names preflight granted (decision 0045): at most as many
  * as the larger of the source's and the old primary's layouts as preflight read them, named after the
  * old instances it saw. A source scaled out since, or an old instance gone, would give a name the
- * access role may not tag: refused after the old cluster is retired. Checked before, nothing changed.
+ * access role may not tag: refused after the old cluster is retired. And each new name is free (or
+ * this run's). Checked before anything changes.
  */
 async function assertLayoutGranted(ctx: KindContext, count: number): Promise<void> {
-  const { instances, primaryInstances } = ctx.resource.sourceDetails ?? {};
-  if (typeof primaryInstances !== 'string' || typeof instances !== 'number') return;
-  const seen = primaryInstances.split(',').filter(Boolean).map(dbId);
-  const limit = Math.max(instances, seen.length);
   const cluster = dbId(restoredName(ctx));
   const failback = ctx.input.phase === 'failback';
-  const granted = new Set(
-    failback ? [...seen, ...memberNames(cluster, limit, seen)] : memberNames(cluster, limit, []),
-  );
   const old = failback ? await oldPrimaryDbCluster(ctx) : undefined;
   const previous = old ? (await instancesToRetire(ctx, old)).map((m) => m.original) : [];
-  const refused = memberNames(cluster, count, previous).filter((n) => !granted.has(n));
-  if (refused.length)
-    throw needsPersonFailure(
-      'InvalidParameter',
-      `cluster ${ctx.resource.target} would get ${count} instance(s), named ${refused.join(', ')} among ` +
-        `them, but preflight saw at most ${limit} (old instances ${seen.join(', ') || 'none'}) and the ` +
-        `access role may name only those: abort and run the plan again (preflight reads the new layout), ` +
-        `or bring the source and the old cluster back to what preflight saw`,
+  const names = memberNames(cluster, count, previous);
+  const { instances, primaryInstances } = ctx.resource.sourceDetails ?? {};
+  // Plans preflighted before the names were recorded are not checked against them.
+  if (typeof primaryInstances === 'string' && typeof instances === 'number') {
+    const seen = primaryInstances.split(',').filter(Boolean).map(dbId);
+    const limit = Math.max(instances, seen.length);
+    const granted = new Set(
+      failback ? [...seen, ...memberNames(cluster, limit, seen)] : memberNames(cluster, limit, []),
     );
+    const refused = names.filter((n) => !granted.has(n));
+    if (refused.length)
+      throw needsPersonFailure(
+        'InvalidParameter',
+        `cluster ${ctx.resource.target} would get ${count} instance(s), named ${refused.join(', ')} among ` +
+          `them, but preflight saw at most ${limit} (old instances ${seen.join(', ') || 'none'}) and the ` +
+          `access role may name only those: abort and run the plan again (preflight reads the new layout), ` +
+          `or bring the source and the old cluster back to what preflight saw`,
+      );
+  }
+  // Preflight saw the new names free; the window may be days later. Taken now, the restore would stop
+  // after the old cluster is retired, and the name's holder would sit under the role's grant.
+  for (const name of names.filter((n) => !previous.includes(n))) {
+    const db = await describeDbInstance(ctx.primary, name);
+    if (db && !isOurs(db.TagList, ctx))
+      throw needsPersonFailure(
+        'NameConflict',
+        `DB instance ${name} exists in primary and is not this plan's: cluster ${ctx.resource.target}'s ` +
+          `restored instance takes that name. Nothing was changed: rename or remove it and retry, or abort`,
+      );
+  }
 }
 
 function retirementTags(ctx: KindContext, at: string, original: string) {

@@ -46,19 +46,19 @@ export async function retireDbInstance(ctx: KindContext): Promise<Retirement> {
       `${target} in primary is a member of Aurora cluster ${old.DBClusterIdentifier}: fail back the cluster instead`,
     );
   }
-  let at = retiredByUs(old.TagList, ctx) ? tagValue(old.TagList, TAG_RETIRED) : undefined;
-  if (!at) {
-    at = new Date().toISOString();
-    await addRdsTags(env, old.DBInstanceArn ?? '', retirementTags(ctx, at, { [TAG_RETIRED_FROM]: target }));
-  }
+  const tagged = retiredByUs(old.TagList, ctx) ? tagValue(old.TagList, TAG_RETIRED) : undefined;
+  const at = tagged ?? new Date().toISOString();
   const retiredId = dbId(retiredName(target, at));
   const currentId = old.DBInstanceIdentifier ?? target;
+  // Before the first tag: a plan stopped here has changed nothing.
   if (currentId !== retiredId && (await describeDbInstance(env, retiredId))) {
     throw needsPersonFailure(
       'NameConflict',
       `cannot retire ${target} in primary: ${retiredId} already exists (an earlier failback the same day?)`,
     );
   }
+  if (!tagged)
+    await addRdsTags(env, old.DBInstanceArn ?? '', retirementTags(ctx, at, { [TAG_RETIRED_FROM]: target }));
   await renameDbInstance(env, currentId, retiredId);
   return { originalId: target, action: 'renamed', retiredId, at };
 }
