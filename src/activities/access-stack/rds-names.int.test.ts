@@ -42,7 +42,9 @@ const planRunId = `run-${run}-this`;
 const earlierRetired = retiredName(target, '2025-01-31T00:00:00Z');
 // And what an earlier run of this plan id retired and an operator kept: retired-by is this plan id.
 const earlierRunRetired = retiredName(target, '2026-01-31T00:00:00Z');
-const strangers = [`${target}-reporting`, `billing-${run}`, earlierRetired, earlierRunRetired];
+// And one retired by this plan id before runs were recorded (no run tag).
+const unrunRetired = retiredName(target, '2026-02-28T00:00:00Z');
+const strangers = [`${target}-reporting`, `billing-${run}`, earlierRetired, earlierRunRetired, unrunRetired];
 // An earlier run of this plan id kept a snapshot of a copy that served traffic: it carries the plan's
 // id, and must stay (decision 0035).
 const earlierKept = artifactName(planId, 'failback', 'kept-0badc0de', target);
@@ -74,6 +76,7 @@ describe('the access role and the databases of other applications', () => {
     );
     for (const id of [target, ...strangers.slice(0, 2)]) await seedDbInstance(seeder, id, { app: id });
     await seedDbInstance(seeder, earlierRetired, { 'failback:retired-by': 'an-earlier-plan' });
+    await seedDbInstance(seeder, unrunRetired, { 'failback:retired-by': planId });
     await seedDbInstance(seeder, earlierRunRetired, {
       'failback:retired-by': planId,
       'failback:retired-run': `run-${run}-earlier`,

@@ -81,17 +81,11 @@ function bootstrap(input: AccessStackInput): AwsEnvironment {
 }
 
 /** The parameters of `stack` that differ from `wanted` (none: undefined); NoEcho ones read `****`. */
-/**
- * Whom the role trusts, as each worker works it out (its own identity): workers of a rolling upgrade
- * may differ, and a retry on another worker must not replace this run's stack.
- */
-const WORKER_TRUST = new Set(['OrchestratorPrincipalArn', 'OrchestratorPrincipalArnPatterns']);
-
 function staleParameters(stack: Stack, wanted: Record<string, string>): string[] | undefined {
   const has = new Map((stack.Parameters ?? []).map((p) => [p.ParameterKey ?? '', p.ParameterValue ?? '']));
   const declared = template.Parameters as Record<string, { NoEcho?: boolean }>;
   const differ = Object.keys(wanted)
-    .filter((key) => !declared[key]?.NoEcho && !WORKER_TRUST.has(key))
+    .filter((key) => !declared[key]?.NoEcho)
     .filter((key) => (has.get(key) ?? '') !== wanted[key]);
   return differ.length ? differ : undefined;
 }

@@ -162,10 +162,13 @@ describe('access stack template', () => {
       const condition = (s.Condition ?? {}) as Record<string, Record<string, unknown>>;
       const named = JSON.stringify(s.Resource) === JSON.stringify({ Ref: 'RdsResourceArns' });
       // Retired names also match what an earlier failback retired: only where this plan's mark is.
+      // With the plan run, only what this run retired (Fn::If HasPlanRun: run and plan id, else plan id).
+      const byPlan = { 'aws:ResourceTag/failback:retired-by': { Ref: 'PlanId' } };
+      const byRun = { ...byPlan, 'aws:ResourceTag/failback:retired-run': { Ref: 'PlanRun' } };
       const retiredByPlan =
         JSON.stringify(s.Resource) === JSON.stringify({ Ref: 'RdsRetiredArns' }) &&
-        JSON.stringify(condition.StringEquals) ===
-          JSON.stringify({ 'aws:ResourceTag/failback:retired-by': { Ref: 'PlanId' } }) &&
+        JSON.stringify(s.Condition) ===
+          JSON.stringify({ 'Fn::If': ['HasPlanRun', { StringEquals: byRun }, { StringEquals: byPlan }] }) &&
         ![s.Action].flat().includes('rds:AddTagsToResource');
       const ownAlready = JSON.stringify(condition.StringEquals ?? {}).includes(
         JSON.stringify(planTagged).slice(1, -1),

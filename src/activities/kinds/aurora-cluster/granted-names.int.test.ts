@@ -21,6 +21,7 @@ import {
   seedDbInstance,
 } from '../../../../test/support/snapshot-kinds.js';
 import { retiredName } from '../../../domain/naming.js';
+import type { PlanContext, ResolvedResource } from '../../../domain/resources.js';
 import { databaseGrants } from '../../../../test/support/access.js';
 
 // The access role may name only the instances preflight granted (decision 0045). When primary changed
@@ -62,6 +63,15 @@ async function setUp(oldInstances: string[]) {
   return { aws, target, plan, resource, seen };
 }
 
+/** The failback of the resource up to its restore into primary (the retirement is its first step). */
+async function failbackRestore(plan: PlanContext, resource: ResolvedResource) {
+  const input = stepInput(plan, 'failback', resource);
+  const { quiescedAt } = await runStep('quiesceSource', input);
+  const recoveryPoint = await runStep('takeRecoveryPoint', { ...input, quiescedAt });
+  const copy = await runStep('copyRecoveryPoint', { ...input, recoveryPoint });
+  return runStep('restoreIntoPrimary', { ...input, copy, recoveryPoint });
+}
+
 /** The old cluster as it was: its name, its instances under theirs, no plan tag on any of them. */
 async function untouched(rds: RDSClient, target: string, instances: string[]): Promise<void> {
   const cluster = await describeCluster(rds, target);
@@ -84,11 +94,7 @@ describe('aurora-cluster: the restored instances take only granted names', () =>
     await eventually('reader gone', async () =>
       (await clusterInstanceIds(aws.primary.rds, target)).length === 1 ? true : undefined,
     );
-    const input = stepInput(plan, 'failback', resource);
-    const { quiescedAt } = await runStep('quiesceSource', input);
-    const recoveryPoint = await runStep('takeRecoveryPoint', { ...input, quiescedAt });
-    const copy = await runStep('copyRecoveryPoint', { ...input, recoveryPoint });
-    const restore = runStep('restoreIntoPrimary', { ...input, copy, recoveryPoint });
+    const restore = failbackRestore(plan, resource);
     expect(await failureType(restore)).toBe('InvalidParameter');
     await untouched(aws.primary.rds, target, seen.slice(0, 1));
   });
@@ -96,11 +102,7 @@ describe('aurora-cluster: the restored instances take only granted names', () =>
   it('an instance joined the old cluster since preflight: the retirement stops before its first tag', async () => {
     const { aws, target, plan, resource, seen } = await setUp(['writer']);
     await addInstance(aws.primary.rds, target, `${target}-autoscaled`);
-    const input = stepInput(plan, 'failback', resource);
-    const { quiescedAt } = await runStep('quiesceSource', input);
-    const recoveryPoint = await runStep('takeRecoveryPoint', { ...input, quiescedAt });
-    const copy = await runStep('copyRecoveryPoint', { ...input, recoveryPoint });
-    const restore = runStep('restoreIntoPrimary', { ...input, copy, recoveryPoint });
+    const restore = failbackRestore(plan, resource);
     expect(await failureType(restore)).toBe('InvalidParameter');
     await untouched(aws.primary.rds, target, [...seen, `${target}-autoscaled`]);
   });
@@ -109,11 +111,7 @@ describe('aurora-cluster: the restored instances take only granted names', () =>
     const { aws, target, plan, resource, seen } = await setUp(['writer']);
     // The restored cluster would be [<t>-writer, <t>-1]: <t>-1 is now someone else's.
     await seedDbInstance(aws.primary.rds, `${target}-1`, { owner: 'reporting-team' });
-    const input = stepInput(plan, 'failback', resource);
-    const { quiescedAt } = await runStep('quiesceSource', input);
-    const recoveryPoint = await runStep('takeRecoveryPoint', { ...input, quiescedAt });
-    const copy = await runStep('copyRecoveryPoint', { ...input, recoveryPoint });
-    const restore = runStep('restoreIntoPrimary', { ...input, copy, recoveryPoint });
+    const restore = failbackRestore(plan, resource);
     expect(await failureType(restore)).toBe('NameConflict');
     await untouched(aws.primary.rds, target, seen);
   });
@@ -124,22 +122,14 @@ describe('aurora-cluster: the restored instances take only granted names', () =>
     const day = 86_400_000;
     for (const at of [Date.now(), Date.now() + day])
       await seedDbInstance(aws.primary.rds, retiredName(`${target}-reader`, new Date(at).toISOString()));
-    const input = stepInput(plan, 'failback', resource);
-    const { quiescedAt } = await runStep('quiesceSource', input);
-    const recoveryPoint = await runStep('takeRecoveryPoint', { ...input, quiescedAt });
-    const copy = await runStep('copyRecoveryPoint', { ...input, recoveryPoint });
-    const restore = runStep('restoreIntoPrimary', { ...input, copy, recoveryPoint });
+    const restore = failbackRestore(plan, resource);
     expect(await failureType(restore)).toBe('NameConflict');
     await untouched(aws.primary.rds, target, seen);
   });
 
   it('as preflight saw it: the old instances retire and their names are reused, the new one numbered', async () => {
     const { aws, target, plan, resource } = await setUp(['writer']);
-    const input = stepInput(plan, 'failback', resource);
-    const { quiescedAt } = await runStep('quiesceSource', input);
-    const recoveryPoint = await runStep('takeRecoveryPoint', { ...input, quiescedAt });
-    const copy = await runStep('copyRecoveryPoint', { ...input, recoveryPoint });
-    const restore = await runStep('restoreIntoPrimary', { ...input, copy, recoveryPoint });
+    const restore = await failbackRestore(plan, resource);
     expect(restore.retirement?.action).toBe('renamed');
     const restored = (await clusterInstanceIds(aws.primary.rds, target)).filter((id) =>
       id.endsWith(`@${target}`),

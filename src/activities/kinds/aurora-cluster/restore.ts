@@ -13,6 +13,7 @@ import {
   adoptOrConflict,
   assertCreatedDuringRun,
   adoptOrCreate,
+  type AwsTags,
   isOurs,
   retiredByUs,
   retirementTags as markers,
@@ -77,17 +78,25 @@ export async function retireCluster(ctx: KindContext): Promise<Retirement> {
   const renames = members
     .map((m) => ({ ...m, newName: dbId(retiredName(m.original, at)) }))
     .filter((m) => m.id !== m.newName);
-  const taken = [
-    ...(old.DBClusterIdentifier !== retiredId && (await describeDbCluster(env, retiredId))
-      ? [retiredId]
-      : []),
-  ];
-  for (const m of renames) if (await describeDbInstance(env, m.newName)) taken.push(m.newName);
+  // A holder this run retired from that very name is the rename of an earlier attempt, still going.
+  const ours = (tags: AwsTags, from: string) =>
+    retiredByUs(tags, ctx) && tagValue(tags, TAG_RETIRED_FROM) === from;
+  const taken: string[] = [];
+  const cluster = old.DBClusterIdentifier !== retiredId ? await describeDbCluster(env, retiredId) : undefined;
+  if (cluster && !ours(cluster.TagList, target)) taken.push(retiredId);
+  for (const m of renames) {
+    const holder = await describeDbInstance(env, m.newName);
+    if (holder && !ours(holder.TagList, m.original)) taken.push(m.newName);
+  }
   if (taken.length)
     throw needsPersonFailure(
       'NameConflict',
       `cannot retire cluster ${target}: ${taken.join(', ')} already exist(s) in primary (the retired names ` +
-        `of the cluster and its instances); nothing was renamed. Rename or remove them and retry, or abort`,
+        `of the cluster and its instances); ${
+          tagged
+            ? 'an earlier attempt began the retirement (an abort renames back what it renamed)'
+            : 'nothing was changed'
+        }. Rename or remove them and retry, or abort`,
     );
   if (!tagged) await addRdsTags(env, old.DBClusterArn ?? '', retirementTags(ctx, at, target));
   for (const member of renames) {

@@ -50,7 +50,7 @@ export async function retireDbInstance(ctx: KindContext): Promise<Retirement> {
   const at = tagged ?? new Date().toISOString();
   const retiredId = dbId(retiredName(target, at));
   const currentId = old.DBInstanceIdentifier ?? target;
-  // Before the first tag: a plan stopped here has changed nothing.
+  // Before the first tag: a first attempt stopped here has changed nothing.
   if (currentId !== retiredId && (await describeDbInstance(env, retiredId))) {
     throw needsPersonFailure(
       'NameConflict',
